@@ -1,0 +1,106 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { InviteMemberForm } from "@/components/orgs/invite-member-form";
+import { RemoveMemberButton, RevokeInvitationButton } from "@/components/orgs/member-actions";
+import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { getDb } from "@/db/client";
+import { listAuditEntriesForOrg } from "@/db/queries/audit-log";
+import { listPendingInvitations } from "@/db/queries/invitations";
+import { getOrganizationForMember, listMembers } from "@/db/queries/organizations";
+import { requirePageUser } from "@/lib/auth/session";
+import { formatDate } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Organisation" };
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export default async function OrganizationPage({ params }: { params: Promise<{ orgId: string }> }) {
+  const { orgId } = await params;
+  const user = await requirePageUser(`/orgs/${orgId}`);
+  if (!uuidPattern.test(orgId)) notFound();
+  const db = await getDb();
+  const org = await getOrganizationForMember(db, { orgId, userId: user.id });
+  if (!org) notFound();
+  const isOwner = org.role === "owner";
+  const [members, invitations, activity] = await Promise.all([
+    listMembers(db, { orgId, requesterId: user.id }),
+    isOwner ? listPendingInvitations(db, { orgId }) : Promise.resolve([]),
+    listAuditEntriesForOrg(db, { orgId, limit: 20 }),
+  ]);
+
+  return (
+    <div className="mx-auto max-w-3xl space-y-6">
+      <Link href="/orgs" className="text-sm text-muted-foreground hover:underline">
+        ← Organisations
+      </Link>
+      <div className="flex items-center gap-3">
+        <h1 className="text-3xl font-bold tracking-tight">{org.name}</h1>
+        <Badge>{org.role}</Badge>
+      </div>
+      <Card>
+        <CardHeader>
+          <CardTitle>Members</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <ul className="divide-y rounded-md border" aria-label="Members">
+            {members.map((m) => (
+              <li key={m.userId} className="flex items-center gap-3 p-3">
+                <div className="min-w-0 flex-1">
+                  <p className="font-medium">{m.name ?? m.email}</p>
+                  <p className="truncate text-xs text-muted-foreground">{m.email ?? "wallet account"}</p>
+                </div>
+                <Badge>{m.role}</Badge>
+                {isOwner && m.userId !== user.id ? (
+                  <RemoveMemberButton orgId={orgId} userId={m.userId} label={m.name ?? m.email ?? "member"} />
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </CardContent>
+      </Card>
+      {isOwner ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Invite a member</CardTitle>
+          </CardHeader>
+          <CardContent className="space-y-4">
+            <InviteMemberForm orgId={orgId} />
+            {invitations.length > 0 ? (
+              <div>
+                <h4 className="mb-2 text-sm font-medium">Pending invitations</h4>
+                <ul className="divide-y rounded-md border" aria-label="Pending invitations">
+                  {invitations.map((inv) => (
+                    <li key={inv.id} className="flex items-center gap-3 p-3 text-sm">
+                      <span className="flex-1">{inv.email}</span>
+                      <Badge>{inv.role}</Badge>
+                      <span className="text-xs text-muted-foreground">expires {formatDate(inv.expiresAt)}</span>
+                      <RevokeInvitationButton orgId={orgId} invitationId={inv.id} />
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
+          </CardContent>
+        </Card>
+      ) : null}
+      <Card>
+        <CardHeader>
+          <CardTitle>Recent activity</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <ul className="space-y-1 text-sm" aria-label="Activity">
+            {activity.map((a) => (
+              <li key={a.id} className="flex gap-3">
+                <span className="w-28 shrink-0 text-muted-foreground">{formatDate(a.createdAt)}</span>
+                <span>
+                  {a.actorName ?? a.actorEmail ?? "someone"} · {a.action}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import type { Metadata } from "next";
+import { LinkWalletButton } from "@/components/settings/link-wallet-button";
+import { SignOutButton } from "@/components/settings/sign-out-button";
+import { UnlinkWalletButton } from "@/components/settings/unlink-wallet-button";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { getDb } from "@/db/client";
+import { listWalletsForUser } from "@/db/queries/wallets";
+import { requirePageUser } from "@/lib/auth/session";
+import { formatDate } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const user = await requirePageUser("/settings");
+  const wallets = await listWalletsForUser(await getDb(), { userId: user.id });
+  return (
+    <div className="mx-auto max-w-2xl space-y-6">
+      <h1 className="text-3xl font-bold tracking-tight">Settings</h1>
+      <Card>
+        <CardHeader>
+          <CardTitle>Account</CardTitle>
+        </CardHeader>
+        <CardContent className="space-y-1 text-sm">
+          <p>
+            Name: <span className="font-medium">{user.name ?? "—"}</span>
+          </p>
+          <p>
+            Email: <span className="font-medium">{user.email ?? "none (wallet account)"}</span>
+          </p>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Wallets</CardTitle>
+          <p className="text-sm text-muted-foreground">
+            Linked wallets can sign you in, receive your earnings and pay for runs.
+          </p>
+        </CardHeader>
+        <CardContent className="space-y-4">
+          {wallets.length === 0 ? (
+            <p className="text-sm text-muted-foreground">No wallet linked yet.</p>
+          ) : (
+            <ul className="divide-y rounded-md border" aria-label="Linked wallets">
+              {wallets.map((w) => (
+                <li key={w.id} className="flex items-center gap-3 p-3">
+                  <code className="min-w-0 flex-1 truncate text-sm" data-testid="wallet-address">
+                    {w.address}
+                  </code>
+                  <span className="text-xs text-muted-foreground">since {formatDate(w.createdAt)}</span>
+                  <UnlinkWalletButton walletId={w.id} />
+                </li>
+              ))}
+            </ul>
+          )}
+          <LinkWalletButton />
+        </CardContent>
+      </Card>
+      <SignOutButton />
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useRef, useState } from "react";
+import { useAction } from "@/components/forms/use-action";
+import { Button } from "@/components/ui/button";
+import { Field, FormError } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import { inviteMemberAction } from "@/lib/actions/orgs/invite-member";
+
+export function InviteMemberForm({ orgId }: { orgId: string }) {
+  const router = useRouter();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [link, setLink] = useState<{ email: string; url: string }>();
+  const invite = useAction(inviteMemberAction, {
+    onSuccess: (invitation) => {
+      setLink({ email: invitation.email, url: `${window.location.origin}${invitation.path}` });
+      formRef.current?.reset();
+      router.refresh();
+    },
+  });
+
+  return (
+    <div className="space-y-3">
+      <form
+        ref={formRef}
+        className="grid gap-3 sm:grid-cols-[1fr_140px_auto] sm:items-start"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          const form = new FormData(e.currentTarget);
+          setLink(undefined);
+          invite.run({
+            orgId,
+            email: String(form.get("email") ?? ""),
+            role: form.get("role") === "owner" ? "owner" : "member",
+          });
+        }}
+      >
+        <Field id="invite-email" label="Email" error={invite.fieldError("email")}>
+          <Input name="email" type="email" required placeholder="teammate@company.com" />
+        </Field>
+        <Field id="invite-role" label="Role">
+          <Select name="role" defaultValue="member">
+            <option value="member">Member</option>
+            <option value="owner">Owner</option>
+          </Select>
+        </Field>
+        <Button type="submit" className="sm:mt-6" disabled={invite.pending}>
+          {invite.pending ? "Inviting…" : "Invite"}
+        </Button>
+      </form>
+      <FormError message={invite.formError(["email"])} />
+      {link ? (
+        <div className="rounded-md border bg-muted/50 p-3 text-sm" role="status">
+          <p>
+            Send this link to <strong>{link.email}</strong>. It works once, for that email, for 7 days:
+          </p>
+          <div className="mt-2 flex gap-2">
+            <Input readOnly value={link.url} aria-label="Invitation link" onFocus={(e) => e.currentTarget.select()} />
+            <Button type="button" variant="outline" onClick={() => void navigator.clipboard?.writeText(link.url)}>
+              Copy
+            </Button>
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}

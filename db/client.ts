@@ -1,0 +1,62 @@
+import { PGlite } from "@electric-sql/pglite";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import path from "node:path";
+import pg from "pg";
+import * as schema from "./schema";
+
+type Schema = typeof schema;
+
+/** A Drizzle database or transaction; every query function takes one of these. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export interface DbHandle {
+  db: Db;
+  kind: "pglite" | "postgres";
+  close(): Promise<void>;
+}
+
+export type DbTarget = { url: string } | { dataDir: string } | { memory: true };
+
+/**
+ * Opens a database: Postgres when a URL is given, otherwise embedded PGlite with its
+ * files in `dataDir/pglite` (or in memory, for tests).
+ */
+export async function openDb(target: DbTarget): Promise<DbHandle> {
+  if ("url" in target) {
+    const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    return { db, kind: "postgres", close: () => pool.end() };
+  }
+  const client =
+    "memory" in target ? new PGlite() : new PGlite(path.join(target.dataDir, "pglite"));
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return { db, kind: "pglite", close: () => client.close() };
+}
+
+const globalForDb = globalThis as unknown as { __aiNomadsDb?: Promise<DbHandle> };
+
+/**
+ * The application's database, opened once per process from the environment
+ * (DATABASE_URL, else PGlite under DATA_DIR). Kept on globalThis so that dev-mode
+ * module reloads do not open a second PGlite on the same files.
+ */
+export function getDbHandle(): Promise<DbHandle> {
+  if (!globalForDb.__aiNomadsDb) {
+    globalForDb.__aiNomadsDb = import("@/lib/env").then(({ env, dataDir }) =>
+      openDb(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: dataDir() }),
+    );
+    globalForDb.__aiNomadsDb.catch(() => {
+      globalForDb.__aiNomadsDb = undefined;
+    });
+  }
+  return globalForDb.__aiNomadsDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}

@@ -1,0 +1,144 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { agents, agentVersions, users } from "../schema";
+
+const summaryColumns = {
+  id: agents.id,
+  slug: agents.slug,
+  name: agents.name,
+  description: agents.description,
+  category: agents.category,
+  tags: agents.tags,
+  status: agents.status,
+  createdAt: agents.createdAt,
+  updatedAt: agents.updatedAt,
+};
+
+export async function createAgent(
+  db: Db,
+  params: {
+    ownerId: string;
+    slug: string;
+    name: string;
+    description: string;
+    category: string;
+    tags: string[];
+    draftSpec?: unknown;
+  },
+) {
+  const [row] = await db
+    .insert(agents)
+    .values({ ...params, draftSpec: params.draftSpec ?? {} })
+    .returning(summaryColumns);
+  return row!;
+}
+
+/** A creator's own agents, newest first. */
+export async function listAgentsForOwner(db: Db, params: { ownerId: string; limit?: number }) {
+  return db
+    .select({ ...summaryColumns, currentVersion: agentVersions.version })
+    .from(agents)
+    .leftJoin(agentVersions, eq(agentVersions.id, agents.currentVersionId))
+    .where(eq(agents.ownerId, params.ownerId))
+    .orderBy(desc(agents.updatedAt))
+    .limit(Math.min(params.limit ?? 100, 500));
+}
+
+/** One agent, only for its owner. */
+export async function getAgentForOwner(db: Db, params: { slug: string; ownerId: string }) {
+  const [row] = await db
+    .select({ ...summaryColumns, draftSpec: agents.draftSpec, currentVersionId: agents.currentVersionId })
+    .from(agents)
+    .where(and(eq(agents.slug, params.slug), eq(agents.ownerId, params.ownerId)))
+    .limit(1);
+  return row;
+}
+
+const publishedColumns = {
+  ...summaryColumns,
+  creatorName: users.name,
+  version: agentVersions.version,
+  priceWei: agentVersions.priceWei,
+  publishedAt: agentVersions.createdAt,
+};
+
+/** The public marketplace: agents with a published version. */
+export async function listPublishedAgents(
+  db: Db,
+  params: { category?: string; limit?: number; offset?: number } = {},
+) {
+  return db
+    .select(publishedColumns)
+    .from(agents)
+    .innerJoin(agentVersions, eq(agentVersions.id, agents.currentVersionId))
+    .innerJoin(users, eq(users.id, agents.ownerId))
+    .where(
+      and(
+        eq(agents.status, "published"),
+        params.category ? eq(agents.category, params.category) : undefined,
+      ),
+    )
+    .orderBy(desc(agentVersions.createdAt), agents.id)
+    .limit(Math.min(params.limit ?? 24, 100))
+    .offset(params.offset ?? 0);
+}
+
+export async function getPublishedAgentBySlug(db: Db, params: { slug: string }) {
+  const [row] = await db
+    .select(publishedColumns)
+    .from(agents)
+    .innerJoin(agentVersions, eq(agentVersions.id, agents.currentVersionId))
+    .innerJoin(users, eq(users.id, agents.ownerId))
+    .where(and(eq(agents.slug, params.slug), eq(agents.status, "published")))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Freezes a spec into version N+1 and makes it current. Ownership is part of the
+ * UPDATE's WHERE clause; run inside a transaction so the version and the pointer move
+ * together. Returns undefined when the agent is not the owner's.
+ */
+export async function publishAgentVersion(
+  db: Db,
+  params: {
+    agentId: string;
+    ownerId: string;
+    spec: unknown;
+    specHash: string;
+    changelog: string;
+    priceWei: string;
+    payees: { address: string; shareBps: number }[];
+  },
+) {
+  // Lock the agent row: concurrent publishes get consecutive version numbers.
+  const [agent] = await db
+    .select({ id: agents.id })
+    .from(agents)
+    .where(and(eq(agents.id, params.agentId), eq(agents.ownerId, params.ownerId)))
+    .for("update")
+    .limit(1);
+  if (!agent) return undefined;
+  const [next] = await db
+    .select({ n: sql<number>`coalesce(max(${agentVersions.version}), 0)::int + 1` })
+    .from(agentVersions)
+    .where(eq(agentVersions.agentId, params.agentId));
+  const [version] = await db
+    .insert(agentVersions)
+    .values({
+      agentId: params.agentId,
+      version: next!.n,
+      spec: params.spec,
+      specHash: params.specHash,
+      changelog: params.changelog,
+      priceWei: params.priceWei,
+      payees: params.payees,
+      publishedBy: params.ownerId,
+    })
+    .returning({ id: agentVersions.id, version: agentVersions.version });
+  await db
+    .update(agents)
+    .set({ status: "published", currentVersionId: version!.id })
+    .where(and(eq(agents.id, params.agentId), eq(agents.ownerId, params.ownerId)));
+  return version!;
+}

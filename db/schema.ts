@@ -1,0 +1,378 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const id = () => uuid("id").primaryKey().defaultRandom();
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () =>
+  timestamp("updated_at", { withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date());
+/** Token amounts in the smallest unit (wei): up to 2^256, never a float. */
+const wei = (name: string) => numeric(name, { precision: 78, scale: 0 });
+
+// ── accounts ────────────────────────────────────────────────────────────────
+
+export const users = pgTable(
+  "users",
+  {
+    id: id(),
+    /** Lower-cased. Null for accounts created by Sign-In with Ethereum. */
+    email: text("email"),
+    name: text("name"),
+    /** scrypt hash (see lib/auth/password.ts); null for wallet-only accounts. */
+    passwordHash: text("password_hash"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("users_email_key").on(t.email)],
+);
+
+export const wallets = pgTable(
+  "wallets",
+  {
+    id: id(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** Lower-cased 0x address; one account per address. */
+    address: text("address").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("wallets_address_key").on(t.address),
+    index("wallets_user_id_idx").on(t.userId),
+    check("wallets_address_format", sql`${t.address} ~ '^0x[0-9a-f]{40}$'`),
+  ],
+);
+
+/** Single-use Sign-In with Ethereum nonces. */
+export const siweNonces = pgTable(
+  "siwe_nonces",
+  {
+    nonce: text("nonce").primaryKey(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("siwe_nonces_expires_at_idx").on(t.expiresAt)],
+);
+
+// ── organisations ───────────────────────────────────────────────────────────
+
+export const membershipRole = pgEnum("membership_role", ["owner", "member"]);
+
+export const organizations = pgTable(
+  "organizations",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("organizations_slug_key").on(t.slug),
+    index("organizations_created_by_idx").on(t.createdBy),
+  ],
+);
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: membershipRole("role").notNull().default("member"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.userId] }),
+    index("memberships_user_id_idx").on(t.userId),
+  ],
+);
+
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: id(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: membershipRole("role").notNull().default("member"),
+    /** SHA-256 of the token in the invitation link; the token itself is never stored. */
+    tokenHash: text("token_hash").notNull(),
+    invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    acceptedBy: uuid("accepted_by").references(() => users.id, { onDelete: "set null" }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("invitations_token_hash_key").on(t.tokenHash),
+    index("invitations_org_id_idx").on(t.orgId),
+    index("invitations_email_idx").on(t.email),
+    index("invitations_invited_by_idx").on(t.invitedBy),
+    index("invitations_accepted_by_idx").on(t.acceptedBy),
+  ],
+);
+
+// ── agents ──────────────────────────────────────────────────────────────────
+
+export const agentStatus = pgEnum("agent_status", ["draft", "published", "archived"]);
+
+export const agents = pgTable(
+  "agents",
+  {
+    id: id(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    category: text("category").notNull(),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    status: agentStatus("status").notNull().default("draft"),
+    /** The editable draft spec; publishing freezes it into agent_versions. */
+    draftSpec: jsonb("draft_spec").notNull().default({}),
+    /** The newest published version, if any. */
+    currentVersionId: uuid("current_version_id").references((): AnyPgColumn => agentVersions.id, {
+      onDelete: "set null",
+    }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("agents_slug_key").on(t.slug),
+    index("agents_owner_id_idx").on(t.ownerId),
+    index("agents_status_idx").on(t.status),
+    index("agents_category_idx").on(t.category),
+    index("agents_current_version_id_idx").on(t.currentVersionId),
+  ],
+);
+
+export const agentVersions = pgTable(
+  "agent_versions",
+  {
+    id: id(),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    /** The frozen spec; never updated after insert. */
+    spec: jsonb("spec").notNull(),
+    /** SHA-256 of the canonical spec, for receipts and change detection. */
+    specHash: text("spec_hash").notNull(),
+    changelog: text("changelog").notNull().default(""),
+    priceWei: wei("price_wei").notNull().default("0"),
+    /** [{ address, shareBps }] summing to 10,000. */
+    payees: jsonb("payees").notNull().default([]),
+    publishedBy: uuid("published_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("agent_versions_agent_id_version_key").on(t.agentId, t.version),
+    index("agent_versions_published_by_idx").on(t.publishedBy),
+    check("agent_versions_version_positive", sql`${t.version} > 0`),
+    check("agent_versions_price_non_negative", sql`${t.priceWei} >= 0`),
+  ],
+);
+
+// ── money ───────────────────────────────────────────────────────────────────
+
+/** One row per indexed `Purchased` event. */
+export const purchases = pgTable(
+  "purchases",
+  {
+    id: id(),
+    chainId: integer("chain_id").notNull(),
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    /** purchaseId emitted by the contract. */
+    onchainPurchaseId: wei("onchain_purchase_id").notNull(),
+    listingId: wei("listing_id").notNull(),
+    agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    orgId: uuid("org_id").references(() => organizations.id, { onDelete: "set null" }),
+    buyerAddress: text("buyer_address").notNull(),
+    runs: integer("runs").notNull(),
+    amountWei: wei("amount_wei").notNull(),
+    /** 0x0000…0000 for the native token. */
+    token: text("token").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // Indexing the same event twice must not grant credits twice.
+    uniqueIndex("purchases_chain_tx_log_key").on(t.chainId, t.txHash, t.logIndex),
+    index("purchases_agent_id_idx").on(t.agentId),
+    index("purchases_org_id_idx").on(t.orgId),
+    index("purchases_buyer_address_idx").on(t.buyerAddress),
+    check("purchases_runs_positive", sql`${t.runs} > 0`),
+  ],
+);
+
+/** Run credits an organisation holds for an agent. */
+export const credits = pgTable(
+  "credits",
+  {
+    id: id(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    purchaseId: uuid("purchase_id").references(() => purchases.id, { onDelete: "set null" }),
+    granted: integer("granted").notNull(),
+    used: integer("used").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("credits_org_agent_idx").on(t.orgId, t.agentId),
+    index("credits_agent_id_idx").on(t.agentId),
+    uniqueIndex("credits_purchase_id_key").on(t.purchaseId),
+    check("credits_used_within_granted", sql`${t.used} >= 0 and ${t.used} <= ${t.granted}`),
+  ],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: id(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** The visible start of the key, for recognising it in lists. */
+    prefix: text("prefix").notNull(),
+    /** SHA-256 of the secret; the secret is shown once and never stored. */
+    keyHash: text("key_hash").notNull(),
+    /** Agents this key may run; empty means none. */
+    agentIds: uuid("agent_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    rateLimitPerMinute: integer("rate_limit_per_minute").notNull().default(60),
+    monthlyRunCap: integer("monthly_run_cap"),
+    pinnedVersionId: uuid("pinned_version_id").references(() => agentVersions.id, {
+      onDelete: "set null",
+    }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("api_keys_key_hash_key").on(t.keyHash),
+    index("api_keys_org_id_idx").on(t.orgId),
+    index("api_keys_pinned_version_id_idx").on(t.pinnedVersionId),
+    index("api_keys_created_by_idx").on(t.createdBy),
+  ],
+);
+
+// ── executions ──────────────────────────────────────────────────────────────
+
+export const executionStatus = pgEnum("execution_status", [
+  "running",
+  "succeeded",
+  "failed",
+  "timed_out",
+]);
+export const executionSource = pgEnum("execution_source", ["playground", "api", "demo"]);
+
+export const executions = pgTable(
+  "executions",
+  {
+    id: id(),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    /** Null for a playground run of the draft. */
+    versionId: uuid("version_id").references(() => agentVersions.id, { onDelete: "set null" }),
+    source: executionSource("source").notNull(),
+    /** Who started it: a user (playground) or an organisation's API key. */
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    orgId: uuid("org_id").references(() => organizations.id, { onDelete: "set null" }),
+    apiKeyId: uuid("api_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    creditId: uuid("credit_id").references(() => credits.id, { onDelete: "set null" }),
+    idempotencyKey: text("idempotency_key"),
+    /** SHA-256 of the request body that came with the idempotency key. */
+    requestHash: text("request_hash"),
+    status: executionStatus("status").notNull().default("running"),
+    input: jsonb("input"),
+    inputHash: text("input_hash"),
+    output: jsonb("output"),
+    outputHash: text("output_hash"),
+    /** Model turns, tool calls and logs, in order. */
+    steps: jsonb("steps").notNull().default([]),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    tokensIn: integer("tokens_in").notNull().default(0),
+    tokensOut: integer("tokens_out").notNull().default(0),
+    durationMs: integer("duration_ms"),
+    costWei: wei("cost_wei").notNull().default("0"),
+    receiptHash: text("receipt_hash"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("executions_agent_created_idx").on(t.agentId, t.createdAt),
+    index("executions_version_id_idx").on(t.versionId),
+    index("executions_user_id_idx").on(t.userId),
+    index("executions_org_created_idx").on(t.orgId, t.createdAt),
+    index("executions_api_key_id_idx").on(t.apiKeyId),
+    index("executions_credit_id_idx").on(t.creditId),
+    index("executions_status_idx").on(t.status),
+    uniqueIndex("executions_org_idempotency_key")
+      .on(t.orgId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+  ],
+);
+
+// ── audit ───────────────────────────────────────────────────────────────────
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: id(),
+    actorUserId: uuid("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    orgId: uuid("org_id").references(() => organizations.id, { onDelete: "cascade" }),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    metadata: jsonb("metadata").notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("audit_log_org_created_idx").on(t.orgId, t.createdAt),
+    index("audit_log_actor_user_id_idx").on(t.actorUserId),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type Organization = typeof organizations.$inferSelect;
+export type Agent = typeof agents.$inferSelect;
+export type AgentVersion = typeof agentVersions.$inferSelect;
+export type Execution = typeof executions.$inferSelect;
+export type MembershipRole = (typeof membershipRole.enumValues)[number];

@@ -1,0 +1,71 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The application's configuration, validated once. This is the only module that reads
+ * `process.env`; everything else imports `env`.
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Postgres connection string. Unset: the embedded PGlite database under DATA_DIR. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** Where embedded state lives (PGlite files, generated secrets, local chain). */
+  DATA_DIR: z.string().min(1).default(".data"),
+  /** Secret for session tokens. Unset: generated once and kept in DATA_DIR. */
+  AUTH_SECRET: z.string().min(32).optional(),
+  /** Public URL of the app; when set, Sign-In with Ethereum messages must name its host. */
+  APP_URL: z.url().optional(),
+  /** EVM chain id that Sign-In with Ethereum messages must name. */
+  CHAIN_ID: z.coerce.number().int().positive().default(31337),
+  /** Seed demo agents and their creator on first start. */
+  SEED_DEMO_DATA: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+export const env: Env = parseEnv(process.env);
+
+/** Absolute path of the data directory, created on first use. */
+export function dataDir(): string {
+  const dir = path.resolve(env.DATA_DIR);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+let cachedSecret: string | undefined;
+
+/**
+ * The session secret: AUTH_SECRET when set, otherwise a random secret generated on the
+ * first start and kept (mode 0600) in the data directory, so sessions survive restarts
+ * without a secret ever being committed.
+ */
+export function authSecret(): string {
+  if (env.AUTH_SECRET) return env.AUTH_SECRET;
+  if (cachedSecret) return cachedSecret;
+  const file = path.join(dataDir(), "auth-secret");
+  if (!existsSync(file)) {
+    try {
+      writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+    } catch (error) {
+      // Another process created it first; read theirs.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  cachedSecret = readFileSync(file, "utf8").trim();
+  return cachedSecret;
+}

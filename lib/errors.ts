@@ -1,0 +1,63 @@
+/** Stable error codes shared by every transport (server actions, HTTP API). */
+export const errorCodes = {
+  UNAUTHORIZED: { status: 401, message: "Please sign in to continue." },
+  FORBIDDEN: { status: 403, message: "You do not have permission to do that." },
+  NOT_FOUND: { status: 404, message: "Not found." },
+  INVALID_INPUT: { status: 422, message: "Some fields need attention." },
+  CONFLICT: { status: 409, message: "That conflicts with existing data." },
+  RATE_LIMITED: { status: 429, message: "Too many requests. Try again shortly." },
+  PAYMENT_REQUIRED: { status: 402, message: "No run credits left." },
+  AGENT_FAILED: { status: 422, message: "The agent failed." },
+  AGENT_TIMEOUT: { status: 504, message: "The agent ran out of time." },
+  CHAIN_UNAVAILABLE: { status: 503, message: "The blockchain is not reachable right now." },
+  INTERNAL: { status: 500, message: "Something went wrong on our side." },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** Field name → messages, for errors shown next to form fields. */
+export type FieldErrors = Record<string, string[]>;
+
+/**
+ * The one error type of the application. `message` is safe to show to the user;
+ * anything sensitive belongs in `cause`, which is logged and never shown.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly fieldErrors?: FieldErrors;
+
+  constructor(
+    code: ErrorCode,
+    message: string = errorCodes[code].message,
+    options: { cause?: unknown; fieldErrors?: FieldErrors } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.fieldErrors = options.fieldErrors;
+  }
+
+  get status(): number {
+    return errorCodes[this.code].status;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** Shorthand for an INVALID_INPUT error attached to one field. */
+export function fieldError(field: string, message: string): AppError {
+  return new AppError("INVALID_INPUT", message, { fieldErrors: { [field]: [message] } });
+}
+
+/** Postgres unique-violation detection that works for pg and PGlite errors. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    const e = current as { code?: string; constraint?: string; cause?: unknown };
+    if (e.code === "23505") return constraint ? e.constraint === constraint : true;
+    current = e.cause;
+  }
+  return false;
+}

@@ -1,0 +1,73 @@
+/**
+ * `npm start`: the whole product on one machine. Loads .env files, applies migrations
+ * and seeds demo data, builds the app when its sources changed since the last build,
+ * then serves the production build.
+ */
+import nextEnv from "@next/env";
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+nextEnv.loadEnvConfig(process.cwd());
+
+const root = process.cwd();
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const fingerprintFile = path.join(root, ".next", "source-fingerprint");
+const sourceDirs = ["app", "components", "lib", "db", "public", "types"];
+const sourceFiles = ["next.config.ts", "tailwind.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+
+function walk(dir: string, out: string[]): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full, out);
+    else if (!entry.name.endsWith(".test.ts")) out.push(full);
+  }
+}
+
+/** A hash over every file the build reads, so a stale build is never served. */
+function sourceFingerprint(): string {
+  const files: string[] = [];
+  for (const dir of sourceDirs) walk(path.join(root, dir), files);
+  for (const file of sourceFiles) if (existsSync(path.join(root, file))) files.push(path.join(root, file));
+  const hash = createHash("sha256");
+  for (const file of files.sort()) {
+    hash.update(path.relative(root, file)).update("\0").update(readFileSync(file)).update("\0");
+  }
+  return hash.digest("hex");
+}
+
+function buildIfNeeded(): void {
+  const fingerprint = sourceFingerprint();
+  const built = existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(fingerprintFile);
+  if (built && readFileSync(fingerprintFile, "utf8") === fingerprint) {
+    console.log("[start] build is current");
+    return;
+  }
+  console.log("[start] building the app (first start or sources changed)…");
+  const result = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: process.env });
+  if (result.status !== 0) {
+    console.error("[start] build failed");
+    process.exit(result.status ?? 1);
+  }
+  writeFileSync(fingerprintFile, fingerprint);
+  statSync(fingerprintFile);
+}
+
+const { prepareDatabase } = await import("./prepare-db");
+const { env } = await import("@/lib/env");
+
+await prepareDatabase();
+buildIfNeeded();
+
+const host = process.env.HOSTNAME || "0.0.0.0";
+console.log(`[start] serving on http://localhost:${env.PORT}`);
+const server = spawn(process.execPath, [nextBin, "start", "-p", String(env.PORT), "-H", host], {
+  stdio: "inherit",
+  env: { ...process.env, NODE_ENV: "production" },
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => server.kill(signal));
+}
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
