@@ -10,6 +10,8 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "
 import path from "node:path";
 
 nextEnv.loadEnvConfig(process.cwd());
+// next-auth reads NEXTAUTH_URL itself: follow APP_URL when only that is configured.
+if (process.env.APP_URL && !process.env.NEXTAUTH_URL) process.env.NEXTAUTH_URL = process.env.APP_URL;
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");

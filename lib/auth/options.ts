@@ -1,5 +1,6 @@
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { getAddress } from "viem";
 import { getDb } from "@/db/client";
 import { createUser, getUserByWallet, getUserCredentialsByEmail } from "@/db/queries/users";
 import { createWallet } from "@/db/queries/wallets";
@@ -51,7 +52,7 @@ async function signInWithEthereum(
   if (existing) return { id: existing.id, email: existing.email, name: existing.name };
   try {
     const user = await db.transaction(async (tx) => {
-      const created = await createUser(tx, { email: null, name: shortAddress(address), passwordHash: null });
+      const created = await createUser(tx, { email: null, name: shortAddress(getAddress(address)), passwordHash: null });
       await createWallet(tx, { userId: created.id, address });
       return created;
     });

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getAddress } from "viem";
 import { LinkWalletButton } from "@/components/settings/link-wallet-button";
 import { SignOutButton } from "@/components/settings/sign-out-button";
 import { UnlinkWalletButton } from "@/components/settings/unlink-wallet-button";
@@ -44,7 +45,7 @@ export default async function SettingsPage() {
               {wallets.map((w) => (
                 <li key={w.id} className="flex items-center gap-3 p-3">
                   <code className="min-w-0 flex-1 truncate text-sm" data-testid="wallet-address">
-                    {w.address}
+                    {getAddress(w.address)}
                   </code>
                   <span className="text-xs text-muted-foreground">since {formatDate(w.createdAt)}</span>
                   <UnlinkWalletButton walletId={w.id} />

@@ -1,0 +1,44 @@
+import { expect, test } from "@playwright/test";
+import { createDraftAgent, newAccount, signUp } from "./fixtures/accounts";
+
+test("signed-out visitors are sent to sign in from every private page", async ({ page }) => {
+  for (const path of ["/studio", "/studio/csv-stats", "/settings", "/orgs", "/orgs/00000000-0000-0000-0000-000000000000"]) {
+    await page.goto(path);
+    await expect(page).toHaveURL(new RegExp(`/sign-in\\?callbackUrl=${encodeURIComponent(path)}$`));
+  }
+});
+
+test("a second user cannot see the first user's drafts or organisation", async ({ browser }) => {
+  const alice = newAccount("Alice");
+  const alicePage = await (await browser.newContext()).newPage();
+  await signUp(alicePage, alice);
+  await createDraftAgent(alicePage, { name: "Alice Secret Draft", description: "private", category: "other", tags: "secret" });
+  await alicePage.getByRole("link", { name: "Alice Secret Draft" }).click();
+  await alicePage.waitForURL(/\/studio\/alice-secret-draft/);
+  const draftUrl = new URL(alicePage.url()).pathname;
+  await alicePage.goto("/orgs");
+  await alicePage.getByLabel("Organisation name").fill("Alice Co");
+  await alicePage.getByRole("button", { name: "Create organisation" }).click();
+  await alicePage.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+  const orgUrl = new URL(alicePage.url()).pathname;
+
+  const bobPage = await (await browser.newContext()).newPage();
+  await signUp(bobPage, newAccount("Bob"));
+  for (const path of [draftUrl, orgUrl]) {
+    const response = await bobPage.goto(path);
+    expect(response?.status()).toBe(404);
+    await expect(bobPage.getByRole("heading", { name: "Not found" })).toBeVisible();
+  }
+  await bobPage.goto("/studio");
+  await expect(bobPage.getByText("Alice Secret Draft")).toHaveCount(0);
+  await bobPage.goto("/orgs");
+  await expect(bobPage.getByText("Alice Co")).toHaveCount(0);
+  await bobPage.goto(`/agents/${draftUrl.split("/").pop()}`);
+  await expect(bobPage.getByRole("heading", { name: "Not found" })).toBeVisible();
+
+  // Alice's things are unchanged and still hers.
+  await alicePage.goto("/studio");
+  await expect(alicePage.getByText("Alice Secret Draft")).toBeVisible();
+  await alicePage.goto(orgUrl);
+  await expect(alicePage.getByRole("list", { name: "Members" }).getByRole("listitem")).toHaveCount(1);
+});

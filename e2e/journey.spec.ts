@@ -1,0 +1,102 @@
+import { expect, test } from "@playwright/test";
+import { createDraftAgent, newAccount, signIn, signOut, signUp } from "./fixtures/accounts";
+
+test("a visitor sees the marketplace with published agents", async ({ page }) => {
+  await page.goto("/agents");
+  await expect(page.getByRole("heading", { name: "Marketplace" })).toBeVisible();
+  await expect(page.getByTestId("agent-card").filter({ hasText: "CSV Statistics" })).toBeVisible();
+  await page.getByRole("link", { name: "data", exact: true }).click();
+  await expect(page).toHaveURL(/category=data/);
+  await expect(page.getByTestId("agent-card").filter({ hasText: "Markdown Outline" })).toHaveCount(0);
+  await page.getByRole("link", { name: "CSV Statistics" }).click();
+  await expect(page.getByRole("heading", { name: "CSV Statistics" })).toBeVisible();
+  await expect(page.getByText("0.001 ETH")).toBeVisible();
+});
+
+test("sign-up shows what is wrong next to each field", async ({ page }) => {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill("Casey");
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#email-error")).toHaveText("Enter a valid email address.");
+  await expect(page.locator("#password-error")).toHaveText("Use at least 10 characters.");
+
+  const taken = newAccount("Taken");
+  await signUp(page, taken);
+  await signOut(page);
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill("Someone Else");
+  await page.getByLabel("Email").fill(taken.email);
+  await page.getByLabel("Password").fill("another long password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#email-error")).toHaveText("An account with this email already exists.");
+});
+
+test("a creator signs up, signs out, signs in and creates a draft agent that is listed", async ({ page }) => {
+  const creator = newAccount("Creator");
+  await signUp(page, creator);
+  await expect(page).toHaveURL(/\/studio$/);
+  await signOut(page);
+
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(creator.email);
+  await page.getByLabel("Password").fill("the wrong password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.locator("#password-error")).toHaveText("Wrong email or password.");
+
+  await signIn(page, creator);
+  await createDraftAgent(page, {
+    name: "Invoice Parser",
+    description: "Extracts totals and dates from invoices.",
+    category: "finance",
+    tags: "invoices, pdf",
+  });
+  await page.getByRole("link", { name: "Invoice Parser" }).click();
+  await expect(page.getByRole("heading", { name: "Invoice Parser" })).toBeVisible();
+  await expect(page.getByText("#invoices #pdf")).toBeVisible();
+  // A draft is not in the public marketplace.
+  await page.goto("/agents");
+  await expect(page.getByTestId("agent-card").filter({ hasText: "Invoice Parser" })).toHaveCount(0);
+});
+
+test("an owner invites a member by email, who accepts through the link; the owner removes them", async ({ browser }) => {
+  const owner = newAccount("Owner");
+  const member = newAccount("Member");
+  const ownerPage = await (await browser.newContext()).newPage();
+  await signUp(ownerPage, owner);
+  await ownerPage.goto("/orgs");
+  await ownerPage.getByLabel("Organisation name").fill("Acme Analytics");
+  await ownerPage.getByRole("button", { name: "Create organisation" }).click();
+  await expect(ownerPage.getByRole("heading", { name: "Acme Analytics" })).toBeVisible();
+
+  await ownerPage.getByLabel("Email").fill(member.email);
+  await ownerPage.getByRole("button", { name: "Invite" }).click();
+  const link = await ownerPage.getByLabel("Invitation link").inputValue();
+  expect(link).toMatch(/\/invite\/[\w-]{40,}$/);
+  await expect(ownerPage.getByRole("list", { name: "Pending invitations" })).toContainText(member.email);
+
+  const memberPage = await (await browser.newContext()).newPage();
+  await memberPage.goto(link);
+  await expect(memberPage.getByRole("heading", { name: "Join Acme Analytics" })).toBeVisible();
+  await memberPage.getByRole("link", { name: "Create account" }).click();
+  await memberPage.getByLabel("Name").fill(member.name);
+  await memberPage.getByLabel("Email").fill(member.email);
+  await memberPage.getByLabel("Password").fill(member.password);
+  await memberPage.getByRole("button", { name: "Create account" }).click();
+  await memberPage.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(memberPage.getByRole("heading", { name: "Acme Analytics" })).toBeVisible();
+  await expect(memberPage.getByRole("list", { name: "Members" })).toContainText(owner.email);
+  // A member does not get the owner's tools.
+  await expect(memberPage.getByRole("button", { name: "Invite" })).toHaveCount(0);
+
+  await ownerPage.reload();
+  const members = ownerPage.getByRole("list", { name: "Members" });
+  await expect(members).toContainText(member.email);
+  ownerPage.once("dialog", (d) => void d.accept());
+  await ownerPage.getByRole("button", { name: `Remove ${member.name}` }).click();
+  await expect(members).not.toContainText(member.email);
+
+  await memberPage.goto("/orgs");
+  await expect(memberPage.getByText("You are not in an organisation yet.")).toBeVisible();
+});

@@ -1,0 +1,183 @@
+/**
+ * The server actions end to end through their wrapper, on a real database: who may do
+ * what, what invalid input returns, and that a refused action changes nothing.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { listAgentsForOwner } from "@/db/queries/agents";
+import { listAuditEntriesForOrg } from "@/db/queries/audit-log";
+import { listMembers, listOrganizationsForUser } from "@/db/queries/organizations";
+import { createUser } from "@/db/queries/users";
+import { testBackends } from "@/db/testing";
+import type { SessionUser } from "@/lib/auth/session";
+import { AppError } from "@/lib/errors";
+
+const state = vi.hoisted(() => ({ user: null as SessionUser | null, db: undefined as unknown }));
+
+vi.mock("@/lib/auth/session", () => ({
+  requireUser: async () => {
+    if (!state.user) throw new AppError("UNAUTHORIZED");
+    return state.user;
+  },
+}));
+vi.mock("@/db/client", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/db/client")>()),
+  getDb: async () => state.db,
+}));
+
+const { signUpAction } = await import("./auth/sign-up");
+const { createAgentAction } = await import("./agents/create-agent");
+const { createOrganizationAction } = await import("./orgs/create-organization");
+const { inviteMemberAction } = await import("./orgs/invite-member");
+const { acceptInvitationAction } = await import("./orgs/accept-invitation");
+const { removeMemberAction } = await import("./orgs/remove-member");
+const { revokeInvitationAction } = await import("./orgs/revoke-invitation");
+
+describe.each(await testBackends())("server actions on $name", (backend) => {
+  let handle: DbHandle;
+  beforeAll(async () => {
+    handle = await backend.open();
+    state.db = handle.db;
+  });
+  afterAll(() => handle?.close());
+
+  async function person(name: string): Promise<SessionUser> {
+    const email = `${name}-${randomUUID()}@example.com`;
+    const user = await createUser(handle.db, { email, name, passwordHash: null });
+    return { id: user.id, name, email };
+  }
+  const as = (user: SessionUser | null) => {
+    state.user = user;
+  };
+
+  describe("sign-up", () => {
+    test.each([
+      ["malformed email", { name: "A", email: "not-an-email", password: "long enough pw" }, "email", "Enter a valid email address."],
+      ["short password", { name: "A", email: "a@example.com", password: "short" }, "password", "Use at least 10 characters."],
+      ["missing name", { name: " ", email: "a@example.com", password: "long enough pw" }, "name", "Enter your name."],
+    ])("%s → a message next to the field", async (_name, input, field, message) => {
+      const result = await signUpAction(input);
+      expect(result).toMatchObject({ ok: false, error: { code: "INVALID_INPUT", fieldErrors: { [field]: [message] } } });
+    });
+
+    test("a taken email is refused next to the email field, case-insensitively", async () => {
+      const email = `taken-${randomUUID()}@example.com`;
+      expect(await signUpAction({ name: "First", email, password: "first password" })).toMatchObject({ ok: true });
+      expect(await signUpAction({ name: "Second", email: email.toUpperCase(), password: "second password" })).toMatchObject({
+        ok: false,
+        error: { fieldErrors: { email: ["An account with this email already exists."] } },
+      });
+    });
+  });
+
+  describe("agents", () => {
+    test("signed out → UNAUTHORIZED, nothing created", async () => {
+      as(null);
+      expect(await createAgentAction({ name: "Sneaky", category: "data" })).toMatchObject({ ok: false, error: { code: "UNAUTHORIZED" } });
+    });
+
+    test("a draft belongs to its creator; invalid fields are reported per field", async () => {
+      const alice = await person("alice");
+      as(alice);
+      const bad = await createAgentAction({ name: "ab", category: "nope" as "data", tags: ["Not OK!"] });
+      expect(bad.ok).toBe(false);
+      if (!bad.ok) expect(Object.keys(bad.error.fieldErrors ?? {}).sort()).toEqual(["category", "name", "tags"]);
+
+      const created = await createAgentAction({ name: "Report Writer", description: "Writes", category: "writing", tags: ["Reports", "reports"] });
+      expect(created).toMatchObject({ ok: true, data: { name: "Report Writer", status: "draft", tags: ["reports"] } });
+      const again = await createAgentAction({ name: "Report Writer", category: "writing" });
+      expect(again.ok && created.ok && again.data.slug !== created.data.slug).toBe(true);
+      expect(await listAgentsForOwner(handle.db, { ownerId: alice.id })).toHaveLength(2);
+    });
+  });
+
+  describe("organisations", () => {
+    async function orgOf(owner: SessionUser) {
+      as(owner);
+      const org = await createOrganizationAction({ name: `Acme ${randomUUID().slice(0, 8)}` });
+      if (!org.ok) throw new Error(org.error.message);
+      return org.data;
+    }
+
+    test("invite → accept by the invited email → member; the link works once", async () => {
+      const [owner, guest] = await Promise.all([person("owner"), person("guest")]);
+      const org = await orgOf(owner);
+      const invited = await inviteMemberAction({ orgId: org.id, email: guest.email!.toUpperCase() });
+      expect(invited).toMatchObject({ ok: true, data: { email: guest.email, role: "member" } });
+      const token = invited.ok ? invited.data.path.split("/").pop()! : "";
+
+      as(guest);
+      expect(await acceptInvitationAction({ token })).toEqual({ ok: true, data: { orgId: org.id } });
+      expect(await acceptInvitationAction({ token })).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
+      expect(await listOrganizationsForUser(handle.db, { userId: guest.id })).toEqual([
+        expect.objectContaining({ id: org.id, role: "member" }),
+      ]);
+      const actions = (await listAuditEntriesForOrg(handle.db, { orgId: org.id })).map((a) => a.action);
+      expect(actions).toEqual(expect.arrayContaining(["org.created", "member.invited", "member.joined"]));
+    });
+
+    test("someone else holding the link cannot accept it", async () => {
+      const [owner, guest, stranger] = await Promise.all([person("owner"), person("guest"), person("stranger")]);
+      const org = await orgOf(owner);
+      const invited = await inviteMemberAction({ orgId: org.id, email: guest.email! });
+      const token = invited.ok ? invited.data.path.split("/").pop()! : "";
+      as(stranger);
+      expect(await acceptInvitationAction({ token })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+      expect(await listOrganizationsForUser(handle.db, { userId: stranger.id })).toEqual([]);
+      as(guest);
+      expect(await acceptInvitationAction({ token })).toMatchObject({ ok: true });
+    });
+
+    test("inviting an existing member is refused next to the email field", async () => {
+      const owner = await person("owner");
+      const org = await orgOf(owner);
+      expect(await inviteMemberAction({ orgId: org.id, email: owner.email! })).toMatchObject({
+        ok: false,
+        error: { fieldErrors: { email: ["This person is already a member."] } },
+      });
+    });
+
+    // Who may invite, remove and revoke: only owners; outsiders learn nothing (404).
+    test.each([
+      ["member", "FORBIDDEN"],
+      ["outsider", "NOT_FOUND"],
+    ] as const)("a %s cannot invite, remove or revoke (%s) and nothing changes", async (who, code) => {
+      const [owner, member, outsider] = await Promise.all([person("owner"), person("member"), person("outsider")]);
+      const org = await orgOf(owner);
+      const invited = await inviteMemberAction({ orgId: org.id, email: member.email! });
+      as(member);
+      await acceptInvitationAction({ token: invited.ok ? invited.data.path.split("/").pop()! : "" });
+      as(owner);
+      const pending = await inviteMemberAction({ orgId: org.id, email: "pending@example.com" });
+      const invitationId = pending.ok ? pending.data.id : "";
+
+      as(who === "member" ? member : outsider);
+      const results = [
+        await inviteMemberAction({ orgId: org.id, email: "intruder@example.com" }),
+        await removeMemberAction({ orgId: org.id, userId: owner.id }),
+        await revokeInvitationAction({ orgId: org.id, invitationId }),
+      ];
+      for (const result of results) expect(result).toMatchObject({ ok: false, error: { code } });
+      const members = await listMembers(handle.db, { orgId: org.id, requesterId: owner.id });
+      expect(members.map((m) => m.userId).sort()).toEqual([owner.id, member.id].sort());
+    });
+
+    test("an owner removes a member but cannot remove the last owner", async () => {
+      const [owner, member] = await Promise.all([person("owner"), person("member")]);
+      const org = await orgOf(owner);
+      const invited = await inviteMemberAction({ orgId: org.id, email: member.email! });
+      as(member);
+      await acceptInvitationAction({ token: invited.ok ? invited.data.path.split("/").pop()! : "" });
+      as(owner);
+      expect(await removeMemberAction({ orgId: org.id, userId: owner.id })).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
+      expect(await removeMemberAction({ orgId: org.id, userId: member.id })).toMatchObject({ ok: true });
+      expect(await listOrganizationsForUser(handle.db, { userId: member.id })).toEqual([]);
+    });
+
+    test("malformed ids are invalid input, not server errors", async () => {
+      as(await person("owner"));
+      expect(await removeMemberAction({ orgId: "not-a-uuid", userId: "x" })).toMatchObject({ ok: false, error: { code: "INVALID_INPUT" } });
+    });
+  });
+});
