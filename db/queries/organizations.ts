@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { Db } from "../client";
 import { memberships, organizations, users, type MembershipRole } from "../schema";
@@ -122,12 +122,4 @@ export async function addMembership(
     .onConflictDoNothing()
     .returning({ userId: memberships.userId });
   return rows.length === 1;
-}
-
-export async function countOwners(db: Db, params: { orgId: string }) {
-  const [row] = await db
-    .select({ n: count() })
-    .from(memberships)
-    .where(and(eq(memberships.orgId, params.orgId), eq(memberships.role, "owner")));
-  return row?.n ?? 0;
 }
