@@ -3,6 +3,7 @@ import {
   type AnyPgColumn,
   bigint,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -197,6 +198,57 @@ export const agentVersions = pgTable(
     index("agent_versions_published_by_idx").on(t.publishedBy),
     check("agent_versions_version_positive", sql`${t.version} > 0`),
     check("agent_versions_price_non_negative", sql`${t.priceWei} >= 0`),
+  ],
+);
+
+// ── knowledge ───────────────────────────────────────────────────────────────
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+export const knowledgeFormat = pgEnum("knowledge_format", ["text", "markdown", "csv", "json"]);
+
+/**
+ * Documents a creator attaches to an agent. Immutable once added: published versions
+ * keep the ids they were published with, and a removed document is only hidden from
+ * the draft (deleted_at) while a version still refers to it.
+ */
+export const knowledgeDocuments = pgTable(
+  "knowledge_documents",
+  {
+    id: id(),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    format: knowledgeFormat("format").notNull(),
+    bytes: integer("bytes").notNull(),
+    chunkCount: integer("chunk_count").notNull(),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("knowledge_documents_agent_id_idx").on(t.agentId)],
+);
+
+export const knowledgeChunks = pgTable(
+  "knowledge_chunks",
+  {
+    id: id(),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => knowledgeDocuments.id, { onDelete: "cascade" }),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    ordinal: integer("ordinal").notNull(),
+    content: text("content").notNull(),
+    search: tsvector("search")
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english', "content")`),
+  },
+  (t) => [
+    index("knowledge_chunks_document_id_idx").on(t.documentId),
+    index("knowledge_chunks_agent_id_idx").on(t.agentId),
+    index("knowledge_chunks_search_idx").using("gin", t.search),
   ],
 );
 

@@ -20,6 +20,18 @@ const schema = z.object({
   APP_URL: z.url().optional(),
   /** EVM chain id that Sign-In with Ethereum messages must name. */
   CHAIN_ID: z.coerce.number().int().positive().default(31337),
+  /** OpenAI-compatible endpoint: OpenAI itself, or Ollama, vLLM, llama.cpp server via the base URL. */
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  /** Comma-separated model ids offered in the studio's model picker. */
+  OPENAI_MODELS: z.string().default("gpt-4o-mini,gpt-4o"),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  ANTHROPIC_MODELS: z.string().default("claude-sonnet-4-5,claude-haiku-4-5"),
+  /** Worker threads kept warm for the code sandbox. */
+  SANDBOX_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Hosts or CIDR ranges that http_fetch may reach even though they are private (comma-separated). */
+  HTTP_FETCH_ALLOW: z.string().default(""),
   /** Seed demo agents and their creator on first start. */
   SEED_DEMO_DATA: z
     .enum(["true", "false", "1", "0"])

@@ -9,6 +9,13 @@ export const errorCodes = {
   PAYMENT_REQUIRED: { status: 402, message: "No run credits left." },
   AGENT_FAILED: { status: 422, message: "The agent failed." },
   AGENT_TIMEOUT: { status: 504, message: "The agent ran out of time." },
+  PROVIDER_NOT_CONFIGURED: {
+    status: 503,
+    message: "No model provider is configured for this agent's model.",
+  },
+  PROVIDER_ERROR: { status: 502, message: "The model provider returned an error." },
+  OUTPUT_INVALID: { status: 422, message: "The agent's output does not match its output schema." },
+  TOOL_FAILED: { status: 422, message: "A tool the agent called failed." },
   CHAIN_UNAVAILABLE: { status: 503, message: "The blockchain is not reachable right now." },
   INTERNAL: { status: 500, message: "Something went wrong on our side." },
 } as const;

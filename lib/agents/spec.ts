@@ -30,6 +30,8 @@ export const agentSpecSchema = z.object({
   code: z.string().max(100_000).nullable().default(null),
   inputSchema: jsonSchemaObject.default({ type: "object" }),
   outputSchema: jsonSchemaObject.nullable().default(null),
+  /** Set when a version is published: the knowledge documents it searches. */
+  knowledgeDocumentIds: z.array(z.uuid()).optional(),
   limits: z
     .object({
       timeoutMs: z.number().int().min(100).max(120_000).default(10_000),

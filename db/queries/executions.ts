@@ -1,0 +1,108 @@
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { Db } from "../client";
+import { agents, agentVersions, executions } from "../schema";
+
+export type ExecutionStatus = "running" | "succeeded" | "failed" | "timed_out";
+
+/** Inserts the row of an execution before any work starts (status `running`). */
+export async function createExecution(
+  db: Db,
+  params: {
+    agentId: string;
+    versionId: string | null;
+    source: "playground" | "api" | "demo";
+    userId?: string | null;
+    orgId?: string | null;
+    apiKeyId?: string | null;
+    creditId?: string | null;
+    idempotencyKey?: string | null;
+    requestHash?: string | null;
+    input: unknown;
+    inputHash: string;
+    startedAt: Date;
+  },
+) {
+  const [row] = await db
+    .insert(executions)
+    .values({ ...params, status: "running" })
+    .returning({ id: executions.id, startedAt: executions.startedAt });
+  return row!;
+}
+
+/** Records the end state of an execution. Only a `running` row moves, and only once. */
+export async function finishExecution(
+  db: Db,
+  params: {
+    id: string;
+    status: Exclude<ExecutionStatus, "running">;
+    output: unknown;
+    outputHash: string | null;
+    steps: unknown[];
+    errorCode: string | null;
+    errorMessage: string | null;
+    tokensIn: number;
+    tokensOut: number;
+    durationMs: number;
+    costWei: string;
+    receiptHash: string;
+    finishedAt: Date;
+  },
+) {
+  const { id, ...values } = params;
+  const [row] = await db
+    .update(executions)
+    .set(values)
+    .where(and(eq(executions.id, id), eq(executions.status, "running")))
+    .returning({ id: executions.id });
+  return row;
+}
+
+const listColumns = {
+  id: executions.id,
+  status: executions.status,
+  source: executions.source,
+  version: agentVersions.version,
+  errorCode: executions.errorCode,
+  tokensIn: executions.tokensIn,
+  tokensOut: executions.tokensOut,
+  durationMs: executions.durationMs,
+  startedAt: executions.startedAt,
+};
+
+/** An agent's executions, newest first, for the agent's owner only. */
+export async function listExecutionsForOwner(
+  db: Db,
+  params: { agentId: string; ownerId: string; limit?: number; before?: Date },
+) {
+  return db
+    .select(listColumns)
+    .from(executions)
+    .innerJoin(agents, eq(agents.id, executions.agentId))
+    .leftJoin(agentVersions, eq(agentVersions.id, executions.versionId))
+    .where(
+      and(
+        eq(executions.agentId, params.agentId),
+        eq(agents.ownerId, params.ownerId),
+        params.before ? lt(executions.startedAt, params.before) : undefined,
+      ),
+    )
+    .orderBy(desc(executions.startedAt))
+    .limit(Math.min(params.limit ?? 50, 200));
+}
+
+/** One execution with everything recorded, for the agent's owner only. */
+export async function getExecutionForOwner(db: Db, params: { executionId: string; ownerId: string }) {
+  const [row] = await db
+    .select({
+      execution: executions,
+      agentSlug: agents.slug,
+      agentName: agents.name,
+      version: agentVersions.version,
+    })
+    .from(executions)
+    .innerJoin(agents, eq(agents.id, executions.agentId))
+    .leftJoin(agentVersions, eq(agentVersions.id, executions.versionId))
+    .where(and(eq(executions.id, params.executionId), eq(agents.ownerId, params.ownerId)))
+    .limit(1);
+  return row;
+}

@@ -1,0 +1,137 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import http from "node:http";
+import https from "node:https";
+import { isIP } from "node:net";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import type { AddressPolicy } from "./address-policy";
+
+export const httpFetchInput = z.object({
+  url: z.string().url(),
+  method: z.enum(["GET", "POST", "HEAD"]).default("GET"),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().max(100_000).optional(),
+});
+export type HttpFetchInput = z.input<typeof httpFetchInput>;
+
+export type HttpFetchResult = {
+  url: string;
+  status: number;
+  contentType: string | null;
+  body: string;
+  truncated: boolean;
+};
+
+export type Lookup = (hostname: string, callback: (err: Error | null, addresses: LookupAddress[]) => void) => void;
+
+export type HttpFetchOptions = {
+  policy: AddressPolicy;
+  maxBytes?: number;
+  timeoutMs?: number;
+  maxRedirects?: number;
+  /** DNS resolution; tests substitute their own resolver. */
+  lookup?: Lookup;
+};
+
+const defaultLookup: Lookup = (hostname, callback) => dnsLookup(hostname, { all: true, verbatim: true }, callback);
+const refused = (message: string) => new AppError("TOOL_FAILED", `http_fetch refused: ${message}`);
+
+/**
+ * Fetches a public URL for an agent. Every address the name resolves to must pass the
+ * policy, and the connection is made to the address that was checked (the socket's own
+ * lookup is the check), so DNS rebinding between check and connect is not possible.
+ * Redirects are followed by hand and checked again; the body is capped in size and time.
+ */
+export async function httpFetch(rawInput: HttpFetchInput, options: HttpFetchOptions): Promise<HttpFetchResult> {
+  const input = httpFetchInput.parse(rawInput);
+  const maxBytes = options.maxBytes ?? 1_000_000;
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  let url = new URL(input.url);
+  for (let redirects = 0; ; redirects++) {
+    const result = await requestOnce(url, input, options, maxBytes, deadline);
+    if ("redirect" in result) {
+      if (redirects >= (options.maxRedirects ?? 3)) throw refused("too many redirects");
+      url = new URL(result.redirect, url);
+      continue;
+    }
+    return result;
+  }
+}
+
+function requestOnce(
+  url: URL,
+  input: z.output<typeof httpFetchInput>,
+  options: HttpFetchOptions,
+  maxBytes: number,
+  deadline: number,
+): Promise<HttpFetchResult | { redirect: string }> {
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw refused(`only http and https URLs (got ${url.protocol})`);
+  if (url.username || url.password) throw refused("URLs with credentials");
+  const hostname = url.hostname.replace(/^\[|\]$/g, "");
+  // Node skips the lookup for IP literals, so check them here.
+  if (isIP(hostname) && !options.policy.isAllowed(hostname)) throw refused(`${hostname} is a private or reserved address`);
+  const resolve = options.lookup ?? defaultLookup;
+
+  return new Promise((resolvePromise, reject) => {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return reject(refused("timed out"));
+    const client = url.protocol === "https:" ? https : http;
+    const request = client.request(
+      url,
+      {
+        method: input.method,
+        headers: { "user-agent": "AI-Nomads-Agent/1.0", ...input.headers, host: url.host },
+        timeout: remaining,
+        lookup: (host, lookupOptions, callback) => {
+          resolve(host, (err, addresses) => {
+            if (err) return callback(err, "", 4);
+            const denied = addresses.find((a) => !options.policy.isAllowed(a.address, host));
+            if (denied || addresses.length === 0) {
+              return callback(refused(`${host} resolves to a private or reserved address`), "", 4);
+            }
+            if ((lookupOptions as { all?: boolean }).all) {
+              return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+            }
+            callback(null, addresses[0]!.address, addresses[0]!.family);
+          });
+        },
+      },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        if (status >= 300 && status < 400 && response.headers.location) {
+          response.resume();
+          return resolvePromise({ redirect: response.headers.location });
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let truncated = false;
+        response.on("data", (chunk: Buffer) => {
+          if (truncated) return;
+          size += chunk.length;
+          if (size > maxBytes) {
+            chunks.push(chunk.subarray(0, chunk.length - (size - maxBytes)));
+            truncated = true;
+            response.destroy();
+            finish();
+            return;
+          }
+          chunks.push(chunk);
+        });
+        const finish = () =>
+          resolvePromise({
+            url: url.toString(),
+            status,
+            contentType: response.headers["content-type"] ?? null,
+            body: Buffer.concat(chunks).toString("utf8"),
+            truncated,
+          });
+        response.on("end", finish);
+        response.on("error", (error) => (truncated ? undefined : reject(error)));
+      },
+    );
+    request.on("timeout", () => request.destroy(refused("timed out")));
+    request.on("error", (error) => reject(error instanceof AppError ? error : refused(error.message)));
+    if (input.body && input.method === "POST") request.write(input.body);
+    request.end();
+  });
+}
