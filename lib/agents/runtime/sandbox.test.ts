@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { SandboxPool, type SandboxRequest } from "./sandbox";
+
+const pool = new SandboxPool(2, 4);
+beforeAll(() => pool.warm());
+afterAll(() => pool.close());
+
+const noHost = { hostCall: async () => null, onLog: () => {} };
+const run = (code: string, extra: Partial<SandboxRequest> = {}) =>
+  pool.run({ code, input: { n: 2 }, timeoutMs: 1_000, tools: [], ...extra }, noHost);
+
+/** Counts how often the host's event loop gets a turn while `work` runs. */
+async function ticksDuring<T>(work: Promise<T>): Promise<{ result: T; ticks: number; ms: number }> {
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 20);
+  const started = performance.now();
+  const result = await work;
+  clearInterval(timer);
+  return { result, ticks, ms: performance.now() - started };
+}
+
+describe("sandbox", () => {
+  test("runs a handler with its input and returns JSON output", async () => {
+    expect(await run(`async function handler(input) { return { doubled: input.n * 2, at: typeof Date.now() } }`)).toEqual({
+      ok: true,
+      output: { doubled: 4, at: "number" },
+    });
+  });
+
+  test("an infinite loop ends as a timeout within the deadline + 100 ms while the host keeps serving", async () => {
+    const { result, ticks, ms } = await ticksDuring(run(`async function handler() { for (;;) {} }`, { timeoutMs: 500 }));
+    expect(result).toMatchObject({ ok: false, error: { code: "timeout" } });
+    expect(ms).toBeLessThan(600);
+    expect(ticks).toBeGreaterThanOrEqual(15);
+    expect(await run(`async function handler() { return "still alive" }`)).toEqual({ ok: true, output: "still alive" });
+  });
+
+  test("a memory bomb fails cleanly and the next run works", async () => {
+    const { result, ticks } = await ticksDuring(
+      run(`async function handler() { const a = []; for (;;) a.push(new Array(100000).fill(a.length)); }`, { timeoutMs: 2_000 }),
+    );
+    expect(result.ok).toBe(false);
+    expect(["memory", "timeout"]).toContain(!result.ok && result.error.code);
+    expect(ticks).toBeGreaterThan(5);
+    expect(await run(`async function handler(i) { return i.n }`)).toEqual({ ok: true, output: 2 });
+  });
+
+  test("deep recursion fails cleanly", async () => {
+    const result = await run(`async function handler() { const f = (n) => f(n + 1) + 1; return f(0); }`);
+    expect(result).toMatchObject({ ok: false });
+  });
+
+  test.each([
+    ["process", `return typeof process`],
+    ["require", `return typeof require`],
+    ["module", `return typeof module`],
+    ["fetch", `return typeof fetch`],
+    ["setTimeout", `return typeof setTimeout`],
+    ["Function constructor escape", `return typeof (ctx.log.constructor("return this")()).process`],
+    ["constructor chain escape", `return typeof ({}).constructor.constructor("return typeof process")() === "string" ? (({}).constructor.constructor("return typeof process")()) : "x"`],
+    ["import()", `try { await import("fs"); return "imported"; } catch (e) { return "undefined"; }`],
+  ])("%s reaches nothing of the host", async (_name, body) => {
+    expect(await run(body, { mode: "expression" })).toEqual({ ok: true, output: "undefined" });
+  });
+
+  test("globalThis holds only the language's own globals and the run's entry points", async () => {
+    const result = await run(`return Object.getOwnPropertyNames(globalThis).filter((k) => !/^[A-Z]/.test(k)).sort()`, { mode: "expression" });
+    expect(result.ok).toBe(true);
+    const names = result.ok ? (result.output as string[]) : [];
+    for (const hostOnly of ["process", "require", "Buffer", "__hostCall", "__hostLog", "global"]) expect(names).not.toContain(hostOnly);
+  });
+
+  test("prototype pollution inside stays inside", async () => {
+    const result = await run(
+      `Object.prototype.polluted = "yes"; Array.prototype.map = null; JSON.parse = () => ({ hacked: true }); return { ok: ({}).polluted }`,
+      { mode: "expression" },
+    );
+    expect(result).toEqual({ ok: true, output: { ok: "yes" } });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect([1].map((x) => x + 1)).toEqual([2]);
+    expect(await run(`return ({}).polluted === undefined`, { mode: "expression" })).toEqual({ ok: true, output: true });
+  });
+
+  test("ctx is frozen and host calls carry JSON only", async () => {
+    const calls: unknown[] = [];
+    const result = await pool.run(
+      {
+        code: `async function handler(input, ctx) {
+          try { ctx.tools.search = () => "hijacked"; } catch (e) {}
+          const r = await ctx.tools.search({ q: input.q, fn: () => 1 });
+          return { r, frozen: Object.isFrozen(ctx) };
+        }`,
+        input: { q: "x" },
+        timeoutMs: 1_000,
+        tools: ["search"],
+      },
+      { hostCall: async (kind, name, args) => (calls.push({ kind, name, args }), { found: 1 }), onLog: () => {} },
+    );
+    expect(result).toEqual({ ok: true, output: { r: { found: 1 }, frozen: true } });
+    expect(calls).toEqual([{ kind: "tool", name: "search", args: { q: "x" } }]);
+  });
+
+  test("a host call that fails becomes an exception inside", async () => {
+    const result = await pool.run(
+      { code: `async function handler(i, ctx) { try { await ctx.tools.t({}); } catch (e) { return e.message } }`, input: null, timeoutMs: 1_000, tools: ["t"] },
+      { hostCall: async () => Promise.reject(new Error("tool broke")), onLog: () => {} },
+    );
+    expect(result).toEqual({ ok: true, output: "tool broke" });
+  });
+
+  test.each([
+    ["a syntax error", `async function handler( {`],
+    ["no handler", `const x = 1;`],
+    ["a thrown error", `async function handler() { throw new TypeError("bad input") }`],
+  ])("%s is a code error with a message", async (_name, code) => {
+    const result = await run(code);
+    expect(result).toMatchObject({ ok: false, error: { code: "code_error", message: expect.any(String) } });
+  });
+});
