@@ -2,6 +2,7 @@ import { defineConfig, devices } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
+const stubPort = Number(process.env.E2E_STUB_PORT ?? 3199);
 
 export default defineConfig({
   testDir: "e2e",
@@ -11,6 +12,7 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   forbidOnly: true,
+  globalSetup: "./e2e/global-setup.ts",
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   use: {
     baseURL,
@@ -36,6 +38,10 @@ export default defineConfig({
       DATA_DIR: ".data/e2e",
       SEED_DEMO_DATA: "true",
       NEXT_TELEMETRY_DISABLED: "1",
+      // The model provider is a stub on loopback (e2e/fixtures/openai-stub.ts).
+      OPENAI_BASE_URL: `http://127.0.0.1:${stubPort}/v1`,
+      OPENAI_API_KEY: "e2e-stub-key",
+      OPENAI_MODELS: "stub-model",
     },
   },
 });

@@ -142,3 +142,72 @@ export async function publishAgentVersion(
     .where(and(eq(agents.id, params.agentId), eq(agents.ownerId, params.ownerId)));
   return version!;
 }
+
+/** One agent by id, only for its owner, with its draft. */
+export async function getAgentByIdForOwner(db: Db, params: { agentId: string; ownerId: string }) {
+  const [row] = await db
+    .select({ ...summaryColumns, draftSpec: agents.draftSpec, currentVersionId: agents.currentVersionId })
+    .from(agents)
+    .where(and(eq(agents.id, params.agentId), eq(agents.ownerId, params.ownerId)))
+    .limit(1);
+  return row;
+}
+
+/** Saves the draft's details and spec; published versions are untouched. */
+export async function updateAgentDraft(
+  db: Db,
+  params: {
+    agentId: string;
+    ownerId: string;
+    name: string;
+    description: string;
+    category: string;
+    tags: string[];
+    draftSpec: unknown;
+  },
+) {
+  const { agentId, ownerId, ...values } = params;
+  const [row] = await db
+    .update(agents)
+    .set(values)
+    .where(and(eq(agents.id, agentId), eq(agents.ownerId, ownerId)))
+    .returning({ id: agents.id, updatedAt: agents.updatedAt });
+  return row;
+}
+
+/** An agent's versions, newest first, for its owner. */
+export async function listAgentVersionsForOwner(db: Db, params: { agentId: string; ownerId: string }) {
+  return db
+    .select({
+      id: agentVersions.id,
+      version: agentVersions.version,
+      changelog: agentVersions.changelog,
+      priceWei: agentVersions.priceWei,
+      payees: agentVersions.payees,
+      spec: agentVersions.spec,
+      specHash: agentVersions.specHash,
+      createdAt: agentVersions.createdAt,
+    })
+    .from(agentVersions)
+    .innerJoin(agents, eq(agents.id, agentVersions.agentId))
+    .where(and(eq(agentVersions.agentId, params.agentId), eq(agents.ownerId, params.ownerId)))
+    .orderBy(desc(agentVersions.version))
+    .limit(500);
+}
+
+/** One version of an owner's agent, for running it in the playground. */
+export async function getAgentVersionForOwner(db: Db, params: { agentId: string; versionId: string; ownerId: string }) {
+  const [row] = await db
+    .select({ id: agentVersions.id, version: agentVersions.version, spec: agentVersions.spec })
+    .from(agentVersions)
+    .innerJoin(agents, eq(agents.id, agentVersions.agentId))
+    .where(
+      and(
+        eq(agentVersions.id, params.versionId),
+        eq(agentVersions.agentId, params.agentId),
+        eq(agents.ownerId, params.ownerId),
+      ),
+    )
+    .limit(1);
+  return row;
+}

@@ -1,42 +1,57 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { AgentStudio } from "@/components/studio/agent-studio";
+import { Badge } from "@/components/ui/card";
 import { getDb } from "@/db/client";
-import { getAgentForOwner } from "@/db/queries/agents";
+import { getAgentForOwner, listAgentVersionsForOwner } from "@/db/queries/agents";
+import { listKnowledgeDocuments } from "@/db/queries/knowledge";
+import { listWalletsForUser } from "@/db/queries/wallets";
+import { configuredProviders } from "@/lib/agents/runtime/providers";
+import { sampleInput } from "@/lib/agents/sample-input";
+import { agentSpecSchema } from "@/lib/agents/spec";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatDate } from "@/lib/format";
 
-export const metadata: Metadata = { title: "Agent draft" };
+export const metadata: Metadata = { title: "Studio" };
 
 export default async function StudioAgentPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const user = await requirePageUser(`/studio/${slug}`);
+  const db = await getDb();
   // Scoped by owner in the query: another creator's draft is simply not found.
-  const agent = await getAgentForOwner(await getDb(), { slug, ownerId: user.id });
+  const agent = await getAgentForOwner(db, { slug, ownerId: user.id });
   if (!agent) notFound();
+  const [versions, documents, wallets] = await Promise.all([
+    listAgentVersionsForOwner(db, { agentId: agent.id, ownerId: user.id }),
+    listKnowledgeDocuments(db, { agentId: agent.id }),
+    listWalletsForUser(db, { userId: user.id }),
+  ]);
+  const spec = agentSpecSchema.parse(agent.draftSpec ?? {});
   return (
     <div className="space-y-6">
-      <Link href="/studio" className="text-sm text-muted-foreground hover:underline">
-        ← Studio
-      </Link>
-      <div className="flex flex-wrap items-center gap-2">
-        <h1 className="text-3xl font-bold tracking-tight">{agent.name}</h1>
-        <Badge>{agent.status}</Badge>
+      <div className="flex flex-wrap items-center gap-3">
+        <Link href="/studio" className="text-sm text-muted-foreground hover:underline">
+          ← Studio
+        </Link>
+        <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">{agent.name}</h1>
+        <Badge>{agent.status === "published" ? `published · v${versions[0]?.version}` : "draft"}</Badge>
+        <Link href={`/studio/${slug}/runs`} className="ml-auto text-sm text-primary hover:underline">
+          Runs →
+        </Link>
       </div>
-      <Card>
-        <CardHeader>
-          <CardTitle>Details</CardTitle>
-        </CardHeader>
-        <CardContent className="space-y-2 text-sm">
-          <p>{agent.description || "No description yet."}</p>
-          <p>
-            Category: <span className="font-medium">{agent.category}</span>
-          </p>
-          <p>Tags: {agent.tags.length ? agent.tags.map((t) => `#${t}`).join(" ") : "none"}</p>
-          <p className="text-muted-foreground">Created {formatDate(agent.createdAt)}</p>
-        </CardContent>
-      </Card>
+      <AgentStudio
+        slug={slug}
+        agent={{ id: agent.id, name: agent.name, description: agent.description, category: agent.category, tags: agent.tags, spec }}
+        providers={configuredProviders()}
+        documents={documents}
+        versions={versions.map((v) => ({
+          ...v,
+          payees: v.payees as { address: string; shareBps: number }[],
+          createdAt: v.createdAt.toISOString(),
+        }))}
+        defaultPayee={wallets[0]?.address ?? null}
+        initialInput={JSON.stringify(sampleInput(spec.inputSchema), null, 2)}
+      />
     </div>
   );
 }
