@@ -297,9 +297,12 @@ export function BuilderForm({
       <Card>
         <CardHeader>
           <CardTitle>Handler code</CardTitle>
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={state.codeEnabled} onChange={(e) => update("codeEnabled", e.target.checked)} />
-            Run JavaScript code (gets <code>input</code> and <code>ctx</code>: <code>ctx.log</code>, <code>ctx.llm</code>, <code>ctx.tools.*</code>)
+          <label className="flex items-start gap-2 text-sm">
+            <input type="checkbox" className="mt-1" checked={state.codeEnabled} onChange={(e) => update("codeEnabled", e.target.checked)} />
+            <span className="min-w-0 break-words">
+              Run JavaScript code (gets <code>input</code> and <code>ctx</code>: <code>ctx.log</code>, <code>ctx.llm</code>,{" "}
+              <code>ctx.tools.*</code>)
+            </span>
           </label>
         </CardHeader>
         {state.codeEnabled ? (
