@@ -28,6 +28,9 @@ export type DbTarget = { url: string } | { dataDir: string } | { memory: true };
 export async function openDb(target: DbTarget): Promise<DbHandle> {
   if ("url" in target) {
     const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    // An idle connection can die (server restart, failover); without a listener that
+    // error would crash the process. The pool replaces the connection on next use.
+    pool.on("error", (error) => console.error("[db] idle Postgres connection failed:", error.message));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return { db, kind: "postgres", close: () => pool.end() };
   }

@@ -45,8 +45,21 @@ async function openPostgres(adminUrl: string): Promise<DbHandle> {
       await handle.close();
       const cleanup = new pg.Client({ connectionString: adminUrl });
       await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      try {
+        // Closed pool connections can take a moment to leave the server; wait for them
+        // rather than terminating them (a terminated client reports an error).
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await cleanup.query(`drop database if exists ${name}`);
+            break;
+          } catch (error) {
+            if ((error as { code?: string }).code !== "55006" || attempt >= 50) throw error;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+      } finally {
+        await cleanup.end();
+      }
     },
   };
 }
