@@ -54,7 +54,8 @@ test("a creator signs up, signs out, signs in and creates a draft agent that is 
   });
   await page.getByRole("link", { name: "Invoice Parser" }).click();
   await expect(page.getByRole("heading", { name: "Invoice Parser" })).toBeVisible();
-  await expect(page.getByText("#invoices #pdf")).toBeVisible();
+  await expect(page.getByLabel("Tags")).toHaveValue("invoices, pdf");
+  await expect(page.getByLabel("Category")).toHaveValue("finance");
   // A draft is not in the public marketplace.
   await page.goto("/agents");
   await expect(page.getByTestId("agent-card").filter({ hasText: "Invoice Parser" })).toHaveCount(0);
