@@ -158,6 +158,9 @@ export const agents = pgTable(
     status: agentStatus("status").notNull().default("draft"),
     /** The editable draft spec; publishing freezes it into agent_versions. */
     draftSpec: jsonb("draft_spec").notNull().default({}),
+    /** The AgentMarketplace listing id and chain, once the listing is registered on-chain. */
+    listingId: wei("listing_id"),
+    listingChainId: integer("listing_chain_id"),
     /** The newest published version, if any. */
     currentVersionId: uuid("current_version_id").references((): AnyPgColumn => agentVersions.id, {
       onDelete: "set null",
@@ -171,6 +174,7 @@ export const agents = pgTable(
     index("agents_status_idx").on(t.status),
     index("agents_category_idx").on(t.category),
     index("agents_current_version_id_idx").on(t.currentVersionId),
+    uniqueIndex("agents_listing_key").on(t.listingChainId, t.listingId),
   ],
 );
 
@@ -283,6 +287,19 @@ export const purchases = pgTable(
     index("purchases_buyer_address_idx").on(t.buyerAddress),
     check("purchases_runs_positive", sql`${t.runs} > 0`),
   ],
+);
+
+/** How far the event indexer has read, per chain and contract. */
+export const chainCursors = pgTable(
+  "chain_cursors",
+  {
+    chainId: integer("chain_id").notNull(),
+    contractAddress: text("contract_address").notNull(),
+    /** The last block whose events are fully recorded. */
+    lastBlock: bigint("last_block", { mode: "bigint" }).notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.chainId, t.contractAddress] })],
 );
 
 /** Run credits an organisation holds for an agent. */

@@ -32,6 +32,16 @@ const schema = z.object({
   SANDBOX_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
   /** Hosts or CIDR ranges that http_fetch may reach even though they are private (comma-separated). */
   HTTP_FETCH_ALLOW: z.string().default(""),
+  /** EVM JSON-RPC endpoint. Unset: `npm start` runs a local anvil chain and deploys the contracts. */
+  CHAIN_RPC_URL: z.url().optional(),
+  MARKETPLACE_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
+  REPUTATION_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
+  /** First block the indexer reads (the deployment block). */
+  CHAIN_START_BLOCK: z.coerce.bigint().nonnegative().default(0n),
+  /** Port of the local anvil chain started by `npm start`. */
+  ANVIL_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
+  /** thirdweb client id; only needed for thirdweb's hosted services, which the server does not use. */
+  THIRDWEB_CLIENT_ID: z.string().min(1).default("ai-nomads-self-hosted"),
   /** Seed demo agents and their creator on first start. */
   SEED_DEMO_DATA: z
     .enum(["true", "false", "1", "0"])

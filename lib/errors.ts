@@ -16,6 +16,10 @@ export const errorCodes = {
   PROVIDER_ERROR: { status: 502, message: "The model provider returned an error." },
   OUTPUT_INVALID: { status: 422, message: "The agent's output does not match its output schema." },
   TOOL_FAILED: { status: 422, message: "A tool the agent called failed." },
+  WALLET_REJECTED: { status: 400, message: "The request was rejected in the wallet." },
+  WRONG_CHAIN: { status: 400, message: "The wallet is connected to the wrong chain." },
+  INSUFFICIENT_FUNDS: { status: 402, message: "The wallet does not hold enough funds for this transaction." },
+  CONTRACT_REVERTED: { status: 422, message: "The contract refused the transaction." },
   CHAIN_UNAVAILABLE: { status: 503, message: "The blockchain is not reachable right now." },
   INTERNAL: { status: 500, message: "Something went wrong on our side." },
 } as const;

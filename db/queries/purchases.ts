@@ -1,0 +1,109 @@
+import { and, count, eq, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { agents, chainCursors, credits, memberships, purchases, wallets } from "../schema";
+
+export type PurchaseEvent = {
+  chainId: number;
+  txHash: string;
+  logIndex: number;
+  blockNumber: bigint;
+  purchaseId: bigint;
+  listingId: bigint;
+  buyer: string;
+  runs: bigint;
+  amount: bigint;
+  token: string;
+};
+
+/**
+ * The organisation a buyer wallet buys for: the wallet's account's organisation when it
+ * has exactly one. Anything else is ambiguous and left for the buyer to assign.
+ */
+async function resolveBuyerOrg(db: Db, buyer: string): Promise<string | null> {
+  const rows = await db
+    .select({ orgId: memberships.orgId })
+    .from(wallets)
+    .innerJoin(memberships, eq(memberships.userId, wallets.userId))
+    .where(eq(wallets.address, buyer.toLowerCase()))
+    .limit(2);
+  return rows.length === 1 ? rows[0]!.orgId : null;
+}
+
+/**
+ * Records one `Purchased` event and the credits it grants, at most once: the purchase
+ * insert is unique on (chain, tx hash, log index), and credits are only written when
+ * that insert took place. Run inside a transaction.
+ */
+export async function recordPurchaseEvent(db: Db, event: PurchaseEvent): Promise<{ recorded: boolean; creditsGranted: number }> {
+  const [agent] = await db
+    .select({ id: agents.id })
+    .from(agents)
+    .where(and(eq(agents.listingChainId, event.chainId), eq(agents.listingId, event.listingId.toString())))
+    .limit(1);
+  const orgId = await resolveBuyerOrg(db, event.buyer);
+  const [purchase] = await db
+    .insert(purchases)
+    .values({
+      chainId: event.chainId,
+      txHash: event.txHash.toLowerCase(),
+      logIndex: event.logIndex,
+      blockNumber: event.blockNumber,
+      onchainPurchaseId: event.purchaseId.toString(),
+      listingId: event.listingId.toString(),
+      agentId: agent?.id ?? null,
+      orgId,
+      buyerAddress: event.buyer.toLowerCase(),
+      runs: Number(event.runs),
+      amountWei: event.amount.toString(),
+      token: event.token.toLowerCase(),
+    })
+    .onConflictDoNothing()
+    .returning({ id: purchases.id });
+  if (!purchase) return { recorded: false, creditsGranted: 0 };
+  if (!agent || !orgId) return { recorded: true, creditsGranted: 0 };
+  await db.insert(credits).values({ orgId, agentId: agent.id, purchaseId: purchase.id, granted: Number(event.runs) });
+  return { recorded: true, creditsGranted: Number(event.runs) };
+}
+
+export async function getChainCursor(db: Db, params: { chainId: number; contractAddress: string }) {
+  const [row] = await db
+    .select({ lastBlock: chainCursors.lastBlock })
+    .from(chainCursors)
+    .where(and(eq(chainCursors.chainId, params.chainId), eq(chainCursors.contractAddress, params.contractAddress.toLowerCase())))
+    .limit(1);
+  return row?.lastBlock;
+}
+
+/** Moves the cursor forward only: a slower overlapping run never moves it back. */
+export async function advanceChainCursor(db: Db, params: { chainId: number; contractAddress: string; lastBlock: bigint }) {
+  await db
+    .insert(chainCursors)
+    .values({ chainId: params.chainId, contractAddress: params.contractAddress.toLowerCase(), lastBlock: params.lastBlock })
+    .onConflictDoUpdate({
+      target: [chainCursors.chainId, chainCursors.contractAddress],
+      set: { lastBlock: sql`greatest(${chainCursors.lastBlock}, excluded.last_block)`, updatedAt: new Date() },
+    });
+}
+
+/** Credits granted and used for an organisation and agent. */
+export async function getCreditBalance(db: Db, params: { orgId: string; agentId: string }) {
+  const [row] = await db
+    .select({
+      granted: sql<number>`coalesce(sum(${credits.granted}), 0)::int`,
+      used: sql<number>`coalesce(sum(${credits.used}), 0)::int`,
+      grants: count(),
+    })
+    .from(credits)
+    .where(and(eq(credits.orgId, params.orgId), eq(credits.agentId, params.agentId)));
+  return row ?? { granted: 0, used: 0, grants: 0 };
+}
+
+/** Marks an agent as listed on-chain under `listingId`. */
+export async function setAgentListing(db: Db, params: { agentId: string; ownerId: string; chainId: number; listingId: bigint }) {
+  const [row] = await db
+    .update(agents)
+    .set({ listingChainId: params.chainId, listingId: params.listingId.toString() })
+    .where(and(eq(agents.id, params.agentId), eq(agents.ownerId, params.ownerId)))
+    .returning({ id: agents.id });
+  return row;
+}

@@ -1,0 +1,131 @@
+/**
+ * Integration: deploys the contracts through thirdweb to a fresh anvil, then registers,
+ * buys, indexes the Purchased event (twice and concurrently: credits granted once),
+ * withdraws and rates — against PGlite and Postgres.
+ */
+import { randomUUID } from "node:crypto";
+import { sendAndConfirmTransaction } from "thirdweb";
+import { eth_getBalance, getRpcClient } from "thirdweb/rpc";
+import { privateKeyToAccount } from "thirdweb/wallets";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { createAgent } from "@/db/queries/agents";
+import { createOrganization } from "@/db/queries/organizations";
+import { getCreditBalance, setAgentListing } from "@/db/queries/purchases";
+import { createUser } from "@/db/queries/users";
+import { createWallet } from "@/db/queries/wallets";
+import { testBackends } from "@/db/testing";
+import { chainOf, marketplaceContract, reputationContract, thirdwebClient } from "./client";
+import type { ChainConfig } from "./config";
+import {
+  NATIVE_TOKEN,
+  preparePurchase,
+  prepareRate,
+  prepareRegisterListing,
+  prepareWithdraw,
+  prepareAttest,
+  readBalance,
+  readRating,
+  readStats,
+} from "./contracts";
+import { deployPlatformContracts } from "./deploy";
+import { anvilAccounts } from "./dev-accounts";
+import { toChainError } from "./errors";
+import { indexPurchases } from "./indexer";
+import { startAnvil, type LocalChain } from "./local-chain";
+
+const PRICE = 10n ** 15n;
+let anvil: LocalChain;
+let config: ChainConfig;
+const client = thirdwebClient();
+const [platform, creator, buyer, cofounder] = anvilAccounts.map((a) => privateKeyToAccount({ client, privateKey: a.privateKey }));
+
+beforeAll(async () => {
+  anvil = await startAnvil({ port: 20_000 + Math.floor(Math.random() * 20_000), chainId: 31337 });
+  config = await deployPlatformContracts({ rpcUrl: anvil.rpcUrl, chainId: 31337, deployerKey: anvilAccounts[0].privateKey, feeBps: 500 });
+}, 60_000);
+afterAll(() => anvil?.stop());
+
+describe.each(await testBackends())("chain integration on $name", (backend) => {
+  let handle: DbHandle;
+  beforeAll(async () => {
+    handle = await backend.open();
+  });
+  afterAll(() => handle?.close());
+
+  test("register → purchase → index twice → withdraw → rate", async () => {
+    const market = marketplaceContract(config);
+    const reputation = reputationContract(config);
+    // The buyer's account and organisation, and the creator's agent, in the database.
+    const buyerUser = await createUser(handle.db, { email: `${randomUUID()}@example.com`, name: "Buyer", passwordHash: null });
+    await createWallet(handle.db, { userId: buyerUser.id, address: buyer!.address });
+    const org = await handle.db.transaction((tx) => createOrganization(tx, { name: "Buyer Co", slug: `b-${randomUUID()}`, userId: buyerUser.id }));
+    const creatorUser = await createUser(handle.db, { email: `${randomUUID()}@example.com`, name: "Creator", passwordHash: null });
+    const agent = await createAgent(handle.db, { ownerId: creatorUser.id, slug: `a-${randomUUID()}`, name: "A", description: "", category: "data", tags: [] });
+
+    const registered = await sendAndConfirmTransaction({
+      account: creator!,
+      transaction: prepareRegisterListing(market, {
+        token: NATIVE_TOKEN,
+        pricePerRun: PRICE,
+        payees: [
+          { account: creator!.address as `0x${string}`, shareBps: 8_000 },
+          { account: cofounder!.address as `0x${string}`, shareBps: 2_000 },
+        ],
+      }),
+    });
+    expect(registered.status).toBe("success");
+    const listingId = BigInt(registered.logs[0]!.topics[1]!);
+    await setAgentListing(handle.db, { agentId: agent.id, ownerId: creatorUser.id, chainId: 31337, listingId });
+
+    const bought = await sendAndConfirmTransaction({ account: buyer!, transaction: preparePurchase(market, { listingId, runs: 10n, value: 10n * PRICE }) });
+    expect(bought.status).toBe("success");
+
+    const first = await indexPurchases(handle.db, config, { toBlock: bought.blockNumber, fromBlock: config.startBlock });
+    const again = await indexPurchases(handle.db, config, { toBlock: bought.blockNumber, fromBlock: config.startBlock });
+    const overlapping = await Promise.all([
+      indexPurchases(handle.db, config, { toBlock: bought.blockNumber, fromBlock: config.startBlock }),
+      indexPurchases(handle.db, config, { toBlock: bought.blockNumber, fromBlock: config.startBlock }),
+    ]);
+    expect(first.creditsGranted).toBe(10);
+    expect(again).toMatchObject({ recorded: 0, creditsGranted: 0 });
+    expect(overlapping.map((r) => r.creditsGranted)).toEqual([0, 0]);
+    expect(await getCreditBalance(handle.db, { orgId: org.id, agentId: agent.id })).toEqual({ granted: 10, used: 0, grants: 1 });
+
+    // The creator withdraws: their wallet rises by exactly their share (plus gas paid back in).
+    const amount = 10n * PRICE;
+    const fee = (amount * 500n) / 10_000n;
+    const cofounderShare = ((amount - fee) * 2_000n) / 10_000n;
+    const creatorShare = amount - fee - cofounderShare;
+    expect(await readBalance(market, { token: NATIVE_TOKEN, account: creator!.address as `0x${string}` })).toBe(creatorShare);
+    const rpc = getRpcClient({ client, chain: chainOf(config) });
+    const before = await eth_getBalance(rpc, { address: creator!.address });
+    const withdrawn = await sendAndConfirmTransaction({ account: creator!, transaction: prepareWithdraw(market, { token: NATIVE_TOKEN }) });
+    const after = await eth_getBalance(rpc, { address: creator!.address });
+    expect(after - before + withdrawn.gasUsed * withdrawn.effectiveGasPrice).toBe(creatorShare);
+
+    // The buyer rates once; the creator (not a buyer) is refused with a clear reason.
+    const purchaseId = BigInt(bought.logs.at(-1)!.topics[1]!);
+    await sendAndConfirmTransaction({ account: buyer!, transaction: prepareRate(reputation, { purchaseId, score: 5 }) });
+    expect(await readRating(reputation, listingId)).toEqual({ count: 1n, sum: 5n, averageX100: 500n });
+    const refused = await sendAndConfirmTransaction({ account: creator!, transaction: prepareRate(reputation, { purchaseId, score: 1 }) }).catch((e: unknown) => e);
+    expect(toChainError(refused)).toMatchObject({ code: "CONTRACT_REVERTED", message: "Only the wallet that paid for this purchase can rate it." });
+    const twice = await sendAndConfirmTransaction({ account: buyer!, transaction: prepareRate(reputation, { purchaseId, score: 4 }) }).catch((e: unknown) => e);
+    expect(toChainError(twice).message).toBe("This purchase has already been rated.");
+
+    // The platform attests a batch of execution statistics.
+    await sendAndConfirmTransaction({
+      account: platform!,
+      transaction: prepareAttest(reputation, { listingId, runs: 10n, successes: 9n, p50LatencyMs: 40, p99LatencyMs: 200, receiptsRoot: `0x${"ab".repeat(32)}` }),
+    });
+    expect(await readStats(reputation, listingId)).toMatchObject({ runs: 10n, successes: 9n, batches: 1n });
+  }, 120_000);
+});
+
+test("an unreachable RPC is CHAIN_UNAVAILABLE", async () => {
+  const [pglite] = await testBackends();
+  const handle = await pglite!.open();
+  const down: ChainConfig = { ...config, rpcUrl: "http://127.0.0.1:9" };
+  await expect(indexPurchases(handle.db, down)).rejects.toMatchObject({ code: "CHAIN_UNAVAILABLE" });
+  await handle.close();
+});

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { getAddress } from "viem";
+import { dataDir, env } from "@/lib/env";
+
+export type ChainConfig = {
+  rpcUrl: string;
+  chainId: number;
+  marketplace: `0x${string}`;
+  reputation: `0x${string}`;
+  startBlock: bigint;
+};
+
+/** Where `npm start` records the contracts it deployed on the local chain. */
+export function deploymentFile(): string {
+  return path.join(dataDir(), "chain", "deployment.json");
+}
+
+/**
+ * The chain the app talks to: CHAIN_RPC_URL with contract addresses from the
+ * environment, or the local chain that `npm start` deployed to. Null when neither is
+ * configured (the chain features then say so instead of failing).
+ */
+export function resolveChainConfig(): ChainConfig | null {
+  if (env.CHAIN_RPC_URL) {
+    if (!env.MARKETPLACE_ADDRESS || !env.REPUTATION_ADDRESS) return null;
+    return {
+      rpcUrl: env.CHAIN_RPC_URL,
+      chainId: env.CHAIN_ID,
+      marketplace: getAddress(env.MARKETPLACE_ADDRESS),
+      reputation: getAddress(env.REPUTATION_ADDRESS),
+      startBlock: env.CHAIN_START_BLOCK,
+    };
+  }
+  const file = deploymentFile();
+  if (!existsSync(file)) return null;
+  const saved = JSON.parse(readFileSync(file, "utf8")) as {
+    rpcUrl: string;
+    chainId: number;
+    marketplace: string;
+    reputation: string;
+    startBlock: string;
+  };
+  return {
+    rpcUrl: saved.rpcUrl,
+    chainId: saved.chainId,
+    marketplace: getAddress(saved.marketplace),
+    reputation: getAddress(saved.reputation),
+    startBlock: BigInt(saved.startBlock),
+  };
+}

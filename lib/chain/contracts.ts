@@ -1,0 +1,70 @@
+/**
+ * Typed calls to the platform contracts through thirdweb. `prepare*` functions return
+ * transactions for a wallet to send (in the browser for users, on the server only for
+ * the platform's own attester key); `read*` functions are views.
+ */
+import { prepareContractCall, readContract } from "thirdweb";
+import type { MarketplaceContract, ReputationContract } from "./client";
+
+export const NATIVE_TOKEN = "0x0000000000000000000000000000000000000000" as const;
+
+export type Payee = { account: `0x${string}`; shareBps: number };
+
+export function prepareRegisterListing(contract: MarketplaceContract, p: { token: `0x${string}`; pricePerRun: bigint; payees: Payee[] }) {
+  return prepareContractCall({ contract, method: "registerListing", params: [p.token, p.pricePerRun, p.payees] });
+}
+
+export function prepareUpdateListing(
+  contract: MarketplaceContract,
+  p: { listingId: bigint; pricePerRun: bigint; payees: Payee[]; active: boolean },
+) {
+  return prepareContractCall({ contract, method: "updateListing", params: [p.listingId, p.pricePerRun, p.payees, p.active] });
+}
+
+/** A purchase of `runs` runs; for the native token the value is exactly price × runs. */
+export function preparePurchase(contract: MarketplaceContract, p: { listingId: bigint; runs: bigint; value: bigint }) {
+  return prepareContractCall({ contract, method: "purchase", params: [p.listingId, p.runs], value: p.value });
+}
+
+export function prepareWithdraw(contract: MarketplaceContract, p: { token: `0x${string}` }) {
+  return prepareContractCall({ contract, method: "withdraw", params: [p.token] });
+}
+
+export function prepareRate(contract: ReputationContract, p: { purchaseId: bigint; score: number }) {
+  return prepareContractCall({ contract, method: "rate", params: [p.purchaseId, p.score] });
+}
+
+export function prepareAttest(
+  contract: ReputationContract,
+  p: { listingId: bigint; runs: bigint; successes: bigint; p50LatencyMs: number; p99LatencyMs: number; receiptsRoot: `0x${string}` },
+) {
+  return prepareContractCall({
+    contract,
+    method: "attest",
+    params: [p.listingId, p.runs, p.successes, p.p50LatencyMs, p.p99LatencyMs, p.receiptsRoot],
+  });
+}
+
+export async function readListing(contract: MarketplaceContract, listingId: bigint) {
+  const [creator, token, pricePerRun, active, payees] = await readContract({ contract, method: "getListing", params: [listingId] });
+  return { creator, token, pricePerRun, active, payees };
+}
+
+export function readBalance(contract: MarketplaceContract, p: { token: `0x${string}`; account: `0x${string}` }) {
+  return readContract({ contract, method: "balanceOf", params: [p.token, p.account] });
+}
+
+export async function readPurchase(contract: MarketplaceContract, purchaseId: bigint) {
+  const [buyer, listingId, runs] = await readContract({ contract, method: "purchaseOf", params: [purchaseId] });
+  return { buyer, listingId, runs };
+}
+
+export async function readRating(contract: ReputationContract, listingId: bigint) {
+  const [count, sum, averageX100] = await readContract({ contract, method: "ratingOf", params: [listingId] });
+  return { count, sum, averageX100 };
+}
+
+export async function readStats(contract: ReputationContract, listingId: bigint) {
+  const [runs, successes, batches, lastRoot] = await readContract({ contract, method: "statsOf", params: [listingId] });
+  return { runs, successes, batches, lastRoot };
+}
