@@ -36,6 +36,7 @@ export default defineConfig({
     env: {
       PORT: String(port),
       DATA_DIR: ".data/e2e",
+      ANVIL_PORT: process.env.E2E_ANVIL_PORT ?? "8645",
       SEED_DEMO_DATA: "true",
       NEXT_TELEMETRY_DISABLED: "1",
       // The model provider is a stub on loopback (e2e/fixtures/openai-stub.ts).

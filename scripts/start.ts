@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole product on one machine. Loads .env files, applies migrations
- * and seeds demo data, builds the app when its sources changed since the last build,
- * then serves the production build.
+ * and seeds demo data, starts the local chain and deploys the contracts (unless a chain
+ * is configured), builds the app when its sources changed since the last build, then
+ * serves the production build.
  */
 import nextEnv from "@next/env";
 import { spawn, spawnSync } from "node:child_process";
@@ -17,7 +18,7 @@ const root = process.cwd();
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const fingerprintFile = path.join(root, ".next", "source-fingerprint");
 const sourceDirs = ["app", "components", "lib", "db", "public", "types"];
-const sourceFiles = ["next.config.ts", "tailwind.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+const sourceFiles = ["instrumentation.ts", "next.config.ts", "tailwind.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
 
 function walk(dir: string, out: string[]): void {
   if (!existsSync(dir)) return;
@@ -58,9 +59,11 @@ function buildIfNeeded(): void {
 }
 
 const { prepareDatabase } = await import("./prepare-db");
+const { prepareChain } = await import("./prepare-chain");
 const { env } = await import("@/lib/env");
 
 await prepareDatabase();
+const localChain = await prepareChain();
 buildIfNeeded();
 
 const host = process.env.HOSTNAME || "0.0.0.0";
@@ -72,4 +75,8 @@ const server = spawn(process.execPath, [nextBin, "start", "-p", String(env.PORT)
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => server.kill(signal));
 }
-server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+server.on("exit", async (code, signal) => {
+  // anvil saves its state on exit, so the local chain survives restarts.
+  await localChain?.stop();
+  process.exit(code ?? (signal ? 1 : 0));
+});

@@ -1,0 +1,36 @@
+import { getDb } from "@/db/client";
+import { resolveChainConfig } from "./config";
+import { indexPurchases } from "./indexer";
+
+const INTERVAL_MS = 5_000;
+let started = false;
+
+/** Indexes new Purchased events every few seconds, one pass at a time. */
+export function startIndexerLoop(): void {
+  if (started) return;
+  const config = resolveChainConfig();
+  if (!config) {
+    console.log("[indexer] no chain configured: purchases are not indexed");
+    return;
+  }
+  started = true;
+  let running = false;
+  let lastErrorLog = 0;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const result = await indexPurchases(await getDb(), config);
+      if (result.recorded) console.log(`[indexer] recorded ${result.recorded} purchase(s), ${result.creditsGranted} run credit(s)`);
+    } catch (error) {
+      if (Date.now() - lastErrorLog > 60_000) {
+        lastErrorLog = Date.now();
+        console.warn("[indexer] pass failed; retrying", error instanceof Error ? error.message : error);
+      }
+    } finally {
+      running = false;
+    }
+  };
+  setInterval(() => void tick(), INTERVAL_MS).unref();
+  void tick();
+}
