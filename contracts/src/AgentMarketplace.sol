@@ -18,14 +18,16 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
     uint16 public constant MAX_FEE_BPS = 1_000;
     uint16 internal constant BPS = 10_000;
 
+    /// @dev Slot 0 holds everything a purchase reads; the creator (slot 1) is only read
+    /// when the listing changes.
     struct Listing {
         // slot 0
         address token;
-        uint96 pricePerRun;
-        // slot 1
-        address creator;
+        uint80 pricePerRun;
         uint8 payeeCount;
         bool active;
+        // slot 1
+        address creator;
     }
 
     struct Purchase {
@@ -64,7 +66,7 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
         // forge-lint: disable-next-item(unsafe-typecast) -- price checked by _checkPrice, count by _storePayees
         _listings[listingId] = Listing({
             token: token,
-            pricePerRun: uint96(pricePerRun),
+            pricePerRun: uint80(pricePerRun),
             creator: msg.sender,
             payeeCount: uint8(payees.length),
             active: true
@@ -82,7 +84,7 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
         uint256 previous = listing.payeeCount;
         for (uint256 i = payees.length; i < previous; ++i) delete _payees[listingId][i];
         // forge-lint: disable-next-line(unsafe-typecast) -- checked by _checkPrice
-        listing.pricePerRun = uint96(pricePerRun);
+        listing.pricePerRun = uint80(pricePerRun);
         // forge-lint: disable-next-line(unsafe-typecast) -- at most MAX_PAYEES, checked by _storePayees
         listing.payeeCount = uint8(payees.length);
         listing.active = active;
@@ -107,20 +109,23 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
 
     /// @inheritdoc IAgentMarketplace
     function purchase(uint256 listingId, uint256 runs) external payable nonReentrant returns (uint256 purchaseId) {
-        Listing memory listing = _listings[listingId];
-        if (listing.creator == address(0)) revert ListingNotFound(listingId);
-        if (!listing.active) revert ListingInactive(listingId);
+        Listing storage stored = _listings[listingId];
+        // One SLOAD: every listing has at least one payee, so a zero count means none.
+        (address token, uint256 pricePerRun, uint256 payeeCount, bool active) =
+            (stored.token, stored.pricePerRun, stored.payeeCount, stored.active);
+        if (payeeCount == 0) revert ListingNotFound(listingId);
+        if (!active) revert ListingInactive(listingId);
         if (runs == 0 || runs > type(uint32).max) revert InvalidRuns();
-        uint256 amount = uint256(listing.pricePerRun) * runs;
+        uint256 amount = pricePerRun * runs;
 
         // Effects first: the purchase and every balance are recorded before any token
         // moves (checks-effects-interactions; the transferFrom below is the only call).
         purchaseId = ++purchaseCount;
         // forge-lint: disable-next-line(unsafe-typecast) -- listing ids fit 64 bits (listingCount); runs checked above
         _purchases[purchaseId] = Purchase({buyer: msg.sender, listingId: uint64(listingId), runs: uint32(runs)});
-        _split(listingId, listing.token, listing.payeeCount, amount);
-        _collect(listing.token, amount);
-        emit Purchased(purchaseId, listingId, msg.sender, runs, amount, listing.token);
+        _split(listingId, token, payeeCount, amount);
+        _collect(token, amount);
+        emit Purchased(purchaseId, listingId, msg.sender, runs, amount, token);
     }
 
     /// @dev Credits the platform fee and each payee's share of `amount`. Payee 0 is
@@ -195,7 +200,7 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
     // ── internals ───────────────────────────────────────────────────────────
 
     function _checkPrice(uint256 pricePerRun) internal pure {
-        if (pricePerRun == 0 || pricePerRun > type(uint96).max) revert InvalidPrice();
+        if (pricePerRun == 0 || pricePerRun > type(uint80).max) revert InvalidPrice();
     }
 
     function _storePayees(uint256 listingId, Payee[] calldata payees) internal {

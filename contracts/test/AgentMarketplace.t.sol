@@ -126,7 +126,7 @@ contract AgentMarketplaceTest is BaseTest {
         vm.expectRevert(IAgentMarketplace.InvalidPrice.selector);
         market.registerListing(address(0), 0, _payees2());
         vm.expectRevert(IAgentMarketplace.InvalidPrice.selector);
-        market.registerListing(address(0), uint256(type(uint96).max) + 1, _payees2());
+        market.registerListing(address(0), uint256(type(uint80).max) + 1, _payees2());
         vm.stopPrank();
     }
 
@@ -308,8 +308,8 @@ contract AgentMarketplaceTest is BaseTest {
 
     // ── fuzz ────────────────────────────────────────────────────────────────
 
-    function testFuzz_purchase_partsSumExactly(uint96 price, uint32 runs, uint16 shareA, uint16 fee) public {
-        price = uint96(bound(price, 1, 1e24));
+    function testFuzz_purchase_partsSumExactly(uint80 price, uint32 runs, uint16 shareA, uint16 fee) public {
+        price = uint80(bound(price, 1, 1e24));
         runs = uint32(bound(runs, 1, 10_000));
         shareA = uint16(bound(shareA, 1, 9_999));
         fee = uint16(bound(fee, 0, 1_000));
@@ -330,9 +330,9 @@ contract AgentMarketplaceTest is BaseTest {
         assertLe(market.balanceOf(address(0), bob), ((amount - feePart) * (10_000 - shareA)) / 10_000, "bob never over-credited");
     }
 
-    function testFuzz_purchase_manyPayeesSumExactly(uint256 seed, uint8 count, uint96 price) public {
+    function testFuzz_purchase_manyPayeesSumExactly(uint256 seed, uint8 count, uint80 price) public {
         count = uint8(bound(count, 1, 10));
-        price = uint96(bound(price, 1, 1e21));
+        price = uint80(bound(price, 1, 1e21));
         IAgentMarketplace.Payee[] memory payees = new IAgentMarketplace.Payee[](count);
         uint256 left = 10_000;
         for (uint256 i; i < count; ++i) {
