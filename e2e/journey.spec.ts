@@ -8,6 +8,20 @@ test("a visitor sees the marketplace with published agents", async ({ page }) =>
   await page.getByRole("link", { name: "data", exact: true }).click();
   await expect(page).toHaveURL(/category=data/);
   await expect(page.getByTestId("agent-card").filter({ hasText: "Markdown Outline" })).toHaveCount(0);
+  // Search and filters keep their state in the URL.
+  await page.goto("/agents");
+  await page.getByLabel("Search").fill("markdown headings");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/q=markdown\+headings/);
+  await expect(page.getByTestId("agent-card")).toHaveCount(1);
+  await expect(page.getByTestId("agent-card")).toContainText("Markdown Outline");
+  await page.goto("/agents?min=0.001&sort=price_asc");
+  await expect(page.getByTestId("agent-card").first()).toContainText("CSV Statistics");
+  await expect(page.getByTestId("agent-card").last()).toContainText("Research Brief");
+  await expect(page.getByTestId("agent-card")).toHaveCount(2);
+  await page.goto("/agents?min=lots");
+  await expect(page.getByText("Minimum price must be an amount in ETH, like 0.001.")).toBeVisible();
+  await page.goto("/agents");
   await page.getByRole("link", { name: "CSV Statistics" }).click();
   await expect(page.getByRole("heading", { name: "CSV Statistics" })).toBeVisible();
   await expect(page.getByText("0.001 ETH")).toBeVisible();

@@ -82,4 +82,48 @@ describe.each(await testBackends())("agents on $name", (backend) => {
     expect(data.every((a) => a.category === "data")).toBe(true);
     expect(data.some((a) => a.slug === "csv-stats")).toBe(true);
   });
+
+  describe("marketplace search", () => {
+    async function publishAs(ownerId: string, name: string, description: string, tags: string[], priceWei: string, category = "data") {
+      const agent = await createAgent(handle.db, { ownerId, slug: `${name.toLowerCase().replace(/\W+/g, "-")}-${randomUUID()}`, name, description, category, tags });
+      await handle.db.transaction((tx) =>
+        publishAgentVersion(tx, { agentId: agent.id, ownerId, spec: {}, specHash: "h", changelog: "", priceWei, payees: [] }),
+      );
+      return agent;
+    }
+
+    test("finds by words in name, description or tags, ranks name and tag hits first, and filters", async () => {
+      const owner = await newUser();
+      const marker = `zq${randomUUID().replace(/-/g, "").slice(0, 8)}`;
+      const inName = await publishAs(owner.id, `Invoice ${marker}`, "Reads documents.", [], "3000", "finance");
+      const inDescription = await publishAs(owner.id, "Parser", `Understands ${marker} files and invoices.`, [], "1000");
+      const inTags = await publishAs(owner.id, "Tagged", "Something else.", [marker], "2000");
+      await publishAs(owner.id, "Unrelated", "Nothing to see.", [], "500");
+
+      const hits = await listPublishedAgents(handle.db, { q: marker, limit: 50 });
+      expect(hits.map((h) => h.id).sort()).toEqual([inName.id, inDescription.id, inTags.id].sort());
+      expect(hits.at(-1)!.id).toBe(inDescription.id);
+
+      const byPrice = await listPublishedAgents(handle.db, { q: marker, sort: "price_asc" });
+      expect(byPrice.map((h) => h.priceWei)).toEqual(["1000", "2000", "3000"]);
+      const ranged = await listPublishedAgents(handle.db, { q: marker, minPriceWei: "1500", maxPriceWei: "3000" });
+      expect(ranged.map((h) => h.id).sort()).toEqual([inName.id, inTags.id].sort());
+      expect(await listPublishedAgents(handle.db, { q: marker, category: "finance" })).toEqual([expect.objectContaining({ id: inName.id })]);
+      // Stemming: "invoices" finds "Invoice".
+      expect((await listPublishedAgents(handle.db, { q: `invoices ${marker}` })).map((h) => h.id)).toContain(inName.id);
+    });
+
+    test("search text with operators or quotes is not an error", async () => {
+      await expect(listPublishedAgents(handle.db, { q: `"unclosed -minus OR or (paren` })).resolves.toBeInstanceOf(Array);
+    });
+
+    test("wei prices compare as numbers, not strings", async () => {
+      const owner = await newUser();
+      const marker = `zp${randomUUID().replace(/-/g, "").slice(0, 8)}`;
+      await publishAs(owner.id, `Cheap ${marker}`, "", [], "9");
+      await publishAs(owner.id, `Dear ${marker}`, "", [], "100000000000000000000");
+      const sorted = await listPublishedAgents(handle.db, { q: marker, sort: "price_desc" });
+      expect(sorted.map((h) => h.priceWei)).toEqual(["100000000000000000000", "9"]);
+    });
+  });
 });

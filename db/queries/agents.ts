@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agents, agentVersions, users } from "../schema";
 
@@ -62,13 +62,40 @@ const publishedColumns = {
   publishedAt: agentVersions.createdAt,
 };
 
-/** The public marketplace: agents with a published version. */
+export type MarketplaceSort = "newest" | "price_asc" | "price_desc" | "relevance";
+
+/**
+ * The public marketplace: agents with a published version, filtered by full-text search
+ * (Postgres `websearch_to_tsquery` over name, description and tags, name and tags
+ * weighted higher), category and price range, sorted and paged.
+ */
 export async function listPublishedAgents(
   db: Db,
-  params: { category?: string; limit?: number; offset?: number } = {},
+  params: {
+    q?: string;
+    category?: string;
+    minPriceWei?: string;
+    maxPriceWei?: string;
+    sort?: MarketplaceSort;
+    limit?: number;
+    offset?: number;
+  } = {},
 ) {
+  const q = params.q?.trim();
+  const document = sql`setweight(to_tsvector('english', ${agents.name}), 'A') || setweight(to_tsvector('english', array_to_string(${agents.tags}, ' ')), 'A') || setweight(to_tsvector('english', ${agents.description}), 'B')`;
+  const query = q ? sql`websearch_to_tsquery('english', ${q})` : undefined;
+  const rank = query ? sql<number>`ts_rank_cd(${document}, ${query})` : sql<number>`0`;
+  const sort = params.sort ?? (q ? "relevance" : "newest");
+  const order =
+    sort === "price_asc"
+      ? [asc(agentVersions.priceWei), desc(agentVersions.createdAt)]
+      : sort === "price_desc"
+        ? [desc(agentVersions.priceWei), desc(agentVersions.createdAt)]
+        : sort === "relevance"
+          ? [desc(rank), desc(agentVersions.createdAt)]
+          : [desc(agentVersions.createdAt)];
   return db
-    .select(publishedColumns)
+    .select({ ...publishedColumns, rank })
     .from(agents)
     .innerJoin(agentVersions, eq(agentVersions.id, agents.currentVersionId))
     .innerJoin(users, eq(users.id, agents.ownerId))
@@ -76,9 +103,12 @@ export async function listPublishedAgents(
       and(
         eq(agents.status, "published"),
         params.category ? eq(agents.category, params.category) : undefined,
+        params.minPriceWei ? sql`${agentVersions.priceWei} >= ${params.minPriceWei}::numeric` : undefined,
+        params.maxPriceWei ? sql`${agentVersions.priceWei} <= ${params.maxPriceWei}::numeric` : undefined,
+        query ? sql`${document} @@ ${query}` : undefined,
       ),
     )
-    .orderBy(desc(agentVersions.createdAt), agents.id)
+    .orderBy(...order, agents.id)
     .limit(Math.min(params.limit ?? 24, 100))
     .offset(params.offset ?? 0);
 }
