@@ -15,10 +15,10 @@ test("a visitor sees the marketplace with published agents", async ({ page }) =>
   await expect(page).toHaveURL(/q=markdown\+headings/);
   await expect(page.getByTestId("agent-card")).toHaveCount(1);
   await expect(page.getByTestId("agent-card")).toContainText("Markdown Outline");
-  await page.goto("/agents?min=0.001&sort=price_asc");
-  await expect(page.getByTestId("agent-card").first()).toContainText("CSV Statistics");
-  await expect(page.getByTestId("agent-card").last()).toContainText("Research Brief");
+  await page.goto("/agents?min=0.0003&max=0.0005&sort=price_desc");
   await expect(page.getByTestId("agent-card")).toHaveCount(2);
+  await expect(page.getByTestId("agent-card").first()).toContainText("JSON Schema Validator");
+  await expect(page.getByTestId("agent-card").last()).toContainText("Entity Extractor");
   await page.goto("/agents?min=lots");
   await expect(page.getByText("Minimum price must be an amount in ETH, like 0.001.")).toBeVisible();
   await page.goto("/agents");
