@@ -24,7 +24,10 @@ test("a visitor sees the marketplace with published agents", async ({ page }) =>
   await page.goto("/agents");
   await page.getByRole("link", { name: "CSV Statistics" }).click();
   await expect(page.getByRole("heading", { name: "CSV Statistics" })).toBeVisible();
-  await expect(page.getByText("0.001 ETH")).toBeVisible();
+  await expect(page.getByText("0.001 ETH").first()).toBeVisible();
+  await expect(page.getByRole("list", { name: "Version history" })).toContainText("First release");
+  await expect(page.getByTestId("agent-stats")).toContainText("Runs0");
+  await expect(page.getByText("This agent is not listed on-chain yet")).toBeVisible();
 });
 
 test("sign-up shows what is wrong next to each field", async ({ page }) => {

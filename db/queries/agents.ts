@@ -59,7 +59,10 @@ const publishedColumns = {
   creatorName: users.name,
   version: agentVersions.version,
   priceWei: agentVersions.priceWei,
+  payees: agentVersions.payees,
   publishedAt: agentVersions.createdAt,
+  listingId: agents.listingId,
+  listingChainId: agents.listingChainId,
 };
 
 export type MarketplaceSort = "newest" | "price_asc" | "price_desc" | "relevance";

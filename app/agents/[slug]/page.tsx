@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { getAddress } from "viem";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
+import { getAgentRunStats, listPublicVersions } from "@/db/queries/agent-stats";
 import { getPublishedAgentBySlug } from "@/db/queries/agents";
+import { readAgentRating } from "@/lib/chain/agent-reputation";
 import { formatDate, formatWei } from "@/lib/format";
+import { shortAddress } from "@/lib/utils";
 
 export const dynamic = "force-dynamic";
 
@@ -15,34 +19,118 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function AgentPage({ params }: Props) {
-  const agent = await getPublishedAgentBySlug(await getDb(), { slug: (await params).slug });
+  const db = await getDb();
+  const agent = await getPublishedAgentBySlug(db, { slug: (await params).slug });
   if (!agent) notFound();
+  const [stats, versions, rating] = await Promise.all([
+    getAgentRunStats(db, { agentId: agent.id }),
+    listPublicVersions(db, { agentId: agent.id }),
+    readAgentRating(agent),
+  ]);
+  const payees = agent.payees as { address: string; shareBps: number }[];
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
-      <div className="space-y-4">
-        <div className="flex flex-wrap items-center gap-2">
-          <h1 className="text-3xl font-bold tracking-tight">{agent.name}</h1>
-          <Badge className="bg-accent text-accent-foreground">{agent.category}</Badge>
+      <div className="space-y-6">
+        <div className="space-y-3">
+          <div className="flex flex-wrap items-center gap-2">
+            <h1 className="text-3xl font-bold tracking-tight">{agent.name}</h1>
+            <Badge className="bg-accent text-accent-foreground">{agent.category}</Badge>
+          </div>
+          <p className="text-sm text-muted-foreground">
+            by {agent.creatorName ?? "unknown"} · version {agent.version} · published {formatDate(agent.publishedAt)}
+          </p>
+          <p className="whitespace-pre-line leading-relaxed">{agent.description}</p>
+          <div className="flex flex-wrap gap-1.5">
+            {agent.tags.map((t) => (
+              <Badge key={t}>#{t}</Badge>
+            ))}
+          </div>
         </div>
-        <p className="text-sm text-muted-foreground">
-          by {agent.creatorName ?? "unknown"} · version {agent.version} · published {formatDate(agent.publishedAt)}
-        </p>
-        <p className="whitespace-pre-line leading-relaxed">{agent.description}</p>
-        <div className="flex flex-wrap gap-1.5">
-          {agent.tags.map((t) => (
-            <Badge key={t}>#{t}</Badge>
-          ))}
-        </div>
+        <Card>
+          <CardHeader>
+            <CardTitle>Verified stats</CardTitle>
+            <p className="text-xs text-muted-foreground">From recorded executions of published versions; the creator&apos;s test runs are not counted.</p>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid grid-cols-3 gap-4 text-sm" data-testid="agent-stats">
+              <div>
+                <dt className="text-muted-foreground">Runs</dt>
+                <dd className="text-xl font-semibold">{stats.runs}</dd>
+              </div>
+              <div>
+                <dt className="text-muted-foreground">Success rate</dt>
+                <dd className="text-xl font-semibold">{stats.successRate === null ? "—" : `${(stats.successRate * 100).toFixed(1)}%`}</dd>
+              </div>
+              <div>
+                <dt className="text-muted-foreground">Median latency</dt>
+                <dd className="text-xl font-semibold">{stats.p50LatencyMs === null ? "—" : `${stats.p50LatencyMs} ms`}</dd>
+              </div>
+            </dl>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Version history</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <ol className="divide-y rounded-md border text-sm" aria-label="Version history">
+              {versions.map((v) => (
+                <li key={v.version} className="flex flex-wrap gap-3 p-3">
+                  <span className="font-semibold">v{v.version}</span>
+                  <span className="flex-1">{v.changelog || "—"}</span>
+                  <span>{formatWei(v.priceWei)}</span>
+                  <span className="text-xs text-muted-foreground">{formatDate(v.createdAt)}</span>
+                </li>
+              ))}
+            </ol>
+          </CardContent>
+        </Card>
       </div>
-      <Card className="h-fit">
-        <CardHeader>
-          <CardTitle>Price</CardTitle>
-        </CardHeader>
-        <CardContent>
-          <p className="text-2xl font-semibold">{formatWei(agent.priceWei)}</p>
-          <p className="text-sm text-muted-foreground">per run</p>
-        </CardContent>
-      </Card>
+      <div className="space-y-4">
+        <Card>
+          <CardHeader>
+            <CardTitle>Price</CardTitle>
+          </CardHeader>
+          <CardContent className="space-y-2">
+            <p className="text-2xl font-semibold">{formatWei(agent.priceWei)}</p>
+            <p className="text-sm text-muted-foreground">per run</p>
+            {rating.state === "not-listed" ? (
+              <p className="text-sm text-muted-foreground">This agent is not listed on-chain yet, so it cannot be bought or rated.</p>
+            ) : null}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Rating</CardTitle>
+          </CardHeader>
+          <CardContent className="text-sm" data-testid="agent-rating">
+            {rating.state === "ok"
+              ? rating.count
+                ? `${rating.average?.toFixed(2)} / 5 from ${rating.count} paying buyer${rating.count === 1 ? "" : "s"}`
+                : "No ratings yet."
+              : rating.state === "unavailable"
+                ? "The chain is not reachable right now."
+                : "Ratings come from buyers once the agent is listed on-chain."}
+          </CardContent>
+        </Card>
+        {payees.length ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>Payees</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <ul className="space-y-1 text-sm">
+                {payees.map((p) => (
+                  <li key={p.address} className="flex justify-between gap-2">
+                    <code title={getAddress(p.address)}>{shortAddress(getAddress(p.address))}</code>
+                    <span>{(p.shareBps / 100).toFixed(2)}%</span>
+                  </li>
+                ))}
+              </ul>
+            </CardContent>
+          </Card>
+        ) : null}
+      </div>
     </div>
   );
 }

@@ -1,0 +1,41 @@
+import { and, desc, eq, ne, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { agentVersions, executions } from "../schema";
+
+/**
+ * Verified statistics from recorded executions of an agent's published versions
+ * (playground runs by the creator are not counted): finished runs, successes and the
+ * median duration.
+ */
+export async function getAgentRunStats(db: Db, params: { agentId: string }) {
+  const [row] = await db
+    .select({
+      runs: sql<number>`count(*)::int`,
+      successes: sql<number>`count(*) filter (where ${executions.status} = 'succeeded')::int`,
+      p50LatencyMs: sql<number | null>`percentile_cont(0.5) within group (order by ${executions.durationMs})`,
+    })
+    .from(executions)
+    .where(and(eq(executions.agentId, params.agentId), ne(executions.source, "playground"), ne(executions.status, "running")));
+  const runs = row?.runs ?? 0;
+  return {
+    runs,
+    successes: row?.successes ?? 0,
+    successRate: runs ? (row!.successes / runs) : null,
+    p50LatencyMs: row?.p50LatencyMs === null || row?.p50LatencyMs === undefined ? null : Math.round(Number(row.p50LatencyMs)),
+  };
+}
+
+/** The public version history of a published agent, newest first. */
+export async function listPublicVersions(db: Db, params: { agentId: string }) {
+  return db
+    .select({
+      version: agentVersions.version,
+      changelog: agentVersions.changelog,
+      priceWei: agentVersions.priceWei,
+      createdAt: agentVersions.createdAt,
+    })
+    .from(agentVersions)
+    .where(eq(agentVersions.agentId, params.agentId))
+    .orderBy(desc(agentVersions.version))
+    .limit(100);
+}

@@ -1,0 +1,21 @@
+import { resolveChainConfig } from "./config";
+import { reputationContract } from "./client";
+import { readRating } from "./contracts";
+
+export type OnChainRating =
+  | { state: "not-listed" }
+  | { state: "unavailable" }
+  | { state: "ok"; count: number; average: number | null };
+
+/** An agent's on-chain rating, or why there is none to show. Never throws. */
+export async function readAgentRating(listing: { listingId: string | null; listingChainId: number | null }): Promise<OnChainRating> {
+  const config = resolveChainConfig();
+  if (!listing.listingId || !config || listing.listingChainId !== config.chainId) return { state: "not-listed" };
+  try {
+    const rating = await readRating(reputationContract(config), BigInt(listing.listingId));
+    return { state: "ok", count: Number(rating.count), average: rating.count ? Number(rating.averageX100) / 100 : null };
+  } catch (error) {
+    console.warn("[agent page] rating read failed", error instanceof Error ? error.message : error);
+    return { state: "unavailable" };
+  }
+}
