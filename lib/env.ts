@@ -34,6 +34,8 @@ const schema = z.object({
   HTTP_FETCH_ALLOW: z.string().default(""),
   /** EVM JSON-RPC endpoint. Unset: `npm start` runs a local anvil chain and deploys the contracts. */
   CHAIN_RPC_URL: z.url().optional(),
+  /** RPC URL given to browsers for reads, when CHAIN_RPC_URL holds a private key or host. */
+  CHAIN_PUBLIC_RPC_URL: z.url().optional(),
   MARKETPLACE_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
   REPUTATION_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
   /** First block the indexer reads (the deployment block). */

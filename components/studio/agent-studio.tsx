@@ -4,6 +4,8 @@ import { useRef } from "react";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { BuilderForm, type BuilderAgent, type BuilderHandle, type ProviderOption } from "./builder-form";
 import { KnowledgePanel, type KnowledgeDoc } from "./knowledge-panel";
+import { ListOnChain } from "./list-on-chain";
+import type { PublicChain } from "@/lib/wallet/thirdweb-browser";
 import { Playground } from "./playground";
 import { VersionsPanel, type VersionRow } from "./versions-panel";
 
@@ -16,6 +18,8 @@ export function AgentStudio({
   versions,
   defaultPayee,
   initialInput,
+  chain,
+  listingId,
 }: {
   agent: BuilderAgent;
   slug: string;
@@ -24,6 +28,8 @@ export function AgentStudio({
   versions: VersionRow[];
   defaultPayee: string | null;
   initialInput: string;
+  chain: PublicChain | null;
+  listingId: string | null;
 }) {
   const builder = useRef<BuilderHandle>(null);
   // Running or publishing the draft first saves pending edits.
@@ -51,7 +57,8 @@ export function AgentStudio({
           beforeRun={flush}
         />
       </TabsContent>
-      <TabsContent value="versions">
+      <TabsContent value="versions" className="space-y-4">
+        <ListOnChain agentId={agent.id} listingId={listingId} chain={chain} latest={versions[0] ?? null} />
         <VersionsPanel agentId={agent.id} versions={versions} defaultPayee={defaultPayee} beforePublish={flush} />
       </TabsContent>
     </Tabs>

@@ -47,7 +47,7 @@ export async function listAgentsForOwner(db: Db, params: { ownerId: string; limi
 /** One agent, only for its owner. */
 export async function getAgentForOwner(db: Db, params: { slug: string; ownerId: string }) {
   const [row] = await db
-    .select({ ...summaryColumns, draftSpec: agents.draftSpec, currentVersionId: agents.currentVersionId })
+    .select({ ...summaryColumns, draftSpec: agents.draftSpec, currentVersionId: agents.currentVersionId, listingId: agents.listingId })
     .from(agents)
     .where(and(eq(agents.slug, params.slug), eq(agents.ownerId, params.ownerId)))
     .limit(1);

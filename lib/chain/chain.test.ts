@@ -31,6 +31,7 @@ import {
 import { deployPlatformContracts } from "./deploy";
 import { anvilAccounts } from "./dev-accounts";
 import { toChainError } from "./errors";
+import { readRegisteredListing } from "./listing-receipt";
 import { indexPurchases } from "./indexer";
 import { startAnvil, type LocalChain } from "./local-chain";
 
@@ -128,4 +129,17 @@ test("an unreachable RPC is CHAIN_UNAVAILABLE", async () => {
   const down: ChainConfig = { ...config, rpcUrl: "http://127.0.0.1:9" };
   await expect(indexPurchases(handle.db, down)).rejects.toMatchObject({ code: "CHAIN_UNAVAILABLE" });
   await handle.close();
+});
+
+test("a listing is read from its registration receipt; other transactions are refused", async () => {
+  const market = marketplaceContract(config);
+  const registered = await sendAndConfirmTransaction({
+    account: creator!,
+    transaction: prepareRegisterListing(market, { token: NATIVE_TOKEN, pricePerRun: 7n, payees: [{ account: creator!.address as `0x${string}`, shareBps: 10_000 }] }),
+  });
+  const listing = await readRegisteredListing(config, registered.transactionHash);
+  expect(listing).toEqual({ listingId: BigInt(registered.logs[0]!.topics[1]!), creator: creator!.address.toLowerCase(), pricePerRun: 7n });
+  const bought = await sendAndConfirmTransaction({ account: buyer!, transaction: preparePurchase(market, { listingId: listing.listingId, runs: 1n, value: 7n }) });
+  await expect(readRegisteredListing(config, bought.transactionHash)).rejects.toMatchObject({ code: "INVALID_INPUT" });
+  await expect(readRegisteredListing(config, `0x${"12".repeat(32)}`)).rejects.toMatchObject({ code: "NOT_FOUND" });
 });

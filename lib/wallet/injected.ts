@@ -30,7 +30,7 @@ function provider(): Eip1193Provider {
   return window.ethereum;
 }
 
-async function ensureChain(eth: Eip1193Provider, chainId: number): Promise<void> {
+export async function ensureChain(eth: Eip1193Provider, chainId: number): Promise<void> {
   const current = Number(await eth.request({ method: "eth_chainId" }));
   if (current === chainId) return;
   try {

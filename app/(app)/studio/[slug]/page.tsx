@@ -8,6 +8,8 @@ import { getAgentForOwner, listAgentVersionsForOwner } from "@/db/queries/agents
 import { listKnowledgeDocuments } from "@/db/queries/knowledge";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { configuredProviders } from "@/lib/agents/runtime/providers";
+import { resolveChainConfig } from "@/lib/chain/config";
+import { env } from "@/lib/env";
 import { sampleInput } from "@/lib/agents/sample-input";
 import { agentSpecSchema } from "@/lib/agents/spec";
 import { requirePageUser } from "@/lib/auth/session";
@@ -27,6 +29,7 @@ export default async function StudioAgentPage({ params }: { params: Promise<{ sl
     listWalletsForUser(db, { userId: user.id }),
   ]);
   const spec = agentSpecSchema.parse(agent.draftSpec ?? {});
+  const chainConfig = resolveChainConfig();
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
@@ -51,6 +54,12 @@ export default async function StudioAgentPage({ params }: { params: Promise<{ sl
         }))}
         defaultPayee={wallets[0]?.address ?? null}
         initialInput={JSON.stringify(sampleInput(spec.inputSchema), null, 2)}
+        listingId={agent.listingId}
+        chain={
+          chainConfig
+            ? { chainId: chainConfig.chainId, rpcUrl: env.CHAIN_PUBLIC_RPC_URL ?? chainConfig.rpcUrl, marketplace: chainConfig.marketplace, reputation: chainConfig.reputation }
+            : null
+        }
       />
     </div>
   );
