@@ -9,7 +9,13 @@ const creatorWallet = {
   privateKey: "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
 } as const;
 
-test("a creator publishes with a price and payees and lists the agent on-chain from their wallet", async ({ page }) => {
+// Anvil's public test account #2, funded on the local chain; only this spec uses it.
+const buyerWallet = {
+  address: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+  privateKey: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+} as const;
+
+test("a creator lists an agent on-chain from their wallet; an organisation buys 10 runs and gets 10 credits", async ({ page, browser }) => {
   await installWallet(page, creatorWallet);
   await signUp(page, newAccount("Lister"));
   await page.goto("/settings");
@@ -37,4 +43,34 @@ test("a creator publishes with a price and payees and lists the agent on-chain f
   await page.goto("/agents/chain-listed");
   await expect(page.getByText("This agent is not listed on-chain yet")).toHaveCount(0);
   await expect(page.getByTestId("agent-rating")).toHaveText("No ratings yet.");
+
+  // A buyer's organisation buys 10 runs from the agent page.
+  const buyer = await (await browser.newContext()).newPage();
+  await installWallet(buyer, buyerWallet);
+  await signUp(buyer, newAccount("Buyer"));
+  await buyer.goto("/settings");
+  await buyer.getByRole("button", { name: "Link a wallet" }).click();
+  await expect(buyer.getByTestId("wallet-address")).toHaveText(buyerWallet.address);
+  await buyer.goto("/orgs");
+  await buyer.getByLabel("Organisation name").fill("Buyer Analytics");
+  await buyer.getByRole("button", { name: "Create organisation" }).click();
+  await buyer.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+  const orgUrl = buyer.url();
+
+  await buyer.goto("/agents/chain-listed");
+  await buyer.getByLabel("Runs").fill("10");
+  await expect(buyer.getByTestId("buy-total")).toHaveText("Total: 0.02 ETH");
+  await buyer.getByRole("button", { name: "Buy runs" }).click();
+  await expect(buyer.getByTestId("buy-confirmed")).toContainText("Confirmed: 10 runs for Buyer Analytics", { timeout: 30_000 });
+
+  await buyer.goto(orgUrl);
+  const purchases = buyer.getByRole("list", { name: "Purchases" });
+  await expect(purchases).toContainText("Chain Listed");
+  await expect(purchases.getByTestId("credits-left")).toHaveText("10 of 10 runs left");
+  await expect(purchases).toContainText("0.02 ETH");
+  await expect(purchases.locator("code")).toHaveText(/^0x[0-9a-f]{64}$/);
+  // The indexer sees the same event again; the credits stay exactly 10.
+  await buyer.waitForTimeout(6_000);
+  await buyer.reload();
+  await expect(purchases.getByTestId("credits-left")).toHaveText("10 of 10 runs left");
 });

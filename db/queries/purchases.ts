@@ -34,13 +34,18 @@ async function resolveBuyerOrg(db: Db, buyer: string): Promise<string | null> {
  * insert is unique on (chain, tx hash, log index), and credits are only written when
  * that insert took place. Run inside a transaction.
  */
-export async function recordPurchaseEvent(db: Db, event: PurchaseEvent): Promise<{ recorded: boolean; creditsGranted: number }> {
+export async function recordPurchaseEvent(
+  db: Db,
+  event: PurchaseEvent,
+  /** The organisation the buyer chose in the app, when known (already authorised). */
+  chosenOrgId?: string,
+): Promise<{ recorded: boolean; creditsGranted: number }> {
   const [agent] = await db
     .select({ id: agents.id })
     .from(agents)
     .where(and(eq(agents.listingChainId, event.chainId), eq(agents.listingId, event.listingId.toString())))
     .limit(1);
-  const orgId = await resolveBuyerOrg(db, event.buyer);
+  const orgId = chosenOrgId ?? (await resolveBuyerOrg(db, event.buyer));
   const [purchase] = await db
     .insert(purchases)
     .values({
@@ -59,7 +64,26 @@ export async function recordPurchaseEvent(db: Db, event: PurchaseEvent): Promise
     })
     .onConflictDoNothing()
     .returning({ id: purchases.id });
-  if (!purchase) return { recorded: false, creditsGranted: 0 };
+  if (!purchase) {
+    // Already indexed. If that happened before the buyer's organisation was known, the
+    // conditional UPDATE assigns it (once) and the credits follow.
+    if (!chosenOrgId || !agent) return { recorded: false, creditsGranted: 0 };
+    const [assigned] = await db
+      .update(purchases)
+      .set({ orgId: chosenOrgId })
+      .where(
+        and(
+          eq(purchases.chainId, event.chainId),
+          eq(purchases.txHash, event.txHash.toLowerCase()),
+          eq(purchases.logIndex, event.logIndex),
+          sql`${purchases.orgId} is null`,
+        ),
+      )
+      .returning({ id: purchases.id });
+    if (!assigned) return { recorded: false, creditsGranted: 0 };
+    await db.insert(credits).values({ orgId: chosenOrgId, agentId: agent.id, purchaseId: assigned.id, granted: Number(event.runs) });
+    return { recorded: false, creditsGranted: Number(event.runs) };
+  }
   if (!agent || !orgId) return { recorded: true, creditsGranted: 0 };
   await db.insert(credits).values({ orgId, agentId: agent.id, purchaseId: purchase.id, granted: Number(event.runs) });
   return { recorded: true, creditsGranted: Number(event.runs) };
@@ -106,4 +130,31 @@ export async function setAgentListing(db: Db, params: { agentId: string; ownerId
     .where(and(eq(agents.id, params.agentId), eq(agents.ownerId, params.ownerId)))
     .returning({ id: agents.id });
   return row;
+}
+
+/** An organisation's purchases, newest first, for its members. */
+export async function listOrgPurchases(db: Db, params: { orgId: string; requesterId: string }) {
+  return db
+    .select({
+      id: purchases.id,
+      txHash: purchases.txHash,
+      runs: purchases.runs,
+      amountWei: purchases.amountWei,
+      agentName: agents.name,
+      agentSlug: agents.slug,
+      granted: credits.granted,
+      used: credits.used,
+      createdAt: purchases.createdAt,
+    })
+    .from(purchases)
+    .leftJoin(agents, eq(agents.id, purchases.agentId))
+    .leftJoin(credits, eq(credits.purchaseId, purchases.id))
+    .where(
+      and(
+        eq(purchases.orgId, params.orgId),
+        sql`exists (select 1 from ${memberships} m where m.org_id = ${params.orgId} and m.user_id = ${params.requesterId})`,
+      ),
+    )
+    .orderBy(sql`${purchases.createdAt} desc`)
+    .limit(200);
 }

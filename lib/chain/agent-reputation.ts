@@ -1,6 +1,6 @@
 import { resolveChainConfig } from "./config";
-import { reputationContract } from "./client";
-import { readRating } from "./contracts";
+import { marketplaceContract, reputationContract } from "./client";
+import { readListing, readRating } from "./contracts";
 
 export type OnChainRating =
   | { state: "not-listed" }
@@ -17,5 +17,18 @@ export async function readAgentRating(listing: { listingId: string | null; listi
   } catch (error) {
     console.warn("[agent page] rating read failed", error instanceof Error ? error.message : error);
     return { state: "unavailable" };
+  }
+}
+
+/** The price per run the listing has on-chain (what a purchase must pay), or null. */
+export async function readListingPrice(listingId: string): Promise<string | null> {
+  const config = resolveChainConfig();
+  if (!config) return null;
+  try {
+    const listing = await readListing(marketplaceContract(config), BigInt(listingId));
+    return listing.active ? listing.pricePerRun.toString() : null;
+  } catch (error) {
+    console.warn("[agent page] listing read failed", error instanceof Error ? error.message : error);
+    return null;
   }
 }

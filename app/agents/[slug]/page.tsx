@@ -5,7 +5,12 @@ import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui
 import { getDb } from "@/db/client";
 import { getAgentRunStats, listPublicVersions } from "@/db/queries/agent-stats";
 import { getPublishedAgentBySlug } from "@/db/queries/agents";
-import { readAgentRating } from "@/lib/chain/agent-reputation";
+import { BuyPanel } from "@/components/agents/buy-panel";
+import { listOrganizationsForUser } from "@/db/queries/organizations";
+import { readAgentRating, readListingPrice } from "@/lib/chain/agent-reputation";
+import { resolveChainConfig } from "@/lib/chain/config";
+import { getSessionUser } from "@/lib/auth/session";
+import { env } from "@/lib/env";
 import { formatDate, formatWei } from "@/lib/format";
 import { shortAddress } from "@/lib/utils";
 
@@ -22,11 +27,19 @@ export default async function AgentPage({ params }: Props) {
   const db = await getDb();
   const agent = await getPublishedAgentBySlug(db, { slug: (await params).slug });
   if (!agent) notFound();
-  const [stats, versions, rating] = await Promise.all([
+  const user = await getSessionUser();
+  const [stats, versions, rating, orgs] = await Promise.all([
     getAgentRunStats(db, { agentId: agent.id }),
     listPublicVersions(db, { agentId: agent.id }),
     readAgentRating(agent),
+    user ? listOrganizationsForUser(db, { userId: user.id }) : Promise.resolve([]),
   ]);
+  const chainConfig = resolveChainConfig();
+  const onChainPrice = agent.listingId ? await readListingPrice(agent.listingId) : null;
+  const chain =
+    chainConfig && agent.listingId && agent.listingChainId === chainConfig.chainId
+      ? { chainId: chainConfig.chainId, rpcUrl: env.CHAIN_PUBLIC_RPC_URL ?? chainConfig.rpcUrl, marketplace: chainConfig.marketplace, reputation: chainConfig.reputation }
+      : null;
   const payees = agent.payees as { address: string; shareBps: number }[];
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
@@ -94,9 +107,18 @@ export default async function AgentPage({ params }: Props) {
           <CardContent className="space-y-2">
             <p className="text-2xl font-semibold">{formatWei(agent.priceWei)}</p>
             <p className="text-sm text-muted-foreground">per run</p>
-            {rating.state === "not-listed" ? (
+            {chain && agent.listingId && onChainPrice ? (
+              <BuyPanel
+                slug={agent.slug}
+                priceWei={onChainPrice}
+                listingId={agent.listingId}
+                chain={chain}
+                orgs={orgs.map((o) => ({ id: o.id, name: o.name }))}
+                signedIn={Boolean(user)}
+              />
+            ) : (
               <p className="text-sm text-muted-foreground">This agent is not listed on-chain yet, so it cannot be bought or rated.</p>
-            ) : null}
+            )}
           </CardContent>
         </Card>
         <Card>

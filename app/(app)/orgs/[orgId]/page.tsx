@@ -8,8 +8,9 @@ import { getDb } from "@/db/client";
 import { listAuditEntriesForOrg } from "@/db/queries/audit-log";
 import { listPendingInvitations } from "@/db/queries/invitations";
 import { getOrganizationForMember, listMembers } from "@/db/queries/organizations";
+import { listOrgPurchases } from "@/db/queries/purchases";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatDate } from "@/lib/format";
+import { formatDate, formatWei } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Organisation" };
 
@@ -23,10 +24,11 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
   const org = await getOrganizationForMember(db, { orgId, userId: user.id });
   if (!org) notFound();
   const isOwner = org.role === "owner";
-  const [members, invitations, activity] = await Promise.all([
+  const [members, invitations, activity, purchases] = await Promise.all([
     listMembers(db, { orgId, requesterId: user.id }),
     isOwner ? listPendingInvitations(db, { orgId }) : Promise.resolve([]),
     listAuditEntriesForOrg(db, { orgId, limit: 20 }),
+    listOrgPurchases(db, { orgId, requesterId: user.id }),
   ]);
 
   return (
@@ -84,6 +86,32 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
           </CardContent>
         </Card>
       ) : null}
+      <Card>
+        <CardHeader>
+          <CardTitle>Purchases and run credits</CardTitle>
+        </CardHeader>
+        <CardContent>
+          {purchases.length === 0 ? (
+            <p className="text-sm text-muted-foreground">No purchases yet. Buy runs from an agent&apos;s page in the marketplace.</p>
+          ) : (
+            <ul className="divide-y rounded-md border text-sm" aria-label="Purchases">
+              {purchases.map((p) => (
+                <li key={p.id} className="flex flex-wrap items-center gap-3 p-3">
+                  <span className="font-medium">{p.agentName ?? "Unknown agent"}</span>
+                  <span data-testid="credits-left">
+                    {p.granted === null ? `${p.runs} runs (no credits: agent not known here)` : `${p.granted - (p.used ?? 0)} of ${p.granted} runs left`}
+                  </span>
+                  <span>{formatWei(p.amountWei)}</span>
+                  <code className="min-w-0 flex-1 truncate text-xs text-muted-foreground" title={p.txHash}>
+                    {p.txHash}
+                  </code>
+                  <span className="text-xs text-muted-foreground">{formatDate(p.createdAt)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </CardContent>
+      </Card>
       <Card>
         <CardHeader>
           <CardTitle>Recent activity</CardTitle>

@@ -1,0 +1,119 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { sendAndConfirmTransaction } from "thirdweb";
+import { Button } from "@/components/ui/button";
+import { Field, FormError } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import { confirmPurchaseAction } from "@/lib/actions/market/confirm-purchase";
+import { preparePurchase } from "@/lib/chain/contracts";
+import { toChainError } from "@/lib/chain/errors";
+import { formatWei } from "@/lib/format";
+import { WalletError } from "@/lib/wallet/injected";
+import { browserMarketplace, connectInjectedAccount, type PublicChain } from "@/lib/wallet/thirdweb-browser";
+
+type Org = { id: string; name: string };
+
+/** Buy runs of a listed agent for one of the member's organisations, from their wallet. */
+export function BuyPanel({
+  slug,
+  priceWei,
+  listingId,
+  chain,
+  orgs,
+  signedIn,
+}: {
+  slug: string;
+  priceWei: string;
+  listingId: string;
+  chain: PublicChain;
+  orgs: Org[];
+  signedIn: boolean;
+}) {
+  const router = useRouter();
+  const [orgId, setOrgId] = useState(orgs[0]?.id ?? "");
+  const [runs, setRuns] = useState("10");
+  const [step, setStep] = useState<"idle" | "wallet" | "pending">("idle");
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState<{ runs: number; txHash: string; org: string }>();
+
+  if (!signedIn) {
+    return (
+      <p className="text-sm">
+        <Link href={`/sign-in?callbackUrl=${encodeURIComponent(`/agents/${slug}`)}`} className="text-primary hover:underline">
+          Sign in
+        </Link>{" "}
+        to buy runs for your organisation.
+      </p>
+    );
+  }
+  if (orgs.length === 0) {
+    return (
+      <p className="text-sm">
+        Runs are bought for an organisation.{" "}
+        <Link href="/orgs" className="text-primary hover:underline">
+          Create one
+        </Link>{" "}
+        first.
+      </p>
+    );
+  }
+
+  const count = /^\d{1,7}$/.test(runs) ? Number(runs) : 0;
+  const total = BigInt(priceWei) * BigInt(count);
+
+  async function buy() {
+    setError(undefined);
+    setDone(undefined);
+    if (count < 1) {
+      setError("Buy at least one run.");
+      return;
+    }
+    setStep("wallet");
+    try {
+      const { account } = await connectInjectedAccount(chain);
+      const transaction = preparePurchase(browserMarketplace(chain), { listingId: BigInt(listingId), runs: BigInt(count), value: total });
+      setStep("pending");
+      const receipt = await sendAndConfirmTransaction({ account, transaction });
+      const confirmed = await confirmPurchaseAction({ orgId, txHash: receipt.transactionHash });
+      if (!confirmed.ok) throw new WalletError(confirmed.error.message);
+      setDone({ runs: confirmed.data.runs, txHash: receipt.transactionHash, org: orgs.find((o) => o.id === orgId)?.name ?? "" });
+      router.refresh();
+    } catch (e) {
+      setError(e instanceof WalletError ? e.message : toChainError(e).message);
+    } finally {
+      setStep("idle");
+    }
+  }
+
+  return (
+    <div className="space-y-3">
+      <Field id="buy-org" label="Organisation">
+        <Select value={orgId} onChange={(e) => setOrgId(e.target.value)}>
+          {orgs.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field id="buy-runs" label="Runs">
+        <Input inputMode="numeric" value={runs} onChange={(e) => setRuns(e.target.value)} />
+      </Field>
+      <p className="text-sm" data-testid="buy-total">
+        Total: <strong>{formatWei(total)}</strong>
+      </p>
+      <Button className="w-full" onClick={() => void buy()} disabled={step !== "idle"}>
+        {step === "wallet" ? "Confirm in your wallet…" : step === "pending" ? "Pending on-chain…" : "Buy runs"}
+      </Button>
+      <FormError message={error} />
+      {done ? (
+        <p role="status" className="rounded-md bg-green-50 p-2 text-sm text-green-900" data-testid="buy-confirmed">
+          Confirmed: {done.runs} runs for {done.org}. Transaction <code className="break-all">{done.txHash}</code>
+        </p>
+      ) : null}
+    </div>
+  );
+}
