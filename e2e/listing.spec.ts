@@ -1,7 +1,16 @@
 import { expect, test } from "@playwright/test";
 import { createDraftAgent, newAccount, signUp } from "./fixtures/accounts";
 import { setEditorText } from "./fixtures/editor";
-import { installWallet } from "./fixtures/wallet";
+import { E2E_RPC_URL, installWallet } from "./fixtures/wallet";
+
+async function rpc<T>(method: string, params: unknown[]): Promise<T> {
+  const response = await fetch(E2E_RPC_URL, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  return ((await response.json()) as { result: T }).result;
+}
 
 // Anvil's public test account #3, funded on the local chain; only this spec uses it.
 const creatorWallet = {
@@ -73,4 +82,18 @@ test("a creator lists an agent on-chain from their wallet; an organisation buys 
   await buyer.waitForTimeout(6_000);
   await buyer.reload();
   await expect(purchases.getByTestId("credits-left")).toHaveText("10 of 10 runs left");
+
+  // The creator withdraws: the wallet rises by exactly the payee share (0.02 ETH − 5 % fee).
+  await page.goto("/payouts");
+  await expect(page.getByRole("list", { name: "Earnings" })).toContainText("Chain Listed");
+  await expect(page.getByTestId("claimable")).toHaveText("0.019 ETH");
+  const before = BigInt(await rpc<string>("eth_getBalance", [creatorWallet.address, "latest"]));
+  await page.getByRole("button", { name: "Withdraw" }).click();
+  const txHash = (await page.getByTestId("withdraw-tx").textContent({ timeout: 30_000 }))!.trim();
+  const receipt = await rpc<{ gasUsed: string; effectiveGasPrice: string }>("eth_getTransactionReceipt", [txHash]);
+  const after = BigInt(await rpc<string>("eth_getBalance", [creatorWallet.address, "latest"]));
+  expect(after - before + BigInt(receipt.gasUsed) * BigInt(receipt.effectiveGasPrice)).toBe(19_000_000_000_000_000n);
+  await page.reload();
+  await expect(page.getByTestId("claimable")).toHaveText("0 ETH");
+  await expect(page.getByRole("button", { name: "Withdraw" })).toHaveCount(0);
 });

@@ -158,3 +158,22 @@ export async function listOrgPurchases(db: Db, params: { orgId: string; requeste
     .orderBy(sql`${purchases.createdAt} desc`)
     .limit(200);
 }
+
+/** Purchases of a creator's listed agents (what buyers paid), newest first. */
+export async function listEarningsForOwner(db: Db, params: { ownerId: string }) {
+  return db
+    .select({
+      id: purchases.id,
+      txHash: purchases.txHash,
+      agentName: agents.name,
+      runs: purchases.runs,
+      amountWei: purchases.amountWei,
+      token: purchases.token,
+      createdAt: purchases.createdAt,
+    })
+    .from(purchases)
+    .innerJoin(agents, eq(agents.id, purchases.agentId))
+    .where(eq(agents.ownerId, params.ownerId))
+    .orderBy(sql`${purchases.createdAt} desc`)
+    .limit(200);
+}

@@ -331,6 +331,9 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
       maxOutputTokens: spec.limits.maxOutputTokens,
       abortSignal: abort.signal,
       maxRetries: 1,
+      // Errors arrive as "error" parts below and are classified there; the SDK's default
+      // handler would print the raw provider message to the log a second time.
+      onError: () => {},
     });
     let text = "";
     let toolCalls: { name: string; args: unknown }[] = [];
