@@ -83,6 +83,16 @@ test("a creator lists an agent on-chain from their wallet; an organisation buys 
   await buyer.reload();
   await expect(purchases.getByTestId("credits-left")).toHaveText("10 of 10 runs left");
 
+  // The buyer rates the agent once; then there is nothing left for them to rate.
+  await buyer.goto("/agents/chain-listed");
+  await buyer.getByLabel("Score").selectOption("4");
+  await buyer.getByRole("button", { name: "Rate", exact: true }).click();
+  await expect(buyer.getByTestId("agent-rating")).toHaveText("4.00 / 5 from 1 rating by paying buyers", { timeout: 30_000 });
+  await expect(buyer.getByTestId("rate-why-not")).toContainText("none of your linked wallets has an unrated purchase");
+  // Someone who did not buy is told why they cannot rate.
+  await page.goto("/agents/chain-listed");
+  await expect(page.getByTestId("rate-why-not")).toContainText("Only a wallet that bought runs of this agent can rate it");
+
   // The creator withdraws: the wallet rises by exactly the payee share (0.02 ETH − 5 % fee).
   await page.goto("/payouts");
   await expect(page.getByRole("list", { name: "Earnings" })).toContainText("Chain Listed");

@@ -177,3 +177,14 @@ export async function listEarningsForOwner(db: Db, params: { ownerId: string }) 
     .orderBy(sql`${purchases.createdAt} desc`)
     .limit(200);
 }
+
+/** Purchases of an agent paid from any of a user's linked wallets (what they may rate). */
+export async function listRateablePurchases(db: Db, params: { agentId: string; userId: string }) {
+  return db
+    .select({ onchainPurchaseId: purchases.onchainPurchaseId, buyerAddress: purchases.buyerAddress, runs: purchases.runs, createdAt: purchases.createdAt })
+    .from(purchases)
+    .innerJoin(wallets, eq(wallets.address, purchases.buyerAddress))
+    .where(and(eq(purchases.agentId, params.agentId), eq(wallets.userId, params.userId)))
+    .orderBy(sql`${purchases.createdAt} desc`)
+    .limit(50);
+}

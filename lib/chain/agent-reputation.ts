@@ -1,5 +1,6 @@
 import { resolveChainConfig } from "./config";
 import { marketplaceContract, reputationContract } from "./client";
+import { readContract } from "thirdweb";
 import { readListing, readRating } from "./contracts";
 
 export type OnChainRating =
@@ -31,4 +32,21 @@ export async function readListingPrice(listingId: string): Promise<string | null
     console.warn("[agent page] listing read failed", error instanceof Error ? error.message : error);
     return null;
   }
+}
+
+/** Which of these purchases have been rated already (unknown ones count as rated). */
+export async function readRatedFlags(purchaseIds: string[]): Promise<Record<string, boolean>> {
+  const config = resolveChainConfig();
+  if (!config || purchaseIds.length === 0) return {};
+  const contract = reputationContract(config);
+  const entries = await Promise.all(
+    purchaseIds.map(async (id) => {
+      try {
+        return [id, await readContract({ contract, method: "hasRated", params: [BigInt(id)] })] as const;
+      } catch {
+        return [id, true] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
 }

@@ -4,6 +4,7 @@ import { createThirdwebClient, defineChain, getContract } from "thirdweb";
 import type { Account } from "thirdweb/wallets";
 import { getAddress, numberToHex, toHex, type Hex } from "viem";
 import { agentMarketplaceAbi } from "@/lib/chain/abi/agent-marketplace";
+import { agentReputationAbi } from "@/lib/chain/abi/agent-reputation";
 import { ensureChain, WalletError } from "./injected";
 
 /** What the browser needs to know about the chain (no secrets). */
@@ -67,4 +68,8 @@ export async function connectInjectedAccount(publicChain: PublicChain) {
 
 export function browserMarketplace(publicChain: PublicChain) {
   return getContract({ client, chain: chainOf(publicChain), address: publicChain.marketplace, abi: agentMarketplaceAbi });
+}
+
+export function reputationOf(publicChain: PublicChain) {
+  return getContract({ client, chain: chainOf(publicChain), address: publicChain.reputation, abi: agentReputationAbi });
 }

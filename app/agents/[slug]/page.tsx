@@ -6,8 +6,10 @@ import { getDb } from "@/db/client";
 import { getAgentRunStats, listPublicVersions } from "@/db/queries/agent-stats";
 import { getPublishedAgentBySlug } from "@/db/queries/agents";
 import { BuyPanel } from "@/components/agents/buy-panel";
+import { RatePanel } from "@/components/agents/rate-panel";
+import { listRateablePurchases } from "@/db/queries/purchases";
 import { listOrganizationsForUser } from "@/db/queries/organizations";
-import { readAgentRating, readListingPrice } from "@/lib/chain/agent-reputation";
+import { readAgentRating, readListingPrice, readRatedFlags } from "@/lib/chain/agent-reputation";
 import { resolveChainConfig } from "@/lib/chain/config";
 import { getSessionUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
@@ -36,6 +38,11 @@ export default async function AgentPage({ params }: Props) {
   ]);
   const chainConfig = resolveChainConfig();
   const onChainPrice = agent.listingId ? await readListingPrice(agent.listingId) : null;
+  const purchasesOfMine = user && agent.listingId ? await listRateablePurchases(db, { agentId: agent.id, userId: user.id }) : [];
+  const rated = await readRatedFlags(purchasesOfMine.map((p) => p.onchainPurchaseId));
+  const rateable = purchasesOfMine
+    .filter((p) => rated[p.onchainPurchaseId] === false)
+    .map((p) => ({ purchaseId: p.onchainPurchaseId, buyer: p.buyerAddress, runs: p.runs }));
   const chain =
     chainConfig && agent.listingId && agent.listingChainId === chainConfig.chainId
       ? { chainId: chainConfig.chainId, rpcUrl: env.CHAIN_PUBLIC_RPC_URL ?? chainConfig.rpcUrl, marketplace: chainConfig.marketplace, reputation: chainConfig.reputation }
@@ -125,14 +132,17 @@ export default async function AgentPage({ params }: Props) {
           <CardHeader>
             <CardTitle>Rating</CardTitle>
           </CardHeader>
-          <CardContent className="text-sm" data-testid="agent-rating">
-            {rating.state === "ok"
-              ? rating.count
-                ? `${rating.average?.toFixed(2)} / 5 from ${rating.count} paying buyer${rating.count === 1 ? "" : "s"}`
-                : "No ratings yet."
-              : rating.state === "unavailable"
-                ? "The chain is not reachable right now."
-                : "Ratings come from buyers once the agent is listed on-chain."}
+          <CardContent className="space-y-3 text-sm">
+            <p data-testid="agent-rating">
+              {rating.state === "ok"
+                ? rating.count
+                  ? `${rating.average?.toFixed(2)} / 5 from ${rating.count} rating${rating.count === 1 ? "" : "s"} by paying buyers`
+                  : "No ratings yet."
+                : rating.state === "unavailable"
+                  ? "The chain is not reachable right now."
+                  : "Ratings come from buyers once the agent is listed on-chain."}
+            </p>
+            {chain ? <RatePanel chain={chain} rateable={rateable} signedIn={Boolean(user)} /> : null}
           </CardContent>
         </Card>
         {payees.length ? (
