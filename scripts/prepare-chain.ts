@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { openDb } from "@/db/client";
+import { seedDemoChainData } from "@/db/seed/demo-chain";
 import { deploymentFile, resolveChainConfig } from "@/lib/chain/config";
 import { contractsDeployed, deployPlatformContracts } from "@/lib/chain/deploy";
 import { anvilAccounts } from "@/lib/chain/dev-accounts";
@@ -38,5 +40,15 @@ export async function prepareChain(): Promise<LocalChain | null> {
   mkdirSync(path.dirname(deploymentFile()), { recursive: true });
   writeFileSync(deploymentFile(), JSON.stringify({ ...deployed, startBlock: deployed.startBlock.toString() }, null, 2));
   console.log(`[chain] deployed through thirdweb: marketplace ${deployed.marketplace}, reputation ${deployed.reputation}`);
+  if (env.SEED_DEMO_DATA) {
+    // A fresh chain: list the demo agents and add demo purchases and ratings.
+    const handle = await openDb(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: dataDir() });
+    try {
+      const seeded = await seedDemoChainData(handle.db, deployed);
+      console.log(`[chain] demo data: ${seeded.listed} listings, ${seeded.purchases} purchases with ratings`);
+    } finally {
+      await handle.close();
+    }
+  }
   return chain;
 }

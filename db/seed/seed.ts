@@ -3,6 +3,7 @@ import { createAgent, publishAgentVersion } from "../queries/agents";
 import { createUser, getUserCredentialsByEmail } from "../queries/users";
 import { agentSpecSchema } from "@/lib/agents/spec";
 import { hashCanonical } from "@/lib/canonical-json";
+import { anvilAccounts } from "@/lib/chain/dev-accounts";
 import { demoAgents } from "./demo-agents";
 
 export const DEMO_CREATOR_EMAIL = "demo-creator@ainomads.invalid";
@@ -34,7 +35,8 @@ export async function seedDemoData(db: Db): Promise<{ seeded: boolean }> {
         specHash: hashCanonical(spec),
         changelog: "First release",
         priceWei: demo.priceWei,
-        payees: [],
+        // The demo creator's wallet: anvil's public test account #4 (see README).
+        payees: [{ address: anvilAccounts[4].address.toLowerCase(), shareBps: 10_000 }],
       });
     }
     return { seeded: true };

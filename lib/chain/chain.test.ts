@@ -10,7 +10,11 @@ import { privateKeyToAccount } from "thirdweb/wallets";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createAgent } from "@/db/queries/agents";
-import { createOrganization } from "@/db/queries/organizations";
+import { createOrganization, listOrganizationsForUser } from "@/db/queries/organizations";
+import { getPublishedAgentBySlug } from "@/db/queries/agents";
+import { getUserByWallet } from "@/db/queries/users";
+import { seedDemoChainData } from "@/db/seed/demo-chain";
+import { seedDemoData } from "@/db/seed/seed";
 import { getCreditBalance, setAgentListing } from "@/db/queries/purchases";
 import { createUser } from "@/db/queries/users";
 import { createWallet } from "@/db/queries/wallets";
@@ -143,3 +147,20 @@ test("a listing is read from its registration receipt; other transactions are re
   await expect(readRegisteredListing(config, bought.transactionHash)).rejects.toMatchObject({ code: "INVALID_INPUT" });
   await expect(readRegisteredListing(config, `0x${"12".repeat(32)}`)).rejects.toMatchObject({ code: "NOT_FOUND" });
 });
+
+test("the demo chain data lists the demo agents and records purchases, credits and ratings", async () => {
+  const [pglite] = await testBackends();
+  const handle = await pglite!.open();
+  try {
+    await seedDemoData(handle.db);
+    expect(await seedDemoChainData(handle.db, config)).toEqual({ listed: 5, purchases: 3 });
+    const csv = await getPublishedAgentBySlug(handle.db, { slug: "csv-stats" });
+    expect(csv?.listingId).toBeTruthy();
+    expect(await readRating(reputationContract(config), BigInt(csv!.listingId!))).toMatchObject({ count: 1n, averageX100: 500n });
+    const buyer = await getUserByWallet(handle.db, { address: anvilAccounts[5].address });
+    const [org] = await listOrganizationsForUser(handle.db, { userId: buyer!.id });
+    expect(await getCreditBalance(handle.db, { orgId: org!.id, agentId: csv!.id })).toMatchObject({ granted: 20, used: 0 });
+  } finally {
+    await handle.close();
+  }
+}, 60_000);
