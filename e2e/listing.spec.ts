@@ -25,6 +25,8 @@ const buyerWallet = {
 } as const;
 
 test("a creator lists an agent on-chain from their wallet; an organisation buys 10 runs and gets 10 credits", async ({ page, browser }) => {
+  // The whole money loop in one journey: several wallet transactions and page loads.
+  test.setTimeout(180_000);
   await installWallet(page, creatorWallet);
   await signUp(page, newAccount("Lister"));
   await page.goto("/settings");

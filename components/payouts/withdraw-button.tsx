@@ -11,7 +11,7 @@ import { WalletError } from "@/lib/wallet/injected";
 import { browserMarketplace, connectInjectedAccount, type PublicChain } from "@/lib/wallet/thirdweb-browser";
 
 /** Withdraws a wallet's whole balance from the marketplace, signed by that wallet. */
-export function WithdrawButton({ wallet, chain }: { wallet: string; chain: PublicChain }) {
+export function WithdrawButton({ wallet, chain, claimable }: { wallet: string; chain: PublicChain; claimable: boolean }) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
@@ -37,13 +37,15 @@ export function WithdrawButton({ wallet, chain }: { wallet: string; chain: Publi
 
   return (
     <div className="space-y-1 text-right">
-      <Button size="sm" onClick={() => void withdraw()} disabled={pending}>
-        {pending ? "Withdrawing…" : "Withdraw"}
-      </Button>
+      {claimable || pending ? (
+        <Button size="sm" onClick={() => void withdraw()} disabled={pending}>
+          {pending ? "Withdrawing…" : "Withdraw"}
+        </Button>
+      ) : null}
       <FormError message={error} />
       {txHash ? (
-        <p className="text-xs text-muted-foreground" data-testid="withdraw-tx">
-          {txHash}
+        <p className="text-xs text-muted-foreground">
+          Withdrawn in <code data-testid="withdraw-tx">{txHash}</code>
         </p>
       ) : null}
     </div>

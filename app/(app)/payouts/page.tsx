@@ -52,7 +52,7 @@ export default async function PayoutsPage() {
                 <span className="font-semibold" data-testid="claimable">
                   {b.wei === null ? "—" : formatWei(b.wei)}
                 </span>
-                {chain && b.wei !== null && b.wei > 0n ? <WithdrawButton wallet={getAddress(b.address)} chain={chain} /> : null}
+                {chain && b.wei !== null ? <WithdrawButton wallet={getAddress(b.address)} chain={chain} claimable={b.wei > 0n} /> : null}
               </li>
             ))}
           </ul>
