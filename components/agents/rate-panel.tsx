@@ -8,7 +8,7 @@ import { FormError } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
 import { prepareRate } from "@/lib/chain/contracts";
 import { toChainError } from "@/lib/chain/errors";
-import { reputationOf, connectInjectedAccount, type PublicChain } from "@/lib/wallet/thirdweb-browser";
+import { connectInjectedAccountAs, reputationOf, type PublicChain } from "@/lib/wallet/thirdweb-browser";
 import { WalletError } from "@/lib/wallet/injected";
 
 type Rateable = { purchaseId: string; buyer: string; runs: number };
@@ -34,10 +34,7 @@ export function RatePanel({ chain, rateable, signedIn }: { chain: PublicChain; r
     setError(undefined);
     try {
       const purchase = rateable.find((r) => r.purchaseId === purchaseId)!;
-      const { account } = await connectInjectedAccount(chain);
-      if (account.address.toLowerCase() !== purchase.buyer.toLowerCase()) {
-        throw new WalletError(`Switch your wallet to ${purchase.buyer}, which paid for this purchase.`);
-      }
+      const { account } = await connectInjectedAccountAs(chain, purchase.buyer, "which paid for this purchase");
       await sendAndConfirmTransaction({ account, transaction: prepareRate(reputationOf(chain), { purchaseId: BigInt(purchaseId), score: Number(score) }) });
       router.refresh();
     } catch (e) {

@@ -8,7 +8,7 @@ import { FormError } from "@/components/ui/field";
 import { NATIVE_TOKEN, prepareWithdraw } from "@/lib/chain/contracts";
 import { toChainError } from "@/lib/chain/errors";
 import { WalletError } from "@/lib/wallet/injected";
-import { browserMarketplace, connectInjectedAccount, type PublicChain } from "@/lib/wallet/thirdweb-browser";
+import { browserMarketplace, connectInjectedAccountAs, type PublicChain } from "@/lib/wallet/thirdweb-browser";
 
 /** Withdraws a wallet's whole balance from the marketplace, signed by that wallet. */
 export function WithdrawButton({ wallet, chain, claimable }: { wallet: string; chain: PublicChain; claimable: boolean }) {
@@ -21,10 +21,7 @@ export function WithdrawButton({ wallet, chain, claimable }: { wallet: string; c
     setPending(true);
     setError(undefined);
     try {
-      const { account } = await connectInjectedAccount(chain);
-      if (account.address.toLowerCase() !== wallet.toLowerCase()) {
-        throw new WalletError(`Switch your wallet to ${wallet} to withdraw its balance.`);
-      }
+      const { account } = await connectInjectedAccountAs(chain, wallet, "whose balance this is");
       const receipt = await sendAndConfirmTransaction({ account, transaction: prepareWithdraw(browserMarketplace(chain), { token: NATIVE_TOKEN }) });
       setTxHash(receipt.transactionHash);
       router.refresh();

@@ -49,3 +49,16 @@ export function resolveChainConfig(): ChainConfig | null {
     startBlock: BigInt(saved.startBlock),
   };
 }
+
+/** What the browser needs to know about the chain (no secrets): the public RPC URL and addresses. */
+export type PublicChain = { chainId: number; rpcUrl: string; marketplace: `0x${string}`; reputation: `0x${string}` };
+
+export function publicChainConfig(config: ChainConfig): PublicChain {
+  return {
+    chainId: config.chainId,
+    // CHAIN_RPC_URL may carry a provider key; browsers get CHAIN_PUBLIC_RPC_URL when set.
+    rpcUrl: env.CHAIN_PUBLIC_RPC_URL ?? config.rpcUrl,
+    marketplace: config.marketplace,
+    reputation: config.reputation,
+  };
+}

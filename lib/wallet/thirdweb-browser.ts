@@ -7,8 +7,9 @@ import { agentMarketplaceAbi } from "@/lib/chain/abi/agent-marketplace";
 import { agentReputationAbi } from "@/lib/chain/abi/agent-reputation";
 import { ensureChain, WalletError } from "./injected";
 
-/** What the browser needs to know about the chain (no secrets). */
-export type PublicChain = { chainId: number; rpcUrl: string; marketplace: `0x${string}`; reputation: `0x${string}` };
+import type { PublicChain } from "@/lib/chain/config";
+
+export type { PublicChain };
 
 // Calls go to the given RPC URL and the user's wallet; no thirdweb hosted service is used.
 const client = createThirdwebClient({ clientId: "ai-nomads-browser" });
@@ -64,6 +65,15 @@ export async function connectInjectedAccount(publicChain: PublicChain) {
     },
   };
   return { account, chain: chainOf(publicChain) };
+}
+
+/** Like connectInjectedAccount, but refuses any account other than `address`. */
+export async function connectInjectedAccountAs(publicChain: PublicChain, address: string, why: string) {
+  const connected = await connectInjectedAccount(publicChain);
+  if (connected.account.address.toLowerCase() !== address.toLowerCase()) {
+    throw new WalletError(`Switch your wallet to ${address}, ${why}.`);
+  }
+  return connected;
 }
 
 export function browserMarketplace(publicChain: PublicChain) {

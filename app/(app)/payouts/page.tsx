@@ -8,8 +8,7 @@ import { listEarningsForOwner } from "@/db/queries/purchases";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { requirePageUser } from "@/lib/auth/session";
 import { readClaimableBalances } from "@/lib/chain/balances";
-import { resolveChainConfig } from "@/lib/chain/config";
-import { env } from "@/lib/env";
+import { publicChainConfig, resolveChainConfig } from "@/lib/chain/config";
 import { formatDate, formatWei } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Payouts" };
@@ -22,7 +21,7 @@ export default async function PayoutsPage() {
   const balances = config ? await readClaimableBalances(config, wallets.map((w) => w.address)) : [];
   const chainDown = balances.some((b) => b.wei === null);
   const chain = config
-    ? { chainId: config.chainId, rpcUrl: env.CHAIN_PUBLIC_RPC_URL ?? config.rpcUrl, marketplace: config.marketplace, reputation: config.reputation }
+    ? publicChainConfig(config)
     : null;
 
   return (

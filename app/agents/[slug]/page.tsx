@@ -10,9 +10,8 @@ import { RatePanel } from "@/components/agents/rate-panel";
 import { listRateablePurchases } from "@/db/queries/purchases";
 import { listOrganizationsForUser } from "@/db/queries/organizations";
 import { readAgentRating, readListingPrice, readRatedFlags } from "@/lib/chain/agent-reputation";
-import { resolveChainConfig } from "@/lib/chain/config";
+import { publicChainConfig, resolveChainConfig } from "@/lib/chain/config";
 import { getSessionUser } from "@/lib/auth/session";
-import { env } from "@/lib/env";
 import { formatDate, formatWei } from "@/lib/format";
 import { shortAddress } from "@/lib/utils";
 
@@ -45,7 +44,7 @@ export default async function AgentPage({ params }: Props) {
     .map((p) => ({ purchaseId: p.onchainPurchaseId, buyer: p.buyerAddress, runs: p.runs }));
   const chain =
     chainConfig && agent.listingId && agent.listingChainId === chainConfig.chainId
-      ? { chainId: chainConfig.chainId, rpcUrl: env.CHAIN_PUBLIC_RPC_URL ?? chainConfig.rpcUrl, marketplace: chainConfig.marketplace, reputation: chainConfig.reputation }
+      ? publicChainConfig(chainConfig)
       : null;
   const payees = agent.payees as { address: string; shareBps: number }[];
   return (

@@ -8,8 +8,7 @@ import { getAgentForOwner, listAgentVersionsForOwner } from "@/db/queries/agents
 import { listKnowledgeDocuments } from "@/db/queries/knowledge";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { configuredProviders } from "@/lib/agents/runtime/providers";
-import { resolveChainConfig } from "@/lib/chain/config";
-import { env } from "@/lib/env";
+import { publicChainConfig, resolveChainConfig } from "@/lib/chain/config";
 import { sampleInput } from "@/lib/agents/sample-input";
 import { agentSpecSchema } from "@/lib/agents/spec";
 import { requirePageUser } from "@/lib/auth/session";
@@ -57,7 +56,7 @@ export default async function StudioAgentPage({ params }: { params: Promise<{ sl
         listingId={agent.listingId}
         chain={
           chainConfig
-            ? { chainId: chainConfig.chainId, rpcUrl: env.CHAIN_PUBLIC_RPC_URL ?? chainConfig.rpcUrl, marketplace: chainConfig.marketplace, reputation: chainConfig.reputation }
+            ? publicChainConfig(chainConfig)
             : null
         }
       />
