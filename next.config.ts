@@ -3,7 +3,7 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   // PGlite loads its WebAssembly and data files from its own package directory,
   // and pg has optional native bindings: both must stay outside the server bundle.
-  serverExternalPackages: ["@electric-sql/pglite", "pg"],
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "@base-org/account"],
   poweredByHeader: false,
   async headers() {
     return [

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import { SiteHeader } from "@/components/layout/site-header";
 import { getSessionUser } from "@/lib/auth/session";
+import { publicChainConfig, resolveChainConfig } from "@/lib/chain/config";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -16,10 +17,11 @@ export const viewport: Viewport = { themeColor: "#6d4aed", width: "device-width"
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // The header shows who is signed in; it guards nothing (pages and actions do).
   const user = await getSessionUser();
+  const chainConfig = resolveChainConfig();
   return (
     <html lang="en">
       <body className="min-h-screen">
-        <Providers>
+        <Providers chain={chainConfig ? publicChainConfig(chainConfig) : null}>
           <SiteHeader user={user} />
           <main className="container py-8">{children}</main>
         </Providers>

@@ -3,15 +3,19 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { Toaster } from "@/components/ui/toast";
+import { WalletProviders } from "@/components/wallet/chain-wallet";
+import type { PublicChain } from "@/lib/chain/config";
 
-export function Providers({ children }: { children: ReactNode }) {
+export function Providers({ chain, children }: { chain: PublicChain | null; children: ReactNode }) {
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1 } } }),
   );
   return (
     <QueryClientProvider client={queryClient}>
-      {children}
-      <Toaster />
+      <WalletProviders chain={chain}>
+        {children}
+        <Toaster />
+      </WalletProviders>
     </QueryClientProvider>
   );
 }

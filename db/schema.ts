@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   bigint,
+  boolean,
   check,
   customType,
   index,
@@ -327,6 +328,39 @@ export const credits = pgTable(
   ],
 );
 
+/**
+ * On-chain ratings (`AgentReputation.Rated`), indexed so search can rank and filter by
+ * reputation. The optional review text is added by the rater's signed-in account after
+ * the server has read the rating from the chain.
+ */
+export const ratings = pgTable(
+  "ratings",
+  {
+    id: id(),
+    chainId: integer("chain_id").notNull(),
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    listingId: wei("listing_id").notNull(),
+    onchainPurchaseId: wei("onchain_purchase_id").notNull(),
+    agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    raterAddress: text("rater_address").notNull(),
+    score: integer("score").notNull(),
+    review: text("review"),
+    reviewerUserId: uuid("reviewer_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("ratings_chain_tx_log_key").on(t.chainId, t.txHash, t.logIndex),
+    // The contract accepts one rating per purchase; the table agrees.
+    uniqueIndex("ratings_chain_purchase_key").on(t.chainId, t.onchainPurchaseId),
+    index("ratings_agent_id_idx").on(t.agentId),
+    index("ratings_reviewer_user_id_idx").on(t.reviewerUserId),
+    check("ratings_score_range", sql`${t.score} between 1 and 5`),
+    check("ratings_review_length", sql`${t.review} is null or char_length(${t.review}) <= 1000`),
+  ],
+);
+
 export const apiKeys = pgTable(
   "api_keys",
   {
@@ -357,6 +391,22 @@ export const apiKeys = pgTable(
     index("api_keys_pinned_version_id_idx").on(t.pinnedVersionId),
     index("api_keys_created_by_idx").on(t.createdBy),
   ],
+);
+
+/**
+ * Requests per API key per one-minute window, shared by every app instance. Old windows
+ * are deleted as new ones open.
+ */
+export const rateLimitWindows = pgTable(
+  "rate_limit_windows",
+  {
+    apiKeyId: uuid("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.windowStart] })],
 );
 
 // ── executions ──────────────────────────────────────────────────────────────
@@ -400,6 +450,8 @@ export const executions = pgTable(
     tokensOut: integer("tokens_out").notNull().default(0),
     durationMs: integer("duration_ms"),
     costWei: wei("cost_wei").notNull().default("0"),
+    /** The run credit went back to the organisation because the platform failed (not the agent). */
+    creditRefunded: boolean("credit_refunded").notNull().default(false),
     receiptHash: text("receipt_hash"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),

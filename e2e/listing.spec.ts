@@ -26,7 +26,7 @@ const buyerWallet = {
 
 test("a creator lists an agent on-chain from their wallet; an organisation buys 10 runs and gets 10 credits", async ({ page, browser }) => {
   // The whole money loop in one journey: several wallet transactions and page loads.
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   await installWallet(page, creatorWallet);
   await signUp(page, newAccount("Lister"));
   await page.goto("/settings");
@@ -88,8 +88,15 @@ test("a creator lists an agent on-chain from their wallet; an organisation buys 
   // The buyer rates the agent once; then there is nothing left for them to rate.
   await buyer.goto("/agents/chain-listed");
   await buyer.getByLabel("Score").selectOption("4");
+  await buyer.getByLabel("Review (optional)").fill("Answers in one call; the output is exactly what the schema says.");
   await buyer.getByRole("button", { name: "Rate", exact: true }).click();
   await expect(buyer.getByTestId("agent-rating")).toHaveText("4.00 / 5 from 1 rating by paying buyers", { timeout: 30_000 });
+  await expect(buyer.getByRole("list", { name: "Reviews" })).toContainText("Answers in one call; the output is exactly what the schema says.");
+  // Search ranks and filters by the indexed rating, and the card shows it.
+  await buyer.goto("/agents?q=chain+listed&rating=4&sort=reputation");
+  await expect(buyer.getByTestId("agent-card").filter({ hasText: "Chain Listed" }).getByTestId("agent-card-stats")).toContainText("★ 4.0 (1)");
+  await buyer.goto("/agents?q=chain+listed&rating=4.5");
+  await expect(buyer.getByTestId("agent-card").filter({ hasText: "Chain Listed" })).toHaveCount(0);
   await expect(buyer.getByTestId("rate-why-not")).toContainText("none of your linked wallets has an unrated purchase");
   // Someone who did not buy is told why they cannot rate.
   await page.goto("/agents/chain-listed");
@@ -108,4 +115,22 @@ test("a creator lists an agent on-chain from their wallet; an organisation buys 
   await page.reload();
   await expect(page.getByTestId("claimable")).toHaveText("0 ETH");
   await expect(page.getByRole("button", { name: "Withdraw" })).toHaveCount(0);
+
+  // Version 2 changes the price: the chain keeps selling at the old one until the creator
+  // updates the listing from the studio.
+  await page.goto("/studio/chain-listed");
+  await page.getByRole("tab", { name: "Versions" }).click();
+  await page.getByLabel("What changed").fill("Cheaper");
+  await page.getByLabel("Price per run (wei)").fill("1000000000000000");
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
+  await expect(page.getByTestId("listing-outdated")).toContainText("Version 2 sells at 0.001 ETH");
+  await buyer.goto("/agents/chain-listed");
+  await expect(buyer.getByTestId("price-pending")).toContainText("still sells at 0.002 ETH");
+  await page.getByRole("button", { name: "Update listing to version 2" }).click();
+  await expect(page.getByTestId("listing-status")).toContainText("On sale at 0.001 ETH per run", { timeout: 30_000 });
+  await expect(page.getByTestId("listing-outdated")).toHaveCount(0);
+  await buyer.reload();
+  await expect(buyer.getByTestId("price-pending")).toHaveCount(0);
+  await buyer.getByLabel("Runs").fill("10");
+  await expect(buyer.getByTestId("buy-total")).toHaveText("Total: 0.01 ETH");
 });

@@ -24,7 +24,8 @@ test("signing in with Ethereum creates a wallet account and signs back into it",
 });
 
 test("a rejected signature leaves the visitor signed out with a clear message", async ({ page }) => {
-  await installWallet(page, newTestWallet(), { rejectSignatures: true });
+  // A wallet that only sets window.ethereum (no EIP-6963 announcement) is still found.
+  await installWallet(page, newTestWallet(), { rejectSignatures: true, announce: false });
   await page.goto("/sign-in");
   await page.getByRole("button", { name: "Sign in with Ethereum" }).click();
   await expect(page.getByText("You rejected the request in your wallet.")).toBeVisible();

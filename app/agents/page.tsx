@@ -22,6 +22,7 @@ export default async function MarketplacePage({ searchParams }: { searchParams: 
     sort: params.sort,
     minPriceWei: params.minPriceWei,
     maxPriceWei: params.maxPriceWei,
+    minRating: params.minRating,
     limit: PAGE_SIZE + 1,
     offset: (params.page - 1) * PAGE_SIZE,
   });
@@ -34,7 +35,7 @@ export default async function MarketplacePage({ searchParams }: { searchParams: 
         <p className="mt-1 text-muted-foreground">Agents published by creators, ready to buy and run.</p>
       </div>
       {/* A plain GET form: the whole search state lives in the URL. */}
-      <form action="/agents" method="get" role="search" className="grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_1fr_auto]">
+      <form action="/agents" method="get" role="search" className="grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_1fr_1fr_auto]">
         {params.category ? <input type="hidden" name="category" value={params.category} /> : null}
         <Input name="q" type="search" defaultValue={params.q} placeholder="Search agents, e.g. csv statistics" aria-label="Search" />
         <Select name="sort" defaultValue={params.sort ?? ""} aria-label="Sort">
@@ -47,6 +48,15 @@ export default async function MarketplacePage({ searchParams }: { searchParams: 
         </Select>
         <Input name="min" inputMode="decimal" defaultValue={params.min} placeholder="Min ETH / run" aria-label="Minimum price (ETH per run)" />
         <Input name="max" inputMode="decimal" defaultValue={params.max} placeholder="Max ETH / run" aria-label="Maximum price (ETH per run)" />
+        <Select name="rating" defaultValue={params.rating} aria-label="Minimum rating">
+          <option value="">Any rating</option>
+          {["4.5", "4", "3", "2"].map((r) => (
+            <option key={r} value={r}>
+              {r}★ and up
+            </option>
+          ))}
+          {params.rating && !["4.5", "4", "3", "2"].includes(params.rating) ? <option value={params.rating}>{params.rating}★ and up</option> : null}
+        </Select>
         <Button type="submit">Search</Button>
       </form>
       {params.problems.length ? (

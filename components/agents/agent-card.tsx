@@ -11,6 +11,10 @@ export type AgentCardData = {
   priceWei: string;
   creatorName: string | null;
   version: number;
+  /** On-chain rating (indexed) and recorded runs, when the listing query provides them. */
+  ratingAverage?: number | null;
+  ratingCount?: number;
+  runs?: number;
 };
 
 export function AgentCard({ agent }: { agent: AgentCardData }) {
@@ -31,6 +35,14 @@ export function AgentCard({ agent }: { agent: AgentCardData }) {
       </CardHeader>
       <CardContent className="flex flex-1 flex-col gap-3">
         <p className="line-clamp-3 text-sm text-muted-foreground">{agent.description}</p>
+        {agent.runs !== undefined ? (
+          <p className="flex gap-3 text-xs text-muted-foreground" data-testid="agent-card-stats">
+            <span>{agent.ratingCount && agent.ratingAverage != null ? `★ ${agent.ratingAverage.toFixed(1)} (${agent.ratingCount})` : "No ratings yet"}</span>
+            <span>
+              {agent.runs} run{agent.runs === 1 ? "" : "s"}
+            </span>
+          </p>
+        ) : null}
         <div className="mt-auto flex flex-wrap items-center gap-1.5">
           {agent.tags.slice(0, 4).map((t) => (
             <Badge key={t}>#{t}</Badge>

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { sendAndConfirmTransaction } from "thirdweb";
+import { getWalletBalance } from "thirdweb/wallets";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
@@ -11,8 +12,8 @@ import { confirmPurchaseAction } from "@/lib/actions/market/confirm-purchase";
 import { preparePurchase } from "@/lib/chain/contracts";
 import { toChainError } from "@/lib/chain/errors";
 import { formatWei } from "@/lib/format";
-import { WalletError } from "@/lib/wallet/injected";
-import { browserMarketplace, connectInjectedAccount, type PublicChain } from "@/lib/wallet/thirdweb-browser";
+import { useChainWallet } from "@/components/wallet/chain-wallet";
+import { browserMarketplace, chainOf, thirdwebClient, WalletError, type PublicChain } from "@/lib/wallet/thirdweb";
 
 type Org = { id: string; name: string };
 
@@ -33,6 +34,7 @@ export function BuyPanel({
   signedIn: boolean;
 }) {
   const router = useRouter();
+  const wallet = useChainWallet();
   const [orgId, setOrgId] = useState(orgs[0]?.id ?? "");
   const [runs, setRuns] = useState("10");
   const [step, setStep] = useState<"idle" | "wallet" | "pending">("idle");
@@ -73,7 +75,11 @@ export function BuyPanel({
     }
     setStep("wallet");
     try {
-      const { account } = await connectInjectedAccount(chain);
+      const account = await wallet.requireAccount();
+      const balance = await getWalletBalance({ client: thirdwebClient, chain: chainOf(chain), address: account.address });
+      if (balance.value < total) {
+        throw new WalletError(`Too little balance: your wallet holds ${formatWei(balance.value)} and this purchase costs ${formatWei(total)} plus gas. Add funds or buy fewer runs.`);
+      }
       const transaction = preparePurchase(browserMarketplace(chain), { listingId: BigInt(listingId), runs: BigInt(count), value: total });
       setStep("pending");
       const receipt = await sendAndConfirmTransaction({ account, transaction });

@@ -5,19 +5,22 @@ import { useState } from "react";
 import { sendAndConfirmTransaction } from "thirdweb";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
-import { Select } from "@/components/ui/input";
+import { Select, Textarea } from "@/components/ui/input";
+import { confirmRatingAction } from "@/lib/actions/market/confirm-rating";
 import { prepareRate } from "@/lib/chain/contracts";
 import { toChainError } from "@/lib/chain/errors";
-import { connectInjectedAccountAs, reputationOf, type PublicChain } from "@/lib/wallet/thirdweb-browser";
-import { WalletError } from "@/lib/wallet/injected";
+import { useChainWallet } from "@/components/wallet/chain-wallet";
+import { reputationOf, WalletError, type PublicChain } from "@/lib/wallet/thirdweb";
 
 type Rateable = { purchaseId: string; buyer: string; runs: number };
 
 /** Rates the agent on-chain for one of the caller's own unrated purchases. */
 export function RatePanel({ chain, rateable, signedIn }: { chain: PublicChain; rateable: Rateable[]; signedIn: boolean }) {
   const router = useRouter();
+  const wallet = useChainWallet();
   const [purchaseId, setPurchaseId] = useState(rateable[0]?.purchaseId ?? "");
   const [score, setScore] = useState("5");
+  const [review, setReview] = useState("");
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
 
@@ -34,8 +37,12 @@ export function RatePanel({ chain, rateable, signedIn }: { chain: PublicChain; r
     setError(undefined);
     try {
       const purchase = rateable.find((r) => r.purchaseId === purchaseId)!;
-      const { account } = await connectInjectedAccountAs(chain, purchase.buyer, "which paid for this purchase");
-      await sendAndConfirmTransaction({ account, transaction: prepareRate(reputationOf(chain), { purchaseId: BigInt(purchaseId), score: Number(score) }) });
+      const account = await wallet.requireAccount({ as: purchase.buyer, why: "which paid for this purchase" });
+      const receipt = await sendAndConfirmTransaction({ account, transaction: prepareRate(reputationOf(chain), { purchaseId: BigInt(purchaseId), score: Number(score) }) });
+      // The rating is on-chain now; the server reads it back and stores the review with it.
+      const confirmed = await confirmRatingAction({ txHash: receipt.transactionHash, review: review || undefined });
+      if (!confirmed.ok) throw new WalletError(`Your rating is on-chain, but the review was not saved: ${confirmed.error.message}`);
+      setReview("");
       router.refresh();
     } catch (e) {
       setError(e instanceof WalletError ? e.message : toChainError(e).message);
@@ -62,6 +69,7 @@ export function RatePanel({ chain, rateable, signedIn }: { chain: PublicChain; r
           ))}
         </Select>
       </div>
+      <Textarea aria-label="Review (optional)" placeholder="What did it do well or badly? (optional)" maxLength={1000} rows={3} value={review} onChange={(e) => setReview(e.target.value)} />
       <Button size="sm" onClick={() => void rate()} disabled={pending}>
         {pending ? "Rating…" : "Rate"}
       </Button>

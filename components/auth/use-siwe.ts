@@ -1,17 +1,20 @@
 "use client";
 
 import { useState } from "react";
+import { useChainWallet } from "@/components/wallet/chain-wallet";
 import { createSiweNonceAction } from "@/lib/actions/auth/create-siwe-nonce";
-import { signSiweMessage, WalletError } from "@/lib/wallet/injected";
+import { describeWalletError, siweMessage, WalletError } from "@/lib/wallet/thirdweb";
 
 type Signed = { message: string; signature: string; address: string };
 
 /**
  * The Sign-In with Ethereum round trip shared by signing in and linking a wallet: get a
- * server nonce, have the wallet sign, then hand the signature to `complete`, which
- * throws WalletError with a message for the person when the server refuses.
+ * server nonce, connect the wallet on the server's chain (switching when needed), have it
+ * sign, then hand the signature to `complete`, which throws WalletError with a message
+ * for the person when the server refuses.
  */
 export function useSiwe(statement: string, fallbackError: string, complete: (signed: Signed) => Promise<void>) {
+  const wallet = useChainWallet();
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
 
@@ -21,7 +24,18 @@ export function useSiwe(statement: string, fallbackError: string, complete: (sig
     try {
       const nonce = await createSiweNonceAction({});
       if (!nonce.ok) throw new WalletError(nonce.error.message);
-      await complete(await signSiweMessage({ ...nonce.data, statement }));
+      const { chainId } = nonce.data;
+      const account = await wallet.requireAccount({
+        chain: { chainId, rpcUrl: wallet.chain?.chainId === chainId ? wallet.chain.rpcUrl : undefined },
+      });
+      const message = siweMessage({ address: account.address as `0x${string}`, nonce: nonce.data.nonce, chainId, statement });
+      let signature: string;
+      try {
+        signature = await account.signMessage({ message });
+      } catch (e) {
+        throw describeWalletError(e, "Your wallet could not sign the message.");
+      }
+      await complete({ message, signature, address: account.address });
     } catch (e) {
       setError(e instanceof WalletError ? e.message : fallbackError);
     } finally {

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import type { SessionUser } from "@/lib/auth/session";
+import { ConnectWallet } from "@/components/wallet/connect-wallet";
 import { MobileNav } from "./mobile-nav";
 import { navLinks } from "./nav-links";
 import { UserMenu } from "./user-menu";
@@ -21,7 +22,12 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
         </nav>
         <div className="ml-auto flex items-center gap-2">
           {user ? (
-            <UserMenu user={user} />
+            <>
+              <div className="hidden sm:block">
+                <ConnectWallet />
+              </div>
+              <UserMenu user={user} />
+            </>
           ) : (
             <>
               <Button asChild variant="ghost" size="sm">

@@ -5,14 +5,15 @@ import { useState } from "react";
 import { sendAndConfirmTransaction } from "thirdweb";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
-import { NATIVE_TOKEN, prepareWithdraw } from "@/lib/chain/contracts";
+import { prepareWithdraw } from "@/lib/chain/contracts";
 import { toChainError } from "@/lib/chain/errors";
-import { WalletError } from "@/lib/wallet/injected";
-import { browserMarketplace, connectInjectedAccountAs, type PublicChain } from "@/lib/wallet/thirdweb-browser";
+import { useChainWallet } from "@/components/wallet/chain-wallet";
+import { browserMarketplace, WalletError, type PublicChain } from "@/lib/wallet/thirdweb";
 
-/** Withdraws a wallet's whole balance from the marketplace, signed by that wallet. */
-export function WithdrawButton({ wallet, chain, claimable }: { wallet: string; chain: PublicChain; claimable: boolean }) {
+/** Withdraws a wallet's whole balance of one token from the marketplace, signed by that wallet. */
+export function WithdrawButton({ wallet, token, chain, claimable }: { wallet: string; token: `0x${string}`; chain: PublicChain; claimable: boolean }) {
   const router = useRouter();
+  const chainWallet = useChainWallet();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
   const [txHash, setTxHash] = useState<string>();
@@ -21,8 +22,8 @@ export function WithdrawButton({ wallet, chain, claimable }: { wallet: string; c
     setPending(true);
     setError(undefined);
     try {
-      const { account } = await connectInjectedAccountAs(chain, wallet, "whose balance this is");
-      const receipt = await sendAndConfirmTransaction({ account, transaction: prepareWithdraw(browserMarketplace(chain), { token: NATIVE_TOKEN }) });
+      const account = await chainWallet.requireAccount({ as: wallet, why: "whose balance this is" });
+      const receipt = await sendAndConfirmTransaction({ account, transaction: prepareWithdraw(browserMarketplace(chain), { token }) });
       setTxHash(receipt.transactionHash);
       router.refresh();
     } catch (e) {

@@ -4,8 +4,9 @@ import { useRef } from "react";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { BuilderForm, type BuilderAgent, type BuilderHandle, type ProviderOption } from "./builder-form";
 import { KnowledgePanel, type KnowledgeDoc } from "./knowledge-panel";
+import type { OnChainListing } from "@/lib/chain/agent-reputation";
 import { ListOnChain } from "./list-on-chain";
-import type { PublicChain } from "@/lib/wallet/thirdweb-browser";
+import type { PublicChain } from "@/lib/wallet/thirdweb";
 import { Playground } from "./playground";
 import { VersionsPanel, type VersionRow } from "./versions-panel";
 
@@ -20,6 +21,7 @@ export function AgentStudio({
   initialInput,
   chain,
   listingId,
+  onChainListing,
 }: {
   agent: BuilderAgent;
   slug: string;
@@ -30,6 +32,7 @@ export function AgentStudio({
   initialInput: string;
   chain: PublicChain | null;
   listingId: string | null;
+  onChainListing: OnChainListing | null;
 }) {
   const builder = useRef<BuilderHandle>(null);
   // Running or publishing the draft first saves pending edits.
@@ -58,7 +61,7 @@ export function AgentStudio({
         />
       </TabsContent>
       <TabsContent value="versions" className="space-y-4">
-        <ListOnChain agentId={agent.id} listingId={listingId} chain={chain} latest={versions[0] ?? null} />
+        <ListOnChain agentId={agent.id} listingId={listingId} onChain={onChainListing} chain={chain} latest={versions[0] ?? null} />
         <VersionsPanel agentId={agent.id} versions={versions} defaultPayee={defaultPayee} beforePublish={flush} />
       </TabsContent>
     </Tabs>

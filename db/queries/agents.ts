@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { agents, agentVersions, users } from "../schema";
+import { agents, agentVersions, executions, ratings, users } from "../schema";
 
 const summaryColumns = {
   id: agents.id,
@@ -65,7 +65,14 @@ const publishedColumns = {
   listingChainId: agents.listingChainId,
 };
 
-export type MarketplaceSort = "newest" | "price_asc" | "price_desc" | "relevance";
+export type MarketplaceSort = "newest" | "price_asc" | "price_desc" | "relevance" | "reputation" | "runs";
+
+/**
+ * Reputation for ranking: the average score shrunk towards 3 as if every agent had three
+ * extra ratings of 3 (a Bayesian average), so one 5-star rating does not outrank fifty
+ * 4.8s. The raw average and count are what the page shows.
+ */
+export const REPUTATION_PRIOR = { mean: 3, weight: 3 } as const;
 
 /**
  * The public marketplace: agents with a published version, filtered by full-text search
@@ -79,6 +86,8 @@ export async function listPublishedAgents(
     category?: string;
     minPriceWei?: string;
     maxPriceWei?: string;
+    /** Minimum average on-chain rating, 1–5; agents without ratings are left out. */
+    minRating?: number;
     sort?: MarketplaceSort;
     limit?: number;
     offset?: number;
@@ -89,8 +98,32 @@ export async function listPublishedAgents(
   const query = q ? sql`websearch_to_tsquery('english', ${q})` : undefined;
   const rank = query ? sql<number>`ts_rank_cd(${document}, ${query})` : sql<number>`0`;
   const sort = params.sort ?? (q ? "relevance" : "newest");
+  // Ratings come from indexed `Rated` events; runs are recorded non-playground executions.
+  const ratingStats = db
+    .select({
+      agentId: ratings.agentId,
+      count: sql<number>`count(*)::int`.as("rating_count"),
+      average: sql<number>`avg(${ratings.score})::float8`.as("rating_average"),
+      sum: sql<number>`sum(${ratings.score})::int`.as("rating_sum"),
+    })
+    .from(ratings)
+    .groupBy(ratings.agentId)
+    .as("rating_stats");
+  const runStats = db
+    .select({ agentId: executions.agentId, runs: sql<number>`count(*)::int`.as("run_count") })
+    .from(executions)
+    .where(ne(executions.source, "playground"))
+    .groupBy(executions.agentId)
+    .as("run_stats");
+  const ratingCount = sql<number>`coalesce(${ratingStats.count}, 0)`.mapWith(Number);
+  const runs = sql<number>`coalesce(${runStats.runs}, 0)`.mapWith(Number);
+  const reputation = sql<number>`(coalesce(${ratingStats.sum}, 0) + ${REPUTATION_PRIOR.mean * REPUTATION_PRIOR.weight})::float8 / (coalesce(${ratingStats.count}, 0) + ${REPUTATION_PRIOR.weight})`;
   const order =
-    sort === "price_asc"
+    sort === "reputation"
+      ? [desc(reputation), desc(ratingCount), desc(agentVersions.createdAt)]
+      : sort === "runs"
+        ? [desc(runs), desc(agentVersions.createdAt)]
+        : sort === "price_asc"
       ? [asc(agentVersions.priceWei), desc(agentVersions.createdAt)]
       : sort === "price_desc"
         ? [desc(agentVersions.priceWei), desc(agentVersions.createdAt)]
@@ -98,13 +131,16 @@ export async function listPublishedAgents(
           ? [desc(rank), desc(agentVersions.createdAt)]
           : [desc(agentVersions.createdAt)];
   return db
-    .select({ ...publishedColumns, rank })
+    .select({ ...publishedColumns, rank, ratingCount, ratingAverage: sql<number | null>`${ratingStats.average}`.mapWith((v) => (v === null ? null : Number(v))), runs })
     .from(agents)
     .innerJoin(agentVersions, eq(agentVersions.id, agents.currentVersionId))
     .innerJoin(users, eq(users.id, agents.ownerId))
+    .leftJoin(ratingStats, eq(ratingStats.agentId, agents.id))
+    .leftJoin(runStats, eq(runStats.agentId, agents.id))
     .where(
       and(
         eq(agents.status, "published"),
+        params.minRating !== undefined ? sql`${ratingStats.average} >= ${params.minRating}` : undefined,
         params.category ? eq(agents.category, params.category) : undefined,
         params.minPriceWei ? sql`${agentVersions.priceWei} >= ${params.minPriceWei}::numeric` : undefined,
         params.maxPriceWei ? sql`${agentVersions.priceWei} <= ${params.maxPriceWei}::numeric` : undefined,

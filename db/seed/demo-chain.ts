@@ -3,6 +3,7 @@ import { privateKeyToAccount } from "thirdweb/wallets";
 import type { Db } from "../client";
 import { createOrganization } from "../queries/organizations";
 import { recordPurchaseEvent, setAgentListing } from "../queries/purchases";
+import { addRatingReview, recordRatingEvent } from "../queries/ratings";
 import { createUser, getUserByWallet, getUserCredentialsByEmail } from "../queries/users";
 import { createWallet } from "../queries/wallets";
 import { listAgentsForOwner } from "../queries/agents";
@@ -11,16 +12,17 @@ import type { ChainConfig } from "@/lib/chain/config";
 import { NATIVE_TOKEN, preparePurchase, prepareRate, prepareRegisterListing } from "@/lib/chain/contracts";
 import { anvilAccounts } from "@/lib/chain/dev-accounts";
 import { readPurchaseEvent } from "@/lib/chain/purchase-receipt";
+import { readRatingEvent } from "@/lib/chain/rating-receipt";
 import { DEMO_CREATOR_EMAIL } from "./seed";
 import { demoAgents } from "./demo-agents";
 
 export const DEMO_BUYER_EMAIL = "demo-buyer@ainomads.invalid";
 
-/** Demo purchases and ratings: [agent slug, runs, score]. */
-const demoPurchases: [string, number, number][] = [
-  ["csv-stats", 20, 5],
-  ["json-schema-validator", 5, 4],
-  ["entity-extractor", 12, 5],
+/** Demo purchases, ratings and reviews: [agent slug, runs, score, review]. */
+const demoPurchases: [string, number, number, string][] = [
+  ["csv-stats", 20, 5, "Summarised our monthly exports in one call; the per-column stats match what we get in pandas."],
+  ["json-schema-validator", 5, 4, "Catches every schema violation we fed it. Error paths could be friendlier."],
+  ["entity-extractor", 12, 5, "Good recall on company and person names in support tickets."],
 ];
 
 /**
@@ -69,7 +71,7 @@ export async function seedDemoChainData(db: Db, config: ChainConfig): Promise<{ 
   }
 
   let purchases = 0;
-  for (const [slug, runs, score] of demoPurchases) {
+  for (const [slug, runs, score, review] of demoPurchases) {
     const listingId = listings.get(slug);
     const demo = demoAgents.find((a) => a.slug === slug);
     if (!listingId || !demo) continue;
@@ -79,7 +81,9 @@ export async function seedDemoChainData(db: Db, config: ChainConfig): Promise<{ 
     });
     const event = await readPurchaseEvent(config, receipt.transactionHash);
     await db.transaction((tx) => recordPurchaseEvent(tx, event, org.id));
-    await sendAndConfirmTransaction({ account: buyer, transaction: prepareRate(reputation, { purchaseId: event.purchaseId, score }) });
+    const rated = await sendAndConfirmTransaction({ account: buyer, transaction: prepareRate(reputation, { purchaseId: event.purchaseId, score }) });
+    await recordRatingEvent(db, await readRatingEvent(config, rated.transactionHash));
+    await addRatingReview(db, { chainId: config.chainId, txHash: rated.transactionHash, userId: buyerUser.id, review });
     purchases++;
   }
   return { listed: listings.size, purchases };

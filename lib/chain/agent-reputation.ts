@@ -21,15 +21,22 @@ export async function readAgentRating(listing: { listingId: string | null; listi
   }
 }
 
-/** The price per run the listing has on-chain (what a purchase must pay), or null. */
-export async function readListingPrice(listingId: string): Promise<string | null> {
+export type OnChainListing = { creator: string; priceWei: string; active: boolean; payees: { address: string; shareBps: number }[] };
+
+/** A listing as the marketplace holds it, or null when it cannot be read. Never throws. */
+export async function readListingState(listingId: string): Promise<OnChainListing | null> {
   const config = resolveChainConfig();
   if (!config) return null;
   try {
     const listing = await readListing(marketplaceContract(config), BigInt(listingId));
-    return listing.active ? listing.pricePerRun.toString() : null;
+    return {
+      creator: listing.creator,
+      priceWei: listing.pricePerRun.toString(),
+      active: listing.active,
+      payees: listing.payees.map((p) => ({ address: p.account.toLowerCase(), shareBps: Number(p.shareBps) })),
+    };
   } catch (error) {
-    console.warn("[agent page] listing read failed", error instanceof Error ? error.message : error);
+    console.warn("[studio] listing read failed", error instanceof Error ? error.message : error);
     return null;
   }
 }

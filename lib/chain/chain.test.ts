@@ -9,9 +9,8 @@ import { eth_getBalance, getRpcClient } from "thirdweb/rpc";
 import { privateKeyToAccount } from "thirdweb/wallets";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { createAgent } from "@/db/queries/agents";
+import { createAgent, getPublishedAgentBySlug, listPublishedAgents } from "@/db/queries/agents";
 import { createOrganization, listOrganizationsForUser } from "@/db/queries/organizations";
-import { getPublishedAgentBySlug } from "@/db/queries/agents";
 import { getUserByWallet } from "@/db/queries/users";
 import { seedDemoChainData } from "@/db/seed/demo-chain";
 import { seedDemoData } from "@/db/seed/seed";
@@ -36,7 +35,9 @@ import { deployPlatformContracts } from "./deploy";
 import { anvilAccounts } from "./dev-accounts";
 import { toChainError } from "./errors";
 import { readRegisteredListing } from "./listing-receipt";
-import { indexPurchases } from "./indexer";
+import { indexPurchases, indexRatings } from "./indexer";
+import { readRatingEvent } from "./rating-receipt";
+import { addRatingReview, listAgentReviews } from "@/db/queries/ratings";
 import { startAnvil, type LocalChain } from "./local-chain";
 
 const PRICE = 10n ** 15n;
@@ -111,8 +112,15 @@ describe.each(await testBackends())("chain integration on $name", (backend) => {
 
     // The buyer rates once; the creator (not a buyer) is refused with a clear reason.
     const purchaseId = BigInt(bought.logs.at(-1)!.topics[1]!);
-    await sendAndConfirmTransaction({ account: buyer!, transaction: prepareRate(reputation, { purchaseId, score: 5 }) });
+    const rated = await sendAndConfirmTransaction({ account: buyer!, transaction: prepareRate(reputation, { purchaseId, score: 5 }) });
     expect(await readRating(reputation, listingId)).toEqual({ count: 1n, sum: 5n, averageX100: 500n });
+    // The Rated event is indexed once, also by overlapping passes, and tied to the agent.
+    const ratingPasses = await Promise.all([0, 1, 2].map(() => indexRatings(handle.db, config, { fromBlock: rated.blockNumber, toBlock: rated.blockNumber })));
+    expect(ratingPasses.reduce((n, r) => n + r.recorded, 0)).toBe(1);
+    expect(await readRatingEvent(config, rated.transactionHash)).toMatchObject({ listingId, purchaseId, score: 5, rater: buyer!.address });
+    expect(await addRatingReview(handle.db, { chainId: 31337, txHash: rated.transactionHash, userId: buyerUser.id, review: "Worth it." })).toBe(true);
+    expect(await listAgentReviews(handle.db, { agentId: agent.id })).toEqual([expect.objectContaining({ score: 5, review: "Worth it." })]);
+    await expect(readRatingEvent(config, bought.transactionHash)).rejects.toMatchObject({ code: "INVALID_INPUT" });
     const refused = await sendAndConfirmTransaction({ account: creator!, transaction: prepareRate(reputation, { purchaseId, score: 1 }) }).catch((e: unknown) => e);
     expect(toChainError(refused)).toMatchObject({ code: "CONTRACT_REVERTED", message: "Only the wallet that paid for this purchase can rate it." });
     const twice = await sendAndConfirmTransaction({ account: buyer!, transaction: prepareRate(reputation, { purchaseId, score: 4 }) }).catch((e: unknown) => e);
@@ -160,6 +168,9 @@ test("the demo chain data lists the demo agents and records purchases, credits a
     const buyer = await getUserByWallet(handle.db, { address: anvilAccounts[5].address });
     const [org] = await listOrganizationsForUser(handle.db, { userId: buyer!.id });
     expect(await getCreditBalance(handle.db, { orgId: org!.id, agentId: csv!.id })).toMatchObject({ granted: 20, used: 0 });
+    expect(await listAgentReviews(handle.db, { agentId: csv!.id })).toEqual([expect.objectContaining({ score: 5, reviewerName: "Demo Buyer" })]);
+    const [ranked] = await listPublishedAgents(handle.db, { sort: "reputation", minRating: 5 });
+    expect(ranked).toMatchObject({ ratingCount: 1, ratingAverage: 5 });
   } finally {
     await handle.close();
   }

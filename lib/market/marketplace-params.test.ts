@@ -18,3 +18,11 @@ test.each([
 ])("malformed %j is ignored", (input, expected) => {
   expect(parseMarketplaceParams(input)).toMatchObject(expected);
 });
+
+test("the minimum rating is kept in the URL and validated", () => {
+  const p = parseMarketplaceParams({ rating: "4.5", sort: "reputation" });
+  expect(p).toMatchObject({ rating: "4.5", minRating: 4.5, sort: "reputation", problems: [] });
+  expect(marketplaceHref(p, { page: 2 })).toBe("/agents?sort=reputation&rating=4.5&page=2");
+  expect(parseMarketplaceParams({ rating: "9" })).toMatchObject({ minRating: undefined, problems: ["Minimum rating must be a number from 1 to 5."] });
+  expect(parseMarketplaceParams({ rating: "four" })).toMatchObject({ minRating: undefined, problems: ["Minimum rating must be a number from 1 to 5."] });
+});

@@ -7,7 +7,7 @@ import { getDb } from "@/db/client";
 import { listEarningsForOwner } from "@/db/queries/purchases";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { requirePageUser } from "@/lib/auth/session";
-import { readClaimableBalances } from "@/lib/chain/balances";
+import { formatTokenAmount, readClaimableBalances } from "@/lib/chain/balances";
 import { publicChainConfig, resolveChainConfig } from "@/lib/chain/config";
 import { formatDate, formatWei } from "@/lib/format";
 
@@ -18,8 +18,13 @@ export default async function PayoutsPage() {
   const db = await getDb();
   const [wallets, earnings] = await Promise.all([listWalletsForUser(db, { userId: user.id }), listEarningsForOwner(db, { ownerId: user.id })]);
   const config = resolveChainConfig();
-  const balances = config ? await readClaimableBalances(config, wallets.map((w) => w.address)) : [];
-  const chainDown = balances.some((b) => b.wei === null);
+  const balances = config ? await readClaimableBalances(config, wallets.map((w) => w.address), earnings.map((e) => e.token)) : [];
+  const chainDown = balances.some((b) => b.amount === null);
+  const tokens = new Map(balances.map((b) => [b.token.address.toLowerCase(), b.token]));
+  const formatPaid = (amountWei: string, token: string) => {
+    const info = tokens.get(token.toLowerCase());
+    return info ? formatTokenAmount(BigInt(amountWei), info) : formatWei(amountWei);
+  };
   const chain = config
     ? publicChainConfig(config)
     : null;
@@ -46,12 +51,14 @@ export default async function PayoutsPage() {
           ) : null}
           <ul className="divide-y rounded-md border" aria-label="Balances">
             {balances.map((b) => (
-              <li key={b.address} className="flex flex-wrap items-center gap-3 p-3">
+              <li key={`${b.address}-${b.token.address}`} className="flex flex-wrap items-center gap-3 p-3">
                 <code className="min-w-0 flex-1 truncate">{getAddress(b.address)}</code>
                 <span className="font-semibold" data-testid="claimable">
-                  {b.wei === null ? "—" : formatWei(b.wei)}
+                  {b.amount === null ? `— ${b.token.symbol}` : formatTokenAmount(b.amount, b.token)}
                 </span>
-                {chain && b.wei !== null ? <WithdrawButton wallet={getAddress(b.address)} chain={chain} claimable={b.wei > 0n} /> : null}
+                {chain && b.amount !== null ? (
+                  <WithdrawButton wallet={getAddress(b.address)} token={b.token.address} chain={chain} claimable={b.amount > 0n} />
+                ) : null}
               </li>
             ))}
           </ul>
@@ -71,7 +78,7 @@ export default async function PayoutsPage() {
                 <li key={e.id} className="flex flex-wrap items-center gap-3 p-3">
                   <span className="font-medium">{e.agentName}</span>
                   <span>{e.runs} runs</span>
-                  <span>{formatWei(e.amountWei)}</span>
+                  <span>{formatPaid(e.amountWei, e.token)}</span>
                   <code className="min-w-0 flex-1 truncate text-xs text-muted-foreground">{e.txHash}</code>
                   <span className="text-xs text-muted-foreground">{formatDate(e.createdAt)}</span>
                 </li>

@@ -8,8 +8,9 @@ import { getPublishedAgentBySlug } from "@/db/queries/agents";
 import { BuyPanel } from "@/components/agents/buy-panel";
 import { RatePanel } from "@/components/agents/rate-panel";
 import { listRateablePurchases } from "@/db/queries/purchases";
+import { listAgentReviews } from "@/db/queries/ratings";
 import { listOrganizationsForUser } from "@/db/queries/organizations";
-import { readAgentRating, readListingPrice, readRatedFlags } from "@/lib/chain/agent-reputation";
+import { readAgentRating, readListingState, readRatedFlags } from "@/lib/chain/agent-reputation";
 import { publicChainConfig, resolveChainConfig } from "@/lib/chain/config";
 import { getSessionUser } from "@/lib/auth/session";
 import { formatDate, formatWei } from "@/lib/format";
@@ -29,14 +30,16 @@ export default async function AgentPage({ params }: Props) {
   const agent = await getPublishedAgentBySlug(db, { slug: (await params).slug });
   if (!agent) notFound();
   const user = await getSessionUser();
-  const [stats, versions, rating, orgs] = await Promise.all([
+  const [stats, versions, rating, orgs, reviews] = await Promise.all([
     getAgentRunStats(db, { agentId: agent.id }),
     listPublicVersions(db, { agentId: agent.id }),
     readAgentRating(agent),
     user ? listOrganizationsForUser(db, { userId: user.id }) : Promise.resolve([]),
+    listAgentReviews(db, { agentId: agent.id }),
   ]);
   const chainConfig = resolveChainConfig();
-  const onChainPrice = agent.listingId ? await readListingPrice(agent.listingId) : null;
+  const onChainListing = agent.listingId && chainConfig && agent.listingChainId === chainConfig.chainId ? await readListingState(agent.listingId) : null;
+  const onChainPrice = onChainListing?.active ? onChainListing.priceWei : null;
   const purchasesOfMine = user && agent.listingId ? await listRateablePurchases(db, { agentId: agent.id, userId: user.id }) : [];
   const rated = await readRatedFlags(purchasesOfMine.map((p) => p.onchainPurchaseId));
   const rateable = purchasesOfMine
@@ -89,6 +92,34 @@ export default async function AgentPage({ params }: Props) {
         </Card>
         <Card>
           <CardHeader>
+            <CardTitle>Reviews</CardTitle>
+            <p className="text-xs text-muted-foreground">Written by the wallets that paid for runs, next to their on-chain rating.</p>
+          </CardHeader>
+          <CardContent>
+            {reviews.length ? (
+              <ul className="space-y-3 text-sm" aria-label="Reviews">
+                {reviews.map((r) => (
+                  <li key={r.id} className="rounded-md border p-3">
+                    <p className="flex flex-wrap items-center gap-2">
+                      <span aria-label={`${r.score} out of 5`} className="font-semibold text-amber-600">
+                        {"★".repeat(r.score)}
+                        <span className="text-muted-foreground/40">{"★".repeat(5 - r.score)}</span>
+                      </span>
+                      <span className="text-muted-foreground">
+                        {r.reviewerName ?? shortAddress(getAddress(r.raterAddress))} · {formatDate(r.createdAt)}
+                      </span>
+                    </p>
+                    <p className="mt-1 whitespace-pre-line">{r.review}</p>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="text-sm text-muted-foreground">No reviews yet.</p>
+            )}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
             <CardTitle>Version history</CardTitle>
           </CardHeader>
           <CardContent>
@@ -113,6 +144,11 @@ export default async function AgentPage({ params }: Props) {
           <CardContent className="space-y-2">
             <p className="text-2xl font-semibold">{formatWei(agent.priceWei)}</p>
             <p className="text-sm text-muted-foreground">per run</p>
+            {onChainPrice && onChainPrice !== agent.priceWei ? (
+              <p className="rounded-md bg-amber-50 p-2 text-xs text-amber-900" data-testid="price-pending">
+                The on-chain listing still sells at {formatWei(onChainPrice)} per run until the creator updates it.
+              </p>
+            ) : null}
             {chain && agent.listingId && onChainPrice ? (
               <BuyPanel
                 slug={agent.slug}
@@ -122,6 +158,10 @@ export default async function AgentPage({ params }: Props) {
                 orgs={orgs.map((o) => ({ id: o.id, name: o.name }))}
                 signedIn={Boolean(user)}
               />
+            ) : onChainListing && !onChainListing.active ? (
+              <p className="text-sm text-muted-foreground" data-testid="sales-paused">The creator has paused sales of this agent.</p>
+            ) : agent.listingId ? (
+              <p className="text-sm text-muted-foreground">The chain cannot be read right now; try again in a moment.</p>
             ) : (
               <p className="text-sm text-muted-foreground">This agent is not listed on-chain yet, so it cannot be bought or rated.</p>
             )}

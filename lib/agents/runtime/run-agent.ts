@@ -51,6 +51,11 @@ export type RunAgentParams = {
   idempotencyKey?: string | null;
   requestHash?: string | null;
   costWei?: string;
+  /**
+   * The execution row when the caller already inserted it (the metered API inserts it in
+   * the same transaction that takes the credit); runAgent then only finishes it.
+   */
+  execution?: { id: string; startedAt: Date };
   onEvent?: (event: RunEvent) => void;
 };
 
@@ -115,9 +120,8 @@ function classify(error: unknown, timedOut: boolean): { status: "failed" | "time
 export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Promise<ExecutionRecord> {
   const db = deps.db;
   const spec = params.spec;
-  const startedAt = new Date();
   const inputHash = hashCanonical(params.input ?? null);
-  const { id } = await createExecution(db, {
+  const { id, startedAt } = params.execution ?? (await createExecution(db, {
     agentId: params.agentId,
     versionId: params.versionId,
     source: params.source,
@@ -129,8 +133,8 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
     requestHash: params.requestHash ?? null,
     input: params.input ?? null,
     inputHash,
-    startedAt,
-  });
+    startedAt: new Date(),
+  }));
   params.onEvent?.({ type: "started", executionId: id });
 
   const t0 = performance.now();

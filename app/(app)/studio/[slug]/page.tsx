@@ -8,6 +8,7 @@ import { getAgentForOwner, listAgentVersionsForOwner } from "@/db/queries/agents
 import { listKnowledgeDocuments } from "@/db/queries/knowledge";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { configuredProviders } from "@/lib/agents/runtime/providers";
+import { readListingState } from "@/lib/chain/agent-reputation";
 import { publicChainConfig, resolveChainConfig } from "@/lib/chain/config";
 import { sampleInput } from "@/lib/agents/sample-input";
 import { agentSpecSchema } from "@/lib/agents/spec";
@@ -29,6 +30,7 @@ export default async function StudioAgentPage({ params }: { params: Promise<{ sl
   ]);
   const spec = agentSpecSchema.parse(agent.draftSpec ?? {});
   const chainConfig = resolveChainConfig();
+  const onChainListing = agent.listingId && chainConfig ? await readListingState(agent.listingId) : null;
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
@@ -54,6 +56,7 @@ export default async function StudioAgentPage({ params }: { params: Promise<{ sl
         defaultPayee={wallets[0]?.address ?? null}
         initialInput={JSON.stringify(sampleInput(spec.inputSchema), null, 2)}
         listingId={agent.listingId}
+        onChainListing={onChainListing}
         chain={
           chainConfig
             ? publicChainConfig(chainConfig)

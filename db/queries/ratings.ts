@@ -1,0 +1,82 @@
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { agents, ratings, users, wallets } from "../schema";
+
+export type RatingEvent = {
+  chainId: number;
+  txHash: string;
+  logIndex: number;
+  blockNumber: bigint;
+  listingId: bigint;
+  purchaseId: bigint;
+  rater: string;
+  score: number;
+};
+
+/**
+ * Records one `Rated` event. Idempotent: the same log (or a second log for the same
+ * purchase, which the contract never emits) is ignored.
+ */
+export async function recordRatingEvent(db: Db, event: RatingEvent): Promise<{ recorded: boolean }> {
+  const [agent] = await db
+    .select({ id: agents.id })
+    .from(agents)
+    .where(and(eq(agents.listingChainId, event.chainId), eq(agents.listingId, event.listingId.toString())))
+    .limit(1);
+  const inserted = await db
+    .insert(ratings)
+    .values({
+      chainId: event.chainId,
+      txHash: event.txHash.toLowerCase(),
+      logIndex: event.logIndex,
+      blockNumber: event.blockNumber,
+      listingId: event.listingId.toString(),
+      onchainPurchaseId: event.purchaseId.toString(),
+      agentId: agent?.id ?? null,
+      raterAddress: event.rater.toLowerCase(),
+      score: event.score,
+    })
+    .onConflictDoNothing()
+    .returning({ id: ratings.id });
+  return { recorded: inserted.length > 0 };
+}
+
+/**
+ * Attaches review text to a recorded rating, once, and only for the account whose linked
+ * wallet gave the rating. Returns false when there is no such rating or it already has a review.
+ */
+export async function addRatingReview(db: Db, params: { chainId: number; txHash: string; userId: string; review: string }): Promise<boolean> {
+  const own = db.select({ address: wallets.address }).from(wallets).where(eq(wallets.userId, params.userId));
+  const updated = await db
+    .update(ratings)
+    .set({ review: params.review, reviewerUserId: params.userId })
+    .where(
+      and(
+        eq(ratings.chainId, params.chainId),
+        eq(ratings.txHash, params.txHash.toLowerCase()),
+        isNull(ratings.review),
+        inArray(ratings.raterAddress, own),
+      ),
+    )
+    .returning({ id: ratings.id });
+  return updated.length > 0;
+}
+
+/** Ratings with review text for an agent, newest first, with the reviewer's display name. */
+export async function listAgentReviews(db: Db, params: { agentId: string; limit?: number }) {
+  return db
+    .select({
+      id: ratings.id,
+      score: ratings.score,
+      review: ratings.review,
+      raterAddress: ratings.raterAddress,
+      reviewerName: users.name,
+      txHash: ratings.txHash,
+      createdAt: ratings.createdAt,
+    })
+    .from(ratings)
+    .leftJoin(users, eq(users.id, ratings.reviewerUserId))
+    .where(and(eq(ratings.agentId, params.agentId), sql`${ratings.review} is not null`))
+    .orderBy(desc(ratings.createdAt), desc(ratings.id))
+    .limit(Math.min(params.limit ?? 20, 100));
+}
