@@ -7,6 +7,7 @@ export const errorCodes = {
   CONFLICT: { status: 409, message: "That conflicts with existing data." },
   RATE_LIMITED: { status: 429, message: "Too many requests. Try again shortly." },
   PAYMENT_REQUIRED: { status: 402, message: "No run credits left." },
+  MONTHLY_CAP_REACHED: { status: 429, message: "This API key has used its monthly run cap." },
   AGENT_FAILED: { status: 422, message: "The agent failed." },
   AGENT_TIMEOUT: { status: 504, message: "The agent ran out of time." },
   PROVIDER_NOT_CONFIGURED: {

@@ -1,0 +1,133 @@
+import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { agents, agentVersions, apiKeys, credits, executions } from "../schema";
+
+/** A published agent's version to run: the pinned one when it belongs to the agent, else the current one. */
+export async function getRunnableAgent(db: Db, params: { slug: string; pinnedVersionId: string | null }) {
+  const [agent] = await db
+    .select({ id: agents.id, slug: agents.slug, name: agents.name, currentVersionId: agents.currentVersionId })
+    .from(agents)
+    .where(and(eq(agents.slug, params.slug), eq(agents.status, "published")))
+    .limit(1);
+  if (!agent?.currentVersionId) return undefined;
+  const candidates = params.pinnedVersionId ? [params.pinnedVersionId, agent.currentVersionId] : [agent.currentVersionId];
+  const versions = await db
+    .select({ id: agentVersions.id, version: agentVersions.version, spec: agentVersions.spec, priceWei: agentVersions.priceWei })
+    .from(agentVersions)
+    .where(and(eq(agentVersions.agentId, agent.id), inArray(agentVersions.id, candidates)));
+  const version = versions.find((v) => v.id === params.pinnedVersionId) ?? versions.find((v) => v.id === agent.currentVersionId);
+  return version ? { agent, version } : undefined;
+}
+
+export const apiExecutionColumns = {
+  id: executions.id,
+  agentId: executions.agentId,
+  agentSlug: agents.slug,
+  version: agentVersions.version,
+  status: executions.status,
+  output: executions.output,
+  errorCode: executions.errorCode,
+  errorMessage: executions.errorMessage,
+  tokensIn: executions.tokensIn,
+  tokensOut: executions.tokensOut,
+  durationMs: executions.durationMs,
+  costWei: executions.costWei,
+  creditRefunded: executions.creditRefunded,
+  receiptHash: executions.receiptHash,
+  apiKeyId: executions.apiKeyId,
+  startedAt: executions.startedAt,
+  finishedAt: executions.finishedAt,
+};
+
+export type ApiExecution = NonNullable<Awaited<ReturnType<typeof getExecutionForOrg>>>;
+
+/** One execution of this organisation (API or its members' purchases), or undefined. */
+export async function getExecutionForOrg(db: Db, params: { executionId: string; orgId: string; agentIds?: string[] }) {
+  const [row] = await db
+    .select(apiExecutionColumns)
+    .from(executions)
+    .innerJoin(agents, eq(agents.id, executions.agentId))
+    .leftJoin(agentVersions, eq(agentVersions.id, executions.versionId))
+    .where(
+      and(
+        eq(executions.id, params.executionId),
+        eq(executions.orgId, params.orgId),
+        params.agentIds ? inArray(executions.agentId, params.agentIds) : undefined,
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+/** The agents a key may run, with the organisation's credits left for each. */
+export async function listAgentsForKey(db: Db, params: { orgId: string; agentIds: string[] }) {
+  if (params.agentIds.length === 0) return [];
+  const left = db
+    .select({ agentId: credits.agentId, left: sql<number>`sum(${credits.granted} - ${credits.used})::int`.as("credits_left") })
+    .from(credits)
+    .where(eq(credits.orgId, params.orgId))
+    .groupBy(credits.agentId)
+    .as("left");
+  return db
+    .select({
+      slug: agents.slug,
+      name: agents.name,
+      description: agents.description,
+      version: agentVersions.version,
+      priceWei: agentVersions.priceWei,
+      inputSchema: sql<unknown>`${agentVersions.spec} -> 'inputSchema'`,
+      creditsLeft: sql<number>`coalesce(${left.left}, 0)`.mapWith(Number),
+    })
+    .from(agents)
+    .innerJoin(agentVersions, eq(agentVersions.id, agents.currentVersionId))
+    .leftJoin(left, eq(left.agentId, agents.id))
+    .where(and(inArray(agents.id, params.agentIds), eq(agents.status, "published")))
+    .orderBy(agents.name);
+}
+
+/** API runs of an organisation in [from, to), per agent and key, and per day. */
+export async function getOrgUsage(db: Db, params: { orgId: string; from: Date; to: Date }) {
+  const where = and(eq(executions.orgId, params.orgId), eq(executions.source, "api"), gte(executions.createdAt, params.from), lt(executions.createdAt, params.to));
+  const counts = {
+    runs: sql<number>`count(*)::int`,
+    succeeded: sql<number>`count(*) filter (where ${executions.status} = 'succeeded')::int`,
+    failed: sql<number>`count(*) filter (where ${executions.status} in ('failed', 'timed_out'))::int`,
+    refunded: sql<number>`count(*) filter (where ${executions.creditRefunded})::int`,
+  };
+  const [byAgentKey, byDay] = await Promise.all([
+    db
+      .select({ agentSlug: agents.slug, agentName: agents.name, apiKeyId: executions.apiKeyId, keyName: apiKeys.name, keyPrefix: apiKeys.prefix, ...counts })
+      .from(executions)
+      .innerJoin(agents, eq(agents.id, executions.agentId))
+      .leftJoin(apiKeys, eq(apiKeys.id, executions.apiKeyId))
+      .where(where)
+      .groupBy(agents.slug, agents.name, executions.apiKeyId, apiKeys.name, apiKeys.prefix)
+      .orderBy(agents.slug, apiKeys.name),
+    db
+      .select({ day: sql<string>`to_char(date_trunc('day', ${executions.createdAt} at time zone 'UTC'), 'YYYY-MM-DD')`.as("day"), ...counts })
+      .from(executions)
+      .where(where)
+      .groupBy(sql`1`)
+      .orderBy(sql`1`),
+  ]);
+  return { byAgentKey, byDay };
+}
+
+/** Recent API executions of an organisation, newest first, for the usage console. */
+export async function listOrgApiExecutions(db: Db, params: { orgId: string; limit?: number; onlyFailures?: boolean }) {
+  return db
+    .select({ ...apiExecutionColumns, keyName: apiKeys.name })
+    .from(executions)
+    .innerJoin(agents, eq(agents.id, executions.agentId))
+    .leftJoin(agentVersions, eq(agentVersions.id, executions.versionId))
+    .leftJoin(apiKeys, eq(apiKeys.id, executions.apiKeyId))
+    .where(
+      and(
+        eq(executions.orgId, params.orgId),
+        eq(executions.source, "api"),
+        params.onlyFailures ? sql`${executions.status} in ('failed', 'timed_out')` : undefined,
+      ),
+    )
+    .orderBy(desc(executions.createdAt), desc(executions.id))
+    .limit(Math.min(params.limit ?? 50, 200));
+}

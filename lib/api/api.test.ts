@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { eq } from "drizzle-orm";
+import type { DbHandle } from "@/db/client";
+import { createUser } from "@/db/queries/users";
+import { credits, executions } from "@/db/schema";
+import { testBackends } from "@/db/testing";
+import { createRun } from "./handlers/create-run";
+import { getRun } from "./handlers/get-run";
+import { getUsage } from "./handlers/get-usage";
+import { listAgents } from "./handlers/list-agents";
+import { apiRequest, doublerSpec, modelSpec, orgWithKey, publishedAgent } from "./fixtures.testing";
+import { problemTypeUri } from "./problem";
+
+describe.each(await testBackends())("public API on $name", (backend) => {
+  let handle: DbHandle;
+  let ownerId: string;
+  beforeAll(async () => {
+    handle = await backend.open();
+    ownerId = (await createUser(handle.db, { email: `creator-${Date.now()}@example.com`, name: "Creator", passwordHash: null })).id;
+  });
+  afterAll(() => handle?.close());
+
+  const run = (slug: string, secret: string | null, body: unknown, headers?: Record<string, string>) =>
+    createRun(handle.db, apiRequest(`/agents/${slug}/runs`, { secret, body, headers }), slug);
+
+  test("a metered run returns the recorded execution, takes one credit and carries rate-limit headers", async () => {
+    const agent = await publishedAgent(handle.db, ownerId, doublerSpec, "5000");
+    const { secret, org } = await orgWithKey(handle.db, [agent.id], { credits: 3, rateLimitPerMinute: 100 });
+    const response = await run(agent.slug, secret, { input: { n: 21 } });
+    expect(response.status).toBe(201);
+    const body = await response.json();
+    expect(body).toMatchObject({ agent: agent.slug, version: 1, status: "succeeded", output: { doubled: 42 }, error: null, costWei: "5000", creditRefunded: false });
+    expect(body.receiptHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(response.headers.get("location")).toBe(`/api/v1/runs/${body.id}`);
+    expect(response.headers.get("ratelimit-limit")).toBe("100");
+    expect(response.headers.get("ratelimit-remaining")).toBe("99");
+    const [credit] = await handle.db.select().from(credits).where(eq(credits.orgId, org.id));
+    expect(credit).toMatchObject({ granted: 3, used: 1 });
+
+    const fetched = await getRun(handle.db, apiRequest(`/runs/${body.id}`, { secret }), body.id);
+    expect(fetched.status).toBe(200);
+    expect(await fetched.json()).toEqual(body);
+  });
+
+  test("keys are refused with the right status: missing, malformed, unknown, revoked, out of scope, another organisation's", async () => {
+    const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
+    const other = await publishedAgent(handle.db, ownerId, doublerSpec);
+    const mine = await orgWithKey(handle.db, [agent.id], { credits: 5 });
+    const theirs = await orgWithKey(handle.db, [other.id], { credits: 5 });
+    const logs = vi.spyOn(console, "error");
+    const warns = vi.spyOn(console, "warn");
+    const logged = vi.spyOn(console, "log");
+
+    const missing = await run(agent.slug, null, { input: { n: 1 } });
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect((await missing.json()).type).toBe(problemTypeUri("invalid-api-key"));
+    const malformed = await createRun(handle.db, apiRequest(`/agents/${agent.slug}/runs`, { body: { input: { n: 1 } }, headers: { authorization: "Basic abc" } }), agent.slug);
+    expect(malformed.status).toBe(401);
+    expect((await run(agent.slug, "anm_live_not-a-real-key", { input: { n: 1 } })).status).toBe(401);
+    expect((await run(agent.slug, `anm_live_${"x".repeat(32)}`, { input: { n: 1 } })).status).toBe(401);
+
+    const scoped = await run(other.slug, mine.secret, { input: { n: 1 } });
+    expect(scoped.status).toBe(403);
+    expect((await scoped.json()).type).toBe(problemTypeUri("out-of-scope"));
+    // Another organisation's run is not found with this key, even by id.
+    const theirRun = await (await run(other.slug, theirs.secret, { input: { n: 2 } })).json();
+    expect((await getRun(handle.db, apiRequest(`/runs/${theirRun.id}`, { secret: mine.secret }), theirRun.id)).status).toBe(404);
+
+    await mine.revoke();
+    const revoked = await run(agent.slug, mine.secret, { input: { n: 1 } });
+    expect(revoked.status).toBe(401);
+    expect(await revoked.text()).not.toContain(mine.secret);
+    // No key material in anything logged.
+    for (const spy of [logs, warns, logged]) {
+      for (const call of spy.mock.calls) expect(JSON.stringify(call)).not.toMatch(/anm_live_/);
+    }
+    const [row] = await handle.db.select().from(executions).where(eq(executions.id, theirRun.id));
+    expect(JSON.stringify(row)).not.toContain(theirs.secret);
+    vi.restoreAllMocks();
+  });
+
+  test("404 for an unknown agent, 422 for a bad body or input that breaks the schema, 402 when credits run out", async () => {
+    const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
+    const { secret } = await orgWithKey(handle.db, [agent.id], { credits: 1 });
+    expect((await run("no-such-agent", secret, { input: {} })).status).toBe(404);
+    const notJson = await run(agent.slug, secret, "{ nope");
+    expect(notJson.status).toBe(422);
+    expect((await notJson.json()).detail).toBe("The body is not valid JSON.");
+    expect((await run(agent.slug, secret, { n: 1 })).status).toBe(422);
+    const invalid = await run(agent.slug, secret, { input: { n: "one" } });
+    expect(invalid.status).toBe(422);
+    expect((await invalid.json()).errors.input[0]).toMatch(/n/);
+    // None of those took the credit.
+    expect((await run(agent.slug, secret, { input: { n: 1 } })).status).toBe(201);
+    const broke = await run(agent.slug, secret, { input: { n: 1 } });
+    expect(broke.status).toBe(402);
+    expect((await broke.json()).type).toBe(problemTypeUri("payment-required"));
+  });
+
+  test("50 concurrent requests against 20 credits: exactly 20 runs, 30 × 402, credits end at 0", async () => {
+    const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
+    const { secret, org } = await orgWithKey(handle.db, [agent.id], { credits: 20 });
+    const statuses = await Promise.all(Array.from({ length: 50 }, (_, i) => run(agent.slug, secret, { input: { n: i } }).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 201)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 402)).toHaveLength(30);
+    const [credit] = await handle.db.select().from(credits).where(eq(credits.orgId, org.id));
+    expect(credit!.granted - credit!.used).toBe(0);
+    expect(await handle.db.select({ id: executions.id }).from(executions).where(eq(executions.orgId, org.id))).toHaveLength(20);
+  }, 60_000);
+
+  test("10 concurrent requests with one Idempotency-Key: one execution, one credit; a different body is 409", async () => {
+    const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
+    const { secret, org } = await orgWithKey(handle.db, [agent.id], { credits: 5 });
+    const responses = await Promise.all(Array.from({ length: 10 }, () => run(agent.slug, secret, { input: { n: 7 } }, { "idempotency-key": "invoice-2026-001" })));
+    const bodies = await Promise.all(responses.map((r) => r.json()));
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(1);
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(responses.filter((r) => r.status === 200 && r.headers.get("idempotent-replayed") === "true")).toHaveLength(9);
+    expect(bodies.every((b) => b.status === "succeeded" && b.output.doubled === 14)).toBe(true);
+    const [credit] = await handle.db.select().from(credits).where(eq(credits.orgId, org.id));
+    expect(credit!.used).toBe(1);
+    const conflict = await run(agent.slug, secret, { input: { n: 8 } }, { "idempotency-key": "invoice-2026-001" });
+    expect(conflict.status).toBe(409);
+    expect((await conflict.json()).type).toBe(problemTypeUri("idempotency-conflict"));
+    expect((await run(agent.slug, secret, { input: { n: 8 } }, { "idempotency-key": "bad key with spaces" })).status).toBe(422);
+  });
+
+  test("the per-minute limit answers 429 with Retry-After; the monthly cap too", async () => {
+    const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
+    const limited = await orgWithKey(handle.db, [agent.id], { credits: 10, rateLimitPerMinute: 2 });
+    expect((await listAgents(handle.db, apiRequest("/agents", { secret: limited.secret }))).status).toBe(200);
+    expect((await listAgents(handle.db, apiRequest("/agents", { secret: limited.secret }))).status).toBe(200);
+    const third = await listAgents(handle.db, apiRequest("/agents", { secret: limited.secret }));
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(third.headers.get("ratelimit-remaining")).toBe("0");
+    expect((await third.json()).type).toBe(problemTypeUri("rate-limited"));
+
+    const capped = await orgWithKey(handle.db, [agent.id], { credits: 10, monthlyRunCap: 1 });
+    expect((await run(agent.slug, capped.secret, { input: { n: 1 } })).status).toBe(201);
+    const over = await run(agent.slug, capped.secret, { input: { n: 1 } });
+    expect(over.status).toBe(429);
+    expect((await over.json()).type).toBe(problemTypeUri("monthly-cap-reached"));
+  });
+
+  test("a platform failure returns the credit; the agent's own failure is charged", async () => {
+    const coded = await publishedAgent(handle.db, ownerId, doublerSpec);
+    const modeled = await publishedAgent(handle.db, ownerId, modelSpec);
+    const { secret, org } = await orgWithKey(handle.db, [coded.id, modeled.id], { credits: 2 });
+    const own = await (await run(coded.slug, secret, { input: { n: 1, fail: true } })).json();
+    expect(own).toMatchObject({ status: "failed", creditRefunded: false });
+    const platform = await (await run(modeled.slug, secret, { input: { q: "hi" } })).json();
+    expect(platform).toMatchObject({ status: "failed", error: { code: "PROVIDER_NOT_CONFIGURED" }, creditRefunded: true });
+    const rows = await handle.db.select().from(credits).where(eq(credits.orgId, org.id));
+    expect(rows.find((c) => c.agentId === coded.id)!.used).toBe(1);
+    expect(rows.find((c) => c.agentId === modeled.id)!.used).toBe(0);
+
+    const usage = await (await getUsage(handle.db, apiRequest("/usage", { secret }))).json();
+    expect(usage.byAgentAndKey).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ agent: coded.slug, runs: 1, failed: 1, refunded: 0, creditsUsed: 1 }),
+        expect.objectContaining({ agent: modeled.slug, runs: 1, failed: 1, refunded: 1, creditsUsed: 0 }),
+      ]),
+    );
+    expect(usage.byDay).toEqual([expect.objectContaining({ runs: 2, failed: 2, refunded: 1 })]);
+    expect((await getUsage(handle.db, apiRequest("/usage?from=2026-13-01", { secret }))).status).toBe(422);
+  });
+
+  test("a pinned version is what runs", async () => {
+    const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
+    const { publishAgentVersion } = await import("@/db/queries/agents");
+    await handle.db.transaction((tx) =>
+      publishAgentVersion(tx, { agentId: agent.id, ownerId, spec: { ...doublerSpec, code: "async function handler(input) { return { doubled: 0 }; }" }, specHash: "h2", changelog: "", priceWei: "1", payees: [] }),
+    );
+    const pinned = await orgWithKey(handle.db, [agent.id], { credits: 2, pinnedVersionId: agent.versionId });
+    expect(await (await run(agent.slug, pinned.secret, { input: { n: 2 } })).json()).toMatchObject({ version: 1, output: { doubled: 4 } });
+    const current = await orgWithKey(handle.db, [agent.id], { credits: 2 });
+    expect(await (await run(agent.slug, current.secret, { input: { n: 2 } })).json()).toMatchObject({ version: 2, output: { doubled: 0 } });
+  });
+});

@@ -1,0 +1,45 @@
+import type { Db } from "@/db/client";
+import { countRateLimitedRequest, findApiKeyByHash, touchApiKey } from "@/db/queries/api-keys";
+import { hashApiKey, readBearerKey } from "./keys";
+import { problemResponse } from "./problem";
+
+export type ApiKey = NonNullable<Awaited<ReturnType<typeof findApiKeyByHash>>>;
+export type Authenticated = { ok: true; key: ApiKey; headers: Headers } | { ok: false; response: Response };
+
+const WINDOW_MS = 60_000;
+const challenge = { "WWW-Authenticate": 'Bearer realm="AI Nomads API"' };
+
+/**
+ * Checks the Bearer key (shape, hash lookup, not revoked) and counts the request against
+ * the key's per-minute limit in the database, shared by every app instance. Returns the
+ * RateLimit-* headers every response of this request carries. Wrong, unknown and revoked
+ * keys get the same 401, so the answer says nothing about which keys exist.
+ */
+export async function authenticate(db: Db, request: Request, now = new Date()): Promise<Authenticated> {
+  const bearer = readBearerKey(request.headers.get("authorization"));
+  if (bearer.kind === "missing") {
+    return { ok: false, response: problemResponse("invalid-api-key", "Send your API key as `Authorization: Bearer <key>`.", { headers: challenge }) };
+  }
+  const key = bearer.kind === "key" ? await findApiKeyByHash(db, { keyHash: hashApiKey(bearer.secret) }) : undefined;
+  if (!key || key.revokedAt) {
+    return { ok: false, response: problemResponse("invalid-api-key", "The API key is malformed, unknown or revoked.", { headers: challenge }) };
+  }
+  const windowStart = new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS);
+  const count = await countRateLimitedRequest(db, { keyId: key.id, windowStart });
+  const resetSeconds = Math.max(1, Math.ceil((windowStart.getTime() + WINDOW_MS - now.getTime()) / 1000));
+  const headers = new Headers({
+    "RateLimit-Limit": String(key.rateLimitPerMinute),
+    "RateLimit-Remaining": String(Math.max(0, key.rateLimitPerMinute - count)),
+    "RateLimit-Reset": String(resetSeconds),
+    "RateLimit-Policy": `${key.rateLimitPerMinute};w=60`,
+  });
+  if (count > key.rateLimitPerMinute) {
+    headers.set("Retry-After", String(resetSeconds));
+    return {
+      ok: false,
+      response: problemResponse("rate-limited", `This key allows ${key.rateLimitPerMinute} requests per minute. Retry after ${resetSeconds} s.`, { headers }),
+    };
+  }
+  await touchApiKey(db, { keyId: key.id, now });
+  return { ok: true, key, headers };
+}

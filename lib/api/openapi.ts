@@ -1,0 +1,228 @@
+import { problemTypes, problemTypeUri, type ProblemType } from "./problem";
+
+const rateLimitHeaders = {
+  "RateLimit-Limit": { description: "Requests allowed per minute for this key.", schema: { type: "integer" } },
+  "RateLimit-Remaining": { description: "Requests left in the current minute.", schema: { type: "integer" } },
+  "RateLimit-Reset": { description: "Seconds until the current window ends.", schema: { type: "integer" } },
+  "RateLimit-Policy": { description: "The key's policy, e.g. `60;w=60`.", schema: { type: "string" } },
+};
+const headerRefs = (names: string[]) => Object.fromEntries(names.map((n) => [n, { $ref: `#/components/headers/${n}` }]));
+const limited = headerRefs(Object.keys(rateLimitHeaders));
+
+const problem = (type: ProblemType, description: string, extraHeaders: string[] = []) => ({
+  description: `${description} (\`type\`: \`${problemTypeUri(type)}\`)`,
+  headers: { ...limited, ...headerRefs(extraHeaders) },
+  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+});
+
+const unauthorized = {
+  description: `Missing, malformed, unknown or revoked API key (\`type\`: \`${problemTypeUri("invalid-api-key")}\`).`,
+  headers: headerRefs(["WWW-Authenticate"]),
+  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+};
+
+const json = (ref: string, description: string, headers: string[] = []) => ({
+  description,
+  headers: { ...limited, ...headerRefs(headers) },
+  content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
+
+/** The public API's OpenAPI 3.1 document; the contract test checks the handlers against it. */
+export function openApiDocument(serverUrl: string) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "AI Nomads API",
+      version: "1.0.0",
+      description:
+        "Run the agents your organisation bought, from your own systems. Authenticate with an organisation API key as a Bearer token. Every run takes one credit; errors are RFC 9457 problem details with stable `type`s.",
+    },
+    servers: [{ url: `${serverUrl.replace(/\/$/, "")}/api/v1` }],
+    security: [{ apiKey: [] }],
+    paths: {
+      "/agents/{slug}/runs": {
+        post: {
+          operationId: "createRun",
+          summary: "Run an agent",
+          description:
+            "Runs the agent's current version (or the key's pinned version) with `input`, validated against the agent's input schema, and waits for the result. One credit is taken per new run; it is returned when the platform fails the run (`creditRefunded`), not when the agent itself fails. With an `Idempotency-Key`, a retry of the same request returns the first run (200, `Idempotent-Replayed: true`) without another charge.",
+          parameters: [
+            { name: "slug", in: "path", required: true, schema: { type: "string" }, description: "The agent's slug." },
+            {
+              name: "Idempotency-Key",
+              in: "header",
+              required: false,
+              schema: { type: "string", pattern: "^[\\x21-\\x7e]{1,255}$" },
+              description: "Any unique string per logical request, e.g. a UUID. Same key and body → the first result; same key, different body → 409.",
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/RunRequest" } } },
+          },
+          responses: {
+            "201": json("Execution", "The run was recorded (it may have succeeded or failed; see `status`).", ["Location"]),
+            "200": json("Execution", "A replay of the earlier run with the same Idempotency-Key and body.", ["Location", "Idempotent-Replayed"]),
+            "401": unauthorized,
+            "402": problem("payment-required", "The organisation has no credits left for this agent."),
+            "403": problem("out-of-scope", "The key is not scoped to this agent."),
+            "404": problem("not-found", "No published agent has this slug."),
+            "409": problem("idempotency-conflict", "The Idempotency-Key was used with a different request."),
+            "422": problem("invalid-request", "The body is not JSON, has no `input`, or the input does not match the agent's input schema (see `errors`)."),
+            "429": problem("rate-limited", "Too many requests this minute, or the key's monthly run cap is reached (`type` …#problem-monthly-cap-reached).", ["Retry-After"]),
+          },
+        },
+      },
+      "/runs/{id}": {
+        get: {
+          operationId: "getRun",
+          summary: "Get a run",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          responses: {
+            "200": json("Execution", "The run."),
+            "401": unauthorized,
+            "404": problem("not-found", "No run with this id for an agent this key is scoped to."),
+            "429": problem("rate-limited", "Too many requests this minute.", ["Retry-After"]),
+          },
+        },
+      },
+      "/agents": {
+        get: {
+          operationId: "listAgents",
+          summary: "List the agents this key may run",
+          responses: {
+            "200": json("AgentList", "The key's agents with the organisation's credits left."),
+            "401": unauthorized,
+            "429": problem("rate-limited", "Too many requests this minute.", ["Retry-After"]),
+          },
+        },
+      },
+      "/usage": {
+        get: {
+          operationId: "getUsage",
+          summary: "Usage of the organisation's API runs",
+          parameters: [
+            { name: "from", in: "query", required: false, schema: { type: "string", format: "date" }, description: "First day (UTC), default: the first of this month." },
+            { name: "to", in: "query", required: false, schema: { type: "string", format: "date" }, description: "Last day (UTC, inclusive), default: the end of `from`'s month." },
+          ],
+          responses: {
+            "200": json("Usage", "Runs per agent and key, and per day."),
+            "401": unauthorized,
+            "422": problem("invalid-request", "`from` or `to` is not a date, or the period is reversed or longer than 366 days."),
+            "429": problem("rate-limited", "Too many requests this minute.", ["Retry-After"]),
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An organisation API key, `anm_live_…`." } },
+      headers: {
+        ...rateLimitHeaders,
+        "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer" } },
+        Location: { description: "The run's URL.", schema: { type: "string" } },
+        "Idempotent-Replayed": { description: "`true` when this is the first result of an earlier request.", schema: { type: "string", const: "true" } },
+        "WWW-Authenticate": { description: "The Bearer challenge.", schema: { type: "string" } },
+      },
+      schemas: {
+        RunRequest: {
+          type: "object",
+          required: ["input"],
+          properties: { input: { description: "The agent's input; must match its `inputSchema` (see GET /agents)." } },
+        },
+        Execution: {
+          type: "object",
+          required: ["id", "agent", "version", "status", "output", "error", "usage", "costWei", "creditRefunded", "receiptHash", "startedAt", "finishedAt", "links"],
+          properties: {
+            id: { type: "string", format: "uuid" },
+            agent: { type: "string" },
+            version: { type: ["integer", "null"] },
+            status: { type: "string", enum: ["running", "succeeded", "failed", "timed_out"] },
+            output: { description: "The agent's output when `status` is `succeeded`, else null." },
+            error: {
+              oneOf: [{ type: "null" }, { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: ["string", "null"] } } }],
+            },
+            usage: {
+              type: "object",
+              required: ["tokensIn", "tokensOut", "durationMs"],
+              properties: { tokensIn: { type: "integer" }, tokensOut: { type: "integer" }, durationMs: { type: ["integer", "null"] } },
+            },
+            costWei: { type: "string", pattern: "^\\d+$", description: "The price per run when it ran, in wei." },
+            creditRefunded: { type: "boolean" },
+            receiptHash: { type: ["string", "null"], description: "SHA-256 over the canonical execution record." },
+            startedAt: { type: "string", format: "date-time" },
+            finishedAt: { type: ["string", "null"], format: "date-time" },
+            links: { type: "object", required: ["self", "receipt"], properties: { self: { type: "string" }, receipt: { type: "string" } } },
+          },
+        },
+        AgentList: {
+          type: "object",
+          required: ["data"],
+          properties: {
+            data: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["slug", "name", "description", "priceWei", "inputSchema", "creditsLeft", "links"],
+                properties: {
+                  slug: { type: "string" },
+                  name: { type: "string" },
+                  description: { type: "string" },
+                  version: { type: "integer" },
+                  priceWei: { type: "string", pattern: "^\\d+$" },
+                  inputSchema: { description: "JSON Schema of the input, or null for any JSON." },
+                  creditsLeft: { type: "integer" },
+                  links: { type: "object", required: ["runs"], properties: { runs: { type: "string" } } },
+                },
+              },
+            },
+          },
+        },
+        Usage: {
+          type: "object",
+          required: ["organization", "from", "to", "byAgentAndKey", "byDay"],
+          properties: {
+            organization: { type: "string" },
+            from: { type: "string", format: "date-time" },
+            to: { type: "string", format: "date-time" },
+            byAgentAndKey: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["agent", "key", "runs", "succeeded", "failed", "refunded", "creditsUsed"],
+                properties: {
+                  agent: { type: "string" },
+                  key: { oneOf: [{ type: "null" }, { type: "object", required: ["id", "name", "prefix"], properties: { id: { type: "string" }, name: { type: ["string", "null"] }, prefix: { type: ["string", "null"] } } }] },
+                  runs: { type: "integer" },
+                  succeeded: { type: "integer" },
+                  failed: { type: "integer" },
+                  refunded: { type: "integer" },
+                  creditsUsed: { type: "integer" },
+                },
+              },
+            },
+            byDay: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["day", "runs", "succeeded", "failed", "refunded"],
+                properties: { day: { type: "string", format: "date" }, runs: { type: "integer" }, succeeded: { type: "integer" }, failed: { type: "integer" }, refunded: { type: "integer" } },
+              },
+            },
+          },
+        },
+        Problem: {
+          type: "object",
+          required: ["type", "title", "status"],
+          properties: {
+            type: { type: "string", enum: Object.keys(problemTypes).map((t) => problemTypeUri(t as ProblemType)) },
+            title: { type: "string" },
+            status: { type: "integer" },
+            detail: { type: "string" },
+            instance: { type: "string" },
+            errors: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
+          },
+        },
+      },
+    },
+  } as const;
+}

@@ -1,0 +1,60 @@
+import { AppError, type ErrorCode } from "@/lib/errors";
+
+/**
+ * The public API's problem types (RFC 9457). Each `type` is a stable URI reference into
+ * the API docs; clients branch on it, never on `title` or `detail`.
+ */
+export const problemTypes = {
+  "invalid-api-key": { status: 401, title: "Missing or invalid API key" },
+  "out-of-scope": { status: 403, title: "The API key may not use this agent" },
+  "payment-required": { status: 402, title: "No run credits left" },
+  "not-found": { status: 404, title: "Not found" },
+  "idempotency-conflict": { status: 409, title: "Idempotency-Key reused with a different request" },
+  "invalid-request": { status: 422, title: "The request is invalid" },
+  "rate-limited": { status: 429, title: "Too many requests" },
+  "monthly-cap-reached": { status: 429, title: "The API key's monthly run cap is reached" },
+  "internal": { status: 500, title: "Internal error" },
+  "unavailable": { status: 503, title: "Service unavailable" },
+} as const;
+
+export type ProblemType = keyof typeof problemTypes;
+
+export const problemTypeUri = (type: ProblemType) => `/docs/api#problem-${type}`;
+
+export type Problem = { type: string; title: string; status: number; detail?: string; instance?: string; [extension: string]: unknown };
+
+/** A problem+json response of one of the documented types. */
+export function problemResponse(
+  type: ProblemType,
+  detail?: string,
+  options: { headers?: HeadersInit; extensions?: Record<string, unknown>; instance?: string } = {},
+): Response {
+  const { status, title } = problemTypes[type];
+  const body: Problem = { type: problemTypeUri(type), title, status, ...(detail ? { detail } : {}), ...(options.instance ? { instance: options.instance } : {}), ...options.extensions };
+  const headers = new Headers(options.headers);
+  headers.set("content-type", "application/problem+json");
+  headers.set("cache-control", "no-store");
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+const byCode: Partial<Record<ErrorCode, ProblemType>> = {
+  UNAUTHORIZED: "invalid-api-key",
+  FORBIDDEN: "out-of-scope",
+  NOT_FOUND: "not-found",
+  INVALID_INPUT: "invalid-request",
+  CONFLICT: "idempotency-conflict",
+  RATE_LIMITED: "rate-limited",
+  MONTHLY_CAP_REACHED: "monthly-cap-reached",
+  PAYMENT_REQUIRED: "payment-required",
+  CHAIN_UNAVAILABLE: "unavailable",
+};
+
+/** Maps an error thrown inside a handler to a problem response; unknown errors are logged and hidden. */
+export function problemFromError(error: unknown, headers?: HeadersInit): Response {
+  if (error instanceof AppError) {
+    const type = byCode[error.code];
+    if (type) return problemResponse(type, error.message, { headers, extensions: error.fieldErrors ? { errors: error.fieldErrors } : undefined });
+  }
+  console.error("[api] unexpected error", error);
+  return problemResponse("internal", "Something went wrong on our side. The request can be retried.", { headers });
+}
