@@ -3,4 +3,5 @@ export const navLinks = [
   { href: "/studio", label: "Studio" },
   { href: "/orgs", label: "Organisations" },
   { href: "/payouts", label: "Payouts" },
+  { href: "/docs/api", label: "API" },
 ] as const;

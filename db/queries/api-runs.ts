@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { agents, agentVersions, apiKeys, credits, executions } from "../schema";
+import { agents, agentVersions, apiKeys, credits, executions, memberships } from "../schema";
 
 /** A published agent's version to run: the pinned one when it belongs to the agent, else the current one. */
 export async function getRunnableAgent(db: Db, params: { slug: string; pinnedVersionId: string | null }) {
@@ -130,4 +130,35 @@ export async function listOrgApiExecutions(db: Db, params: { orgId: string; limi
     )
     .orderBy(desc(executions.createdAt), desc(executions.id))
     .limit(Math.min(params.limit ?? 50, 200));
+}
+
+/** One execution paid by this organisation, for a member of it; everything recorded. */
+export async function getExecutionForOrgMember(db: Db, params: { executionId: string; orgId: string; userId: string }) {
+  const [row] = await db
+    .select({ execution: executions, agentSlug: agents.slug, agentName: agents.name, version: agentVersions.version, keyName: apiKeys.name })
+    .from(executions)
+    .innerJoin(agents, eq(agents.id, executions.agentId))
+    .innerJoin(memberships, and(eq(memberships.orgId, executions.orgId), eq(memberships.userId, params.userId)))
+    .leftJoin(agentVersions, eq(agentVersions.id, executions.versionId))
+    .leftJoin(apiKeys, eq(apiKeys.id, executions.apiKeyId))
+    .where(and(eq(executions.id, params.executionId), eq(executions.orgId, params.orgId)))
+    .limit(1);
+  return row;
+}
+
+/** Credits left per agent for an organisation. */
+export async function listOrgCreditBalances(db: Db, params: { orgId: string }) {
+  return db
+    .select({
+      agentId: agents.id,
+      slug: agents.slug,
+      name: agents.name,
+      granted: sql<number>`sum(${credits.granted})::int`,
+      used: sql<number>`sum(${credits.used})::int`,
+    })
+    .from(credits)
+    .innerJoin(agents, eq(agents.id, credits.agentId))
+    .where(eq(credits.orgId, params.orgId))
+    .groupBy(agents.id, agents.slug, agents.name)
+    .orderBy(agents.name);
 }

@@ -36,9 +36,12 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
       <Link href="/orgs" className="text-sm text-muted-foreground hover:underline">
         ← Organisations
       </Link>
-      <div className="flex items-center gap-3">
+      <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-3xl font-bold tracking-tight">{org.name}</h1>
         <Badge>{org.role}</Badge>
+        <Link href={`/orgs/${orgId}/api`} className="ml-auto text-sm text-primary hover:underline">
+          API keys and usage →
+        </Link>
       </div>
       <Card>
         <CardHeader>

@@ -1,0 +1,233 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { CreateApiKeyForm, RevokeApiKeyButton } from "@/components/orgs/api-keys";
+import { StatusBadge } from "@/components/studio/status-badge";
+import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { getDb } from "@/db/client";
+import { listApiKeys, listKeyableAgents } from "@/db/queries/api-keys";
+import { getOrgUsage, listOrgApiExecutions, listOrgCreditBalances } from "@/db/queries/api-runs";
+import { getOrganizationForMember } from "@/db/queries/organizations";
+import { parseUsagePeriod } from "@/lib/api/usage-period";
+import { requirePageUser } from "@/lib/auth/session";
+import { env } from "@/lib/env";
+import { formatDate } from "@/lib/format";
+
+export const metadata: Metadata = { title: "API keys and usage" };
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? null;
+
+/** The organisation's API console: credits per agent, keys, usage per key and day, recent runs. */
+export default async function ApiConsolePage({ params, searchParams }: { params: Promise<{ orgId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { orgId } = await params;
+  const search = await searchParams;
+  const user = await requirePageUser(`/orgs/${orgId}/api`);
+  if (!uuidPattern.test(orgId)) notFound();
+  const db = await getDb();
+  const org = await getOrganizationForMember(db, { orgId, userId: user.id });
+  if (!org) notFound();
+  const isOwner = org.role === "owner";
+  const period = parseUsagePeriod(one(search.from), one(search.to));
+  const onlyFailures = one(search.runs) === "failed";
+  const [balances, keys, keyable, usage, runs] = await Promise.all([
+    listOrgCreditBalances(db, { orgId }),
+    listApiKeys(db, { orgId }),
+    listKeyableAgents(db, { orgId }),
+    period.ok ? getOrgUsage(db, { orgId, from: period.from, to: period.to }) : Promise.resolve({ byAgentKey: [], byDay: [] }),
+    listOrgApiExecutions(db, { orgId, limit: 50, onlyFailures }),
+  ]);
+  const agentName = new Map(keyable.map((a) => [a.id, a.name]));
+  const versionLabel = new Map(keyable.flatMap((a) => a.versions.map((v) => [v.id, `${a.name} v${v.version}`] as const)));
+  const origin = env.APP_URL ?? `http://localhost:${env.PORT}`;
+
+  return (
+    <div className="mx-auto max-w-4xl space-y-6">
+      <Link href={`/orgs/${orgId}`} className="text-sm text-muted-foreground hover:underline">
+        ← {org.name}
+      </Link>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-3xl font-bold tracking-tight">API keys and usage</h1>
+        <Link href="/docs/api" className="ml-auto text-sm text-primary hover:underline">
+          API reference →
+        </Link>
+      </div>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Credits</CardTitle>
+        </CardHeader>
+        <CardContent>
+          {balances.length === 0 ? (
+            <p className="text-sm text-muted-foreground">
+              No credits yet. Buy runs on an agent&apos;s page in the{" "}
+              <Link href="/agents" className="text-primary hover:underline">
+                marketplace
+              </Link>
+              .
+            </p>
+          ) : (
+            <ul className="divide-y rounded-md border text-sm" aria-label="Credits per agent">
+              {balances.map((b) => (
+                <li key={b.agentId} className="flex items-center gap-3 p-3">
+                  <Link href={`/agents/${b.slug}`} className="flex-1 font-medium hover:underline">
+                    {b.name}
+                  </Link>
+                  <span data-testid="agent-credits-left">
+                    {b.granted - b.used} of {b.granted} runs left
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>API keys</CardTitle>
+          <p className="text-sm text-muted-foreground">Keys run only their chosen agents, within their rate limit and monthly cap. Only a hash of each key is stored.</p>
+        </CardHeader>
+        <CardContent className="space-y-6">
+          {keys.length ? (
+            <ul className="divide-y rounded-md border text-sm" aria-label="API keys">
+              {keys.map((k) => (
+                <li key={k.id} className="flex flex-wrap items-center gap-x-4 gap-y-1 p-3">
+                  <div className="min-w-0 flex-1">
+                    <p className="font-medium">
+                      {k.name} <code className="text-xs text-muted-foreground">{k.prefix}…</code>
+                    </p>
+                    <p className="text-xs text-muted-foreground">
+                      {k.agentIds.map((id) => agentName.get(id) ?? "removed agent").join(", ")} · {k.rateLimitPerMinute}/min
+                      {k.monthlyRunCap ? ` · ${k.monthlyRunCap} runs/month` : ""}
+                      {k.pinnedVersionId ? ` · pinned to ${versionLabel.get(k.pinnedVersionId) ?? "a version"}` : ""}
+                    </p>
+                    <p className="text-xs text-muted-foreground">
+                      created {formatDate(k.createdAt)} · {k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString().replace("T", " ").slice(0, 16)} UTC` : "never used"}
+                    </p>
+                  </div>
+                  {k.revokedAt ? <Badge>revoked</Badge> : isOwner ? <RevokeApiKeyButton orgId={orgId} keyId={k.id} name={k.name} /> : <Badge>active</Badge>}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-sm text-muted-foreground">No keys yet.</p>
+          )}
+          {isOwner ? (
+            <div className="space-y-3 border-t pt-4">
+              <h3 className="font-medium">Create a key</h3>
+              <CreateApiKeyForm orgId={orgId} agents={keyable} origin={origin} />
+            </div>
+          ) : (
+            <p className="text-sm text-muted-foreground">Only an owner of this organisation can create or revoke keys.</p>
+          )}
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Usage</CardTitle>
+          <form method="get" className="flex flex-wrap items-end gap-2 text-sm">
+            <label className="flex flex-col gap-1">
+              From
+              <input type="date" name="from" defaultValue={period.ok ? period.from.toISOString().slice(0, 10) : ""} className="rounded-md border px-2 py-1" />
+            </label>
+            <label className="flex flex-col gap-1">
+              To
+              <input type="date" name="to" defaultValue={period.ok ? new Date(period.to.getTime() - 86_400_000).toISOString().slice(0, 10) : ""} className="rounded-md border px-2 py-1" />
+            </label>
+            <button type="submit" className="rounded-md border px-3 py-1 hover:bg-muted">
+              Show
+            </button>
+          </form>
+          {!period.ok ? <p role="alert" className="text-sm text-destructive">{period.message}</p> : null}
+        </CardHeader>
+        <CardContent className="space-y-4">
+          {usage.byAgentKey.length === 0 ? (
+            <p className="text-sm text-muted-foreground">No API runs in this period.</p>
+          ) : (
+            <>
+              <table className="w-full text-sm" aria-label="Runs per agent and key">
+                <thead className="text-left text-muted-foreground">
+                  <tr>
+                    <th className="py-1 font-normal">Agent</th>
+                    <th className="font-normal">Key</th>
+                    <th className="text-right font-normal">Runs</th>
+                    <th className="text-right font-normal">Failed</th>
+                    <th className="text-right font-normal">Refunded</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {usage.byAgentKey.map((u) => (
+                    <tr key={`${u.agentSlug}-${u.apiKeyId}`} className="border-t">
+                      <td className="py-1">{u.agentName}</td>
+                      <td>{u.keyName ?? "—"}</td>
+                      <td className="text-right">{u.runs}</td>
+                      <td className="text-right">{u.failed}</td>
+                      <td className="text-right">{u.refunded}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <table className="w-full text-sm" aria-label="Runs per day">
+                <thead className="text-left text-muted-foreground">
+                  <tr>
+                    <th className="py-1 font-normal">Day (UTC)</th>
+                    <th className="text-right font-normal">Runs</th>
+                    <th className="text-right font-normal">Succeeded</th>
+                    <th className="text-right font-normal">Failed</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {usage.byDay.map((d) => (
+                    <tr key={d.day} className="border-t">
+                      <td className="py-1">{d.day}</td>
+                      <td className="text-right">{d.runs}</td>
+                      <td className="text-right">{d.succeeded}</td>
+                      <td className="text-right">{d.failed}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Recent API runs</CardTitle>
+          <p className="text-sm">
+            <Link href={`/orgs/${orgId}/api`} aria-current={!onlyFailures ? "page" : undefined} className={onlyFailures ? "text-primary hover:underline" : "font-medium"}>
+              All
+            </Link>{" "}
+            ·{" "}
+            <Link href={`/orgs/${orgId}/api?runs=failed`} aria-current={onlyFailures ? "page" : undefined} className={onlyFailures ? "font-medium" : "text-primary hover:underline"}>
+              Failures
+            </Link>
+          </p>
+        </CardHeader>
+        <CardContent>
+          {runs.length === 0 ? (
+            <p className="text-sm text-muted-foreground">No runs{onlyFailures ? " failed" : " yet"}.</p>
+          ) : (
+            <ul className="divide-y rounded-md border text-sm" aria-label="Recent API runs">
+              {runs.map((r) => (
+                <li key={r.id} className="flex flex-wrap items-center gap-3 p-3">
+                  <StatusBadge status={r.status} />
+                  <Link href={`/orgs/${orgId}/runs/${r.id}`} className="font-medium text-primary hover:underline">
+                    {r.agentSlug} v{r.version}
+                  </Link>
+                  <span className="text-xs text-muted-foreground">{r.keyName ?? "—"}</span>
+                  {r.errorCode ? <code className="text-xs text-destructive">{r.errorCode}</code> : null}
+                  {r.creditRefunded ? <Badge>refunded</Badge> : null}
+                  <span className="ml-auto text-xs text-muted-foreground">{r.startedAt.toISOString().replace("T", " ").slice(0, 19)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

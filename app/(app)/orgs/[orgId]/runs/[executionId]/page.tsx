@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ExecutionDetail } from "@/components/executions/execution-detail";
+import { StatusBadge } from "@/components/studio/status-badge";
+import { getDb } from "@/db/client";
+import { getExecutionForOrgMember } from "@/db/queries/api-runs";
+import { requirePageUser } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Execution" };
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An execution the organisation paid for, for its members. */
+export default async function OrgExecutionPage({ params }: { params: Promise<{ orgId: string; executionId: string }> }) {
+  const { orgId, executionId } = await params;
+  const user = await requirePageUser(`/orgs/${orgId}/runs/${executionId}`);
+  if (!uuid.test(orgId) || !uuid.test(executionId)) notFound();
+  const row = await getExecutionForOrgMember(await getDb(), { executionId, orgId, userId: user.id });
+  if (!row) notFound();
+  return (
+    <div className="space-y-6">
+      <Link href={`/orgs/${orgId}/api`} className="text-sm text-muted-foreground hover:underline">
+        ← API keys and usage
+      </Link>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-bold tracking-tight">
+          {row.agentName} <span className="text-muted-foreground">run</span>
+        </h1>
+        <StatusBadge status={row.execution.status} />
+        {row.keyName ? <span className="text-sm text-muted-foreground">via key {row.keyName}</span> : null}
+      </div>
+      <ExecutionDetail execution={row.execution} version={row.version} />
+    </div>
+  );
+}
