@@ -1,9 +1,11 @@
 /**
- * Runs once per server process. Starts the Purchased-event indexer loop when a chain is
- * configured; it is idempotent, so several app instances may run it at once.
+ * Runs once per server process. Starts the chain event indexer and the receipt
+ * attestation timer when a chain is configured; both are idempotent, so several app
+ * instances may run them at once.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startIndexerLoop } = await import("@/lib/chain/indexer-loop");
+  const { startAttestationLoop, startIndexerLoop } = await import("@/lib/chain/indexer-loop");
   startIndexerLoop();
+  startAttestationLoop();
 }

@@ -38,6 +38,7 @@ export default defineConfig({
       DATA_DIR: ".data/e2e",
       ANVIL_PORT: process.env.E2E_ANVIL_PORT ?? "8645",
       SEED_DEMO_DATA: "true",
+      ATTEST_INTERVAL_SECONDS: "3",
       NEXT_TELEMETRY_DISABLED: "1",
       // The model provider is a stub on loopback (e2e/fixtures/openai-stub.ts).
       OPENAI_BASE_URL: `http://127.0.0.1:${stubPort}/v1`,

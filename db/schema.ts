@@ -453,6 +453,9 @@ export const executions = pgTable(
     /** The run credit went back to the organisation because the platform failed (not the agent). */
     creditRefunded: boolean("credit_refunded").notNull().default(false),
     receiptHash: text("receipt_hash"),
+    /** The attestation batch holding this receipt, and its leaf position in the batch's Merkle tree. */
+    receiptBatchId: uuid("receipt_batch_id").references((): AnyPgColumn => receiptBatches.id, { onDelete: "set null" }),
+    receiptLeafIndex: integer("receipt_leaf_index"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     createdAt: createdAt(),
@@ -465,9 +468,42 @@ export const executions = pgTable(
     index("executions_api_key_id_idx").on(t.apiKeyId),
     index("executions_credit_id_idx").on(t.creditId),
     index("executions_status_idx").on(t.status),
+    index("executions_receipt_batch_idx").on(t.receiptBatchId, t.receiptLeafIndex),
     uniqueIndex("executions_org_idempotency_key")
       .on(t.orgId, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),
+  ],
+);
+
+/**
+ * A batch of one agent's execution receipts whose Merkle root the platform attests on
+ * AgentReputation, with the batch's run statistics. `txHash` is set once the attestation
+ * is confirmed on-chain.
+ */
+export const receiptBatches = pgTable(
+  "receipt_batches",
+  {
+    id: id(),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    chainId: integer("chain_id").notNull(),
+    /** The AgentReputation contract the root is (to be) attested on. */
+    contractAddress: text("contract_address").notNull(),
+    listingId: wei("listing_id").notNull(),
+    root: text("root").notNull(),
+    runs: integer("runs").notNull(),
+    successes: integer("successes").notNull(),
+    p50LatencyMs: integer("p50_latency_ms").notNull(),
+    p99LatencyMs: integer("p99_latency_ms").notNull(),
+    txHash: text("tx_hash"),
+    attestedAt: timestamp("attested_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("receipt_batches_chain_listing_root_key").on(t.chainId, t.listingId, t.root),
+    index("receipt_batches_agent_id_idx").on(t.agentId),
+    index("receipt_batches_pending_idx").on(t.attestedAt),
   ],
 );
 

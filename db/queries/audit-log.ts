@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { auditLog, users } from "../schema";
 
@@ -23,7 +23,7 @@ export async function createAuditEntry(
   });
 }
 
-export async function listAuditEntriesForOrg(db: Db, params: { orgId: string; limit?: number }) {
+export async function listAuditEntriesForOrg(db: Db, params: { orgId: string; limit?: number; targetType?: string }) {
   return db
     .select({
       id: auditLog.id,
@@ -37,7 +37,7 @@ export async function listAuditEntriesForOrg(db: Db, params: { orgId: string; li
     })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorUserId))
-    .where(eq(auditLog.orgId, params.orgId))
+    .where(and(eq(auditLog.orgId, params.orgId), params.targetType ? eq(auditLog.targetType, params.targetType) : undefined))
     .orderBy(desc(auditLog.createdAt))
     .limit(Math.min(params.limit ?? 50, 200));
 }

@@ -11,6 +11,7 @@ import { createUser } from "@/db/queries/users";
 import { testBackends } from "@/db/testing";
 import { createRun } from "./handlers/create-run";
 import { getRun } from "./handlers/get-run";
+import { getReceipt } from "./handlers/get-receipt";
 import { getUsage } from "./handlers/get-usage";
 import { listAgents } from "./handlers/list-agents";
 import { apiRequest, doublerSpec, orgWithKey, publishedAgent } from "./fixtures.testing";
@@ -84,6 +85,11 @@ describe.each(await testBackends())("OpenAPI contract on $name", (backend) => {
     await expectResponse("getRun", 401, getRun(db, apiRequest(`/runs/${second.id}`, { secret: "anm_live_short" }), second.id));
     await expectResponse("getRun", 404, getRun(db, apiRequest("/runs/not-a-uuid", { secret }), "not-a-uuid"));
     await expectResponse("getRun", 429, getRun(db, apiRequest(`/runs/${second.id}`, { secret: tight.secret }), second.id));
+
+    await expectResponse("getReceipt", 200, getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, { secret }), second.id));
+    await expectResponse("getReceipt", 401, getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, {}), second.id));
+    await expectResponse("getReceipt", 404, getReceipt(db, apiRequest(`/runs/${crypto.randomUUID()}/receipt`, { secret }), crypto.randomUUID()));
+    await expectResponse("getReceipt", 429, getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, { secret: tight.secret }), second.id));
 
     await expectResponse("listAgents", 200, listAgents(db, apiRequest("/agents", { secret })));
     await expectResponse("listAgents", 401, listAgents(db, apiRequest("/agents", {})));

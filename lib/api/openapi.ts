@@ -86,6 +86,21 @@ export function openApiDocument(serverUrl: string) {
           },
         },
       },
+      "/runs/{id}/receipt": {
+        get: {
+          operationId: "getReceipt",
+          summary: "Get a run's receipt and its Merkle proof",
+          description:
+            "The canonical record the run's receipt hash covers and, once the platform has attested the batch holding it, the Merkle proof to the root posted on AgentReputation and the attestation transaction. `attestation` is null until the receipt is batched (every minute under `npm start`, or `npm run attest`).",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          responses: {
+            "200": json("Receipt", "The receipt and, when batched, its proof."),
+            "401": unauthorized,
+            "404": problem("not-found", "No finished run with this id for an agent this key is scoped to."),
+            "429": problem("rate-limited", "Too many requests this minute.", ["Retry-After"]),
+          },
+        },
+      },
       "/agents": {
         get: {
           operationId: "listAgents",
@@ -152,6 +167,54 @@ export function openApiDocument(serverUrl: string) {
             startedAt: { type: "string", format: "date-time" },
             finishedAt: { type: ["string", "null"], format: "date-time" },
             links: { type: "object", required: ["self", "receipt"], properties: { self: { type: "string" }, receipt: { type: "string" } } },
+          },
+        },
+        Receipt: {
+          type: "object",
+          required: ["receipt", "receiptHash", "attestation", "verification"],
+          properties: {
+            receipt: {
+              type: "object",
+              required: ["v", "executionId", "agentId", "versionId", "inputHash", "outputHash", "status", "tokensIn", "tokensOut", "costWei", "startedAt", "finishedAt"],
+              properties: {
+                v: { const: 1 },
+                executionId: { type: "string" },
+                agentId: { type: "string" },
+                versionId: { type: ["string", "null"] },
+                inputHash: { type: "string" },
+                outputHash: { type: ["string", "null"] },
+                status: { type: "string" },
+                tokensIn: { type: "integer" },
+                tokensOut: { type: "integer" },
+                costWei: { type: "string" },
+                startedAt: { type: "string", format: "date-time" },
+                finishedAt: { type: "string", format: "date-time" },
+              },
+            },
+            receiptHash: { type: "string", pattern: "^[0-9a-f]{64}$" },
+            attestation: {
+              oneOf: [
+                { type: "null" },
+                {
+                  type: "object",
+                  required: ["status", "batchId", "chainId", "listingId", "root", "leaf", "leafIndex", "proof", "transactionHash", "attestedAt", "contract"],
+                  properties: {
+                    status: { type: "string", enum: ["pending", "attested"] },
+                    batchId: { type: "string" },
+                    chainId: { type: "integer" },
+                    listingId: { type: "string" },
+                    root: { type: "string", pattern: "^0x[0-9a-f]{64}$" },
+                    leaf: { type: "string", pattern: "^0x[0-9a-f]{64}$" },
+                    leafIndex: { type: "integer" },
+                    proof: { type: "array", items: { type: "string", pattern: "^0x[0-9a-f]{64}$" } },
+                    transactionHash: { type: ["string", "null"] },
+                    attestedAt: { type: ["string", "null"], format: "date-time" },
+                    contract: { type: "string", description: "The AgentReputation address (lowercase)." },
+                  },
+                },
+              ],
+            },
+            verification: { type: "object", description: "How to verify the receipt yourself." },
           },
         },
         AgentList: {

@@ -1,5 +1,7 @@
 import { getDb } from "@/db/client";
 import { resolveChainConfig } from "./config";
+import { env } from "@/lib/env";
+import { attesterAccount, runAttestation } from "@/lib/receipts/attest";
 import { indexPurchases, indexRatings } from "./indexer";
 
 const INTERVAL_MS = 5_000;
@@ -36,4 +38,40 @@ export function startIndexerLoop(): void {
   };
   setInterval(() => void tick(), INTERVAL_MS).unref();
   void tick();
+}
+
+let attesting = false;
+
+/**
+ * Attests receipt batches every ATTEST_INTERVAL_SECONDS when a chain and an attester key
+ * are configured. Batching is guarded in the database and a root already on-chain is
+ * recognised, so overlapping instances do not double-attest.
+ */
+export function startAttestationLoop(): void {
+  if (attesting || env.ATTEST_INTERVAL_SECONDS === 0) return;
+  const config = resolveChainConfig();
+  const account = config ? attesterAccount() : null;
+  if (!config || !account) {
+    console.log("[attest] no chain or attester key configured: receipts are not attested");
+    return;
+  }
+  attesting = true;
+  let running = false;
+  let lastErrorLog = 0;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const result = await runAttestation(await getDb(), config, account);
+      if (result.attested) console.log(`[attest] attested ${result.attested} receipt batch(es)`);
+    } catch (error) {
+      if (Date.now() - lastErrorLog > 60_000) {
+        lastErrorLog = Date.now();
+        console.warn("[attest] pass failed; retrying", error instanceof Error ? error.message : error);
+      }
+    } finally {
+      running = false;
+    }
+  };
+  setInterval(() => void tick(), env.ATTEST_INTERVAL_SECONDS * 1000).unref();
 }

@@ -19,6 +19,7 @@ type Op = {
 const examples: Record<string, { path: string; body?: string; headers?: string[] }> = {
   createRun: { path: "/agents/csv-stats/runs", body: '{"input": {"csv": "a,b\\n1,2\\n3,4"}}', headers: ['Idempotency-Key: 7d0f6a6e-invoice-2026-001'] },
   getRun: { path: "/runs/RUN_ID" },
+  getReceipt: { path: "/runs/RUN_ID/receipt" },
   listAgents: { path: "/agents" },
   getUsage: { path: "/usage?from=2026-11-01&to=2026-11-30" },
 };

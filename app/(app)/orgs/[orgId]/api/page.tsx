@@ -6,6 +6,7 @@ import { StatusBadge } from "@/components/studio/status-badge";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { listApiKeys, listKeyableAgents } from "@/db/queries/api-keys";
+import { listAuditEntriesForOrg } from "@/db/queries/audit-log";
 import { getOrgUsage, listOrgApiExecutions, listOrgCreditBalances } from "@/db/queries/api-runs";
 import { getOrganizationForMember } from "@/db/queries/organizations";
 import { parseUsagePeriod } from "@/lib/api/usage-period";
@@ -30,12 +31,13 @@ export default async function ApiConsolePage({ params, searchParams }: { params:
   const isOwner = org.role === "owner";
   const period = parseUsagePeriod(one(search.from), one(search.to));
   const onlyFailures = one(search.runs) === "failed";
-  const [balances, keys, keyable, usage, runs] = await Promise.all([
+  const [balances, keys, keyable, usage, runs, keyActivity] = await Promise.all([
     listOrgCreditBalances(db, { orgId }),
     listApiKeys(db, { orgId }),
     listKeyableAgents(db, { orgId }),
     period.ok ? getOrgUsage(db, { orgId, from: period.from, to: period.to }) : Promise.resolve({ byAgentKey: [], byDay: [] }),
     listOrgApiExecutions(db, { orgId, limit: 50, onlyFailures }),
+    listAuditEntriesForOrg(db, { orgId, targetType: "api_key", limit: 20 }),
   ]);
   const agentName = new Map(keyable.map((a) => [a.id, a.name]));
   const versionLabel = new Map(keyable.flatMap((a) => a.versions.map((v) => [v.id, `${a.name} v${v.version}`] as const)));
@@ -113,6 +115,22 @@ export default async function ApiConsolePage({ params, searchParams }: { params:
           ) : (
             <p className="text-sm text-muted-foreground">No keys yet.</p>
           )}
+          {keyActivity.length ? (
+            <div className="space-y-2">
+              <h3 className="text-sm font-medium">Key activity</h3>
+              <ul className="space-y-1 text-xs" aria-label="Key activity">
+                {keyActivity.map((a) => (
+                  <li key={a.id} className="flex gap-3">
+                    <span className="w-40 shrink-0 text-muted-foreground">{a.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC</span>
+                    <span>
+                      {a.actorName ?? a.actorEmail ?? "someone"} · {a.action} · {String((a.metadata as { name?: string }).name ?? "")}{" "}
+                      <code>{String((a.metadata as { prefix?: string }).prefix ?? "")}</code>
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           {isOwner ? (
             <div className="space-y-3 border-t pt-4">
               <h3 className="font-medium">Create a key</h3>

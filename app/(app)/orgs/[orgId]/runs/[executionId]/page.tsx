@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ExecutionDetail } from "@/components/executions/execution-detail";
+import { ReceiptVerification } from "@/components/executions/receipt-verification";
 import { StatusBadge } from "@/components/studio/status-badge";
 import { getDb } from "@/db/client";
 import { getExecutionForOrgMember } from "@/db/queries/api-runs";
@@ -16,7 +17,8 @@ export default async function OrgExecutionPage({ params }: { params: Promise<{ o
   const { orgId, executionId } = await params;
   const user = await requirePageUser(`/orgs/${orgId}/runs/${executionId}`);
   if (!uuid.test(orgId) || !uuid.test(executionId)) notFound();
-  const row = await getExecutionForOrgMember(await getDb(), { executionId, orgId, userId: user.id });
+  const db = await getDb();
+  const row = await getExecutionForOrgMember(db, { executionId, orgId, userId: user.id });
   if (!row) notFound();
   return (
     <div className="space-y-6">
@@ -30,7 +32,7 @@ export default async function OrgExecutionPage({ params }: { params: Promise<{ o
         <StatusBadge status={row.execution.status} />
         {row.keyName ? <span className="text-sm text-muted-foreground">via key {row.keyName}</span> : null}
       </div>
-      <ExecutionDetail execution={row.execution} version={row.version} />
+      <ExecutionDetail execution={row.execution} version={row.version} receiptExtra={<ReceiptVerification db={db} execution={row.execution} />} />
     </div>
   );
 }

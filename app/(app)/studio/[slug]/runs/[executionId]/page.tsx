@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { StatusBadge } from "@/components/studio/status-badge";
 import { ExecutionDetail } from "@/components/executions/execution-detail";
+import { ReceiptVerification } from "@/components/executions/receipt-verification";
 import { getDb } from "@/db/client";
 import { getExecutionForOwner } from "@/db/queries/executions";
 import { requirePageUser } from "@/lib/auth/session";
@@ -15,7 +16,8 @@ export default async function ExecutionPage({ params }: { params: Promise<{ slug
   const { slug, executionId } = await params;
   const user = await requirePageUser(`/studio/${slug}/runs/${executionId}`);
   if (!uuid.test(executionId)) notFound();
-  const row = await getExecutionForOwner(await getDb(), { executionId, ownerId: user.id });
+  const db = await getDb();
+  const row = await getExecutionForOwner(db, { executionId, ownerId: user.id });
   if (!row || row.agentSlug !== slug) notFound();
   return (
     <div className="space-y-6">
@@ -26,7 +28,7 @@ export default async function ExecutionPage({ params }: { params: Promise<{ slug
         <h1 className="text-2xl font-bold tracking-tight">Execution</h1>
         <StatusBadge status={row.execution.status} />
       </div>
-      <ExecutionDetail execution={row.execution} version={row.version} />
+      <ExecutionDetail execution={row.execution} version={row.version} receiptExtra={<ReceiptVerification db={db} execution={row.execution} />} />
     </div>
   );
 }

@@ -1,0 +1,83 @@
+import { expect, test } from "@playwright/test";
+import { anvilAccounts } from "../lib/chain/dev-accounts";
+import { installWallet } from "./fixtures/wallet";
+
+// The demo buyer (anvil #5) owns "Demo Buyer Co", which `npm start`'s demo data gives 20 runs of CSV Statistics.
+const demoBuyer = anvilAccounts[5];
+
+test("an enterprise creates a key, calls the API, retries idempotently, sees usage, and revokes the key", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  await installWallet(page, demoBuyer);
+  await page.goto("/sign-in?callbackUrl=/orgs");
+  await page.getByRole("button", { name: "Sign in with Ethereum" }).click();
+  await expect(page).toHaveURL(/\/orgs$/);
+  await page.getByRole("link", { name: "Demo Buyer Co" }).click();
+  await page.getByRole("link", { name: "API keys and usage →" }).click();
+  const csvCredits = page.getByRole("list", { name: "Credits per agent" }).getByRole("listitem").filter({ hasText: "CSV Statistics" });
+  await expect(csvCredits).toContainText("20 of 20 runs left");
+
+  await page.getByLabel("Name").fill("e2e-billing");
+  await page.getByRole("checkbox", { name: "CSV Statistics" }).check();
+  await page.getByLabel("Requests per minute").fill("30");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const secret = await page.getByLabel("New API key").inputValue();
+  expect(secret).toMatch(/^anm_live_[A-Za-z0-9_-]{32}$/);
+  await expect(page.getByRole("status")).toContainText(`/api/v1/agents/csv-stats/runs`);
+  const auth = { authorization: `Bearer ${secret}` };
+
+  const first = await request.post("/api/v1/agents/csv-stats/runs", {
+    headers: { ...auth, "idempotency-key": "e2e-order-1" },
+    data: { input: { csv: "city,temp\nOslo,3\nLisbon,17\nCairo,24" } },
+  });
+  expect(first.status()).toBe(201);
+  expect(first.headers()["ratelimit-limit"]).toBe("30");
+  const run = await first.json();
+  expect(run).toMatchObject({ agent: "csv-stats", status: "succeeded", error: null });
+  const retry = await request.post("/api/v1/agents/csv-stats/runs", {
+    headers: { ...auth, "idempotency-key": "e2e-order-1" },
+    data: { input: { csv: "city,temp\nOslo,3\nLisbon,17\nCairo,24" } },
+  });
+  expect(retry.status()).toBe(200);
+  expect((await retry.json()).id).toBe(run.id);
+  const invalid = await request.post("/api/v1/agents/csv-stats/runs", { headers: auth, data: { input: { rows: [] } } });
+  expect(invalid.status()).toBe(422);
+  expect(invalid.headers()["content-type"]).toContain("application/problem+json");
+  const usage = await (await request.get("/api/v1/usage", { headers: auth })).json();
+  expect(usage.byAgentAndKey).toEqual([expect.objectContaining({ agent: "csv-stats", runs: 1, creditsUsed: 1 })]);
+  const spec = await (await request.get("/api/v1/openapi.json")).json();
+  expect(spec.openapi).toBe("3.1.0");
+
+  // The console shows the spent credit, the key's last use and the run, which the organisation can open.
+  await page.reload();
+  await expect(csvCredits).toContainText("19 of 20 runs left");
+  await expect(page.getByRole("list", { name: "API keys" })).toContainText("last used");
+  await expect(page.getByText(secret)).toHaveCount(0);
+  await page.getByRole("list", { name: "Recent API runs" }).getByRole("link").first().click();
+  await expect(page.getByTestId("execution-output")).toContainText("Lisbon");
+  // The server attests receipt batches on a short timer here (ATTEST_INTERVAL_SECONDS=3):
+  // the page then verifies the receipt's Merkle proof against the root read from the chain.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("receipt-status")).toHaveText("Verified against the on-chain root", { timeout: 1_000 });
+  }).toPass({ timeout: 45_000 });
+  const receipt = await (await request.get(`/api/v1/runs/${run.id}/receipt`, { headers: auth })).json();
+  expect(receipt).toMatchObject({ receiptHash: run.receiptHash, attestation: { status: "attested" } });
+  expect(receipt.attestation.transactionHash).toMatch(/^0x[0-9a-f]{64}$/);
+  await page.goBack();
+
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Revoke e2e-billing" }).click();
+  await expect(page.getByRole("list", { name: "API keys" }).getByText("revoked")).toBeVisible();
+  const refused = await request.get("/api/v1/agents", { headers: auth });
+  expect(refused.status()).toBe(401);
+  const activity = page.getByRole("list", { name: "Key activity" });
+  await expect(activity).toContainText("api_key.created · e2e-billing");
+  await expect(activity).toContainText("api_key.revoked · e2e-billing");
+});
+
+test("the API reference renders the OpenAPI document with copyable curl examples", async ({ page }) => {
+  await page.goto("/docs/api");
+  await expect(page.getByRole("heading", { name: "AI Nomads API" })).toBeVisible();
+  await expect(page.getByTestId("curl-createRun")).toContainText('-H "Authorization: Bearer $AINOMADS_API_KEY"');
+  await expect(page.locator("#problem-payment-required")).toContainText("402");
+});

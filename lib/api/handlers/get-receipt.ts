@@ -1,0 +1,42 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { executions } from "@/db/schema";
+import { authenticate } from "@/lib/api/authenticate";
+import { problemFromError, problemResponse } from "@/lib/api/problem";
+import { buildReceiptProof } from "@/lib/receipts/proof";
+
+/**
+ * A run's receipt: the canonical record its hash covers and, once attested, the Merkle
+ * proof from the receipt to the root posted on AgentReputation, with the transaction.
+ */
+export async function getReceipt(db: Db, request: Request, id: string): Promise<Response> {
+  const auth = await authenticate(db, request);
+  if (!auth.ok) return auth.response;
+  const { key, headers } = auth;
+  try {
+    const [execution] = z.uuid().safeParse(id).success
+      ? await db
+          .select()
+          .from(executions)
+          .where(and(eq(executions.id, id), eq(executions.orgId, key.orgId), inArray(executions.agentId, key.agentIds)))
+          .limit(1)
+      : [];
+    if (!execution) return problemResponse("not-found", "There is no run with that id for this API key.", { headers });
+    const proof = await buildReceiptProof(db, execution);
+    if (!proof) return problemResponse("not-found", "This run has not finished, so it has no receipt yet.", { headers });
+    return Response.json(
+      {
+        ...proof,
+        verification: {
+          leaf: "keccak256(receiptHash)",
+          hash: "receiptHash = sha256(canonical JSON of `receipt`: keys sorted, no spaces)",
+          proof: "fold: node = keccak256(min(node, sibling) ‖ max(node, sibling)); the result must equal `root`, and AgentReputation.batchOfRoot(listingId, root) must be non-zero",
+        },
+      },
+      { headers },
+    );
+  } catch (error) {
+    return problemFromError(error, headers);
+  }
+}
