@@ -1,6 +1,6 @@
-import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { agents, agentVersions, apiKeys, credits, organizations, rateLimitWindows } from "../schema";
+import { agents, agentVersions, apiKeys, credits, rateLimitWindows } from "../schema";
 
 const keyColumns = {
   id: apiKeys.id,
@@ -16,8 +16,6 @@ const keyColumns = {
   revokedAt: apiKeys.revokedAt,
   createdAt: apiKeys.createdAt,
 };
-
-export type ApiKeyRow = Awaited<ReturnType<typeof findApiKeyByHash>> & {};
 
 export async function createApiKey(
   db: Db,
@@ -52,40 +50,58 @@ export async function revokeApiKey(db: Db, params: { orgId: string; keyId: strin
   return row;
 }
 
-/** The key with this hash, revoked or not (the caller decides), with its organisation's name. */
-export async function findApiKeyByHash(db: Db, params: { keyHash: string }) {
-  const [row] = await db
-    .select({ ...keyColumns, orgName: organizations.name })
-    .from(apiKeys)
-    .innerJoin(organizations, eq(organizations.id, apiKeys.orgId))
-    .where(eq(apiKeys.keyHash, params.keyHash))
-    .limit(1);
-  return row;
-}
-
-/** Records use, at most every 10 seconds per key so hot keys do not write on every request. */
-export async function touchApiKey(db: Db, params: { keyId: string; now: Date }) {
-  await db
-    .update(apiKeys)
-    .set({ lastUsedAt: params.now })
-    .where(and(eq(apiKeys.id, params.keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(params.now.getTime() - 10_000)))));
-}
-
 /**
- * Counts one request in the key's current one-minute window, in the database so every
- * app instance shares it. Returns the count including this request.
+ * The live key with this hash and, in the same statement, the request counted in its
+ * current one-minute window (shared by every app instance) and its last use recorded
+ * (at most every 10 seconds). Revoked keys come back with `requestCount` null and count
+ * nothing. One round trip: this runs before every API request.
  */
-export async function countRateLimitedRequest(db: Db, params: { keyId: string; windowStart: Date }): Promise<number> {
-  const [row] = await db
-    .insert(rateLimitWindows)
-    .values({ apiKeyId: params.keyId, windowStart: params.windowStart, count: 1 })
-    .onConflictDoUpdate({ target: [rateLimitWindows.apiKeyId, rateLimitWindows.windowStart], set: { count: sql`${rateLimitWindows.count} + 1` } })
-    .returning({ count: rateLimitWindows.count });
-  if (row!.count === 1) {
-    // A new window opened: drop this key's older ones.
-    await db.delete(rateLimitWindows).where(and(eq(rateLimitWindows.apiKeyId, params.keyId), lt(rateLimitWindows.windowStart, params.windowStart)));
-  }
-  return row!.count;
+export async function authenticateKeyHash(db: Db, params: { keyHash: string; windowStart: Date; now: Date }) {
+  const result = await db.execute(sql`
+    with k as (
+      select k.id, k.org_id, k.name, k.prefix, k.agent_ids, k.rate_limit_per_minute, k.monthly_run_cap,
+             k.pinned_version_id, k.revoked_at, o.name as org_name
+      from api_keys k join organizations o on o.id = k.org_id
+      where k.key_hash = ${params.keyHash}
+    ), counted as (
+      insert into rate_limit_windows (api_key_id, window_start, count)
+      select id, ${params.windowStart.toISOString()}::timestamptz, 1 from k where revoked_at is null
+      on conflict (api_key_id, window_start) do update set count = rate_limit_windows.count + 1
+      returning count
+    ), touched as (
+      update api_keys set last_used_at = ${params.now.toISOString()}::timestamptz
+      where id in (select id from k where revoked_at is null)
+        and (last_used_at is null or last_used_at < ${new Date(params.now.getTime() - 10_000).toISOString()}::timestamptz)
+      returning id
+    )
+    select k.*, (select count from counted) as request_count from k`);
+  const row = (result as unknown as { rows: Record<string, unknown>[] }).rows[0];
+  if (!row) return undefined;
+  return {
+    id: row.id as string,
+    orgId: row.org_id as string,
+    orgName: row.org_name as string,
+    name: row.name as string,
+    prefix: row.prefix as string,
+    agentIds: parseUuidArray(row.agent_ids),
+    rateLimitPerMinute: Number(row.rate_limit_per_minute),
+    monthlyRunCap: row.monthly_run_cap === null ? null : Number(row.monthly_run_cap),
+    pinnedVersionId: (row.pinned_version_id as string | null) ?? null,
+    revoked: row.revoked_at !== null,
+    requestCount: row.request_count === null ? null : Number(row.request_count),
+  };
+}
+
+/** uuid[] as the drivers return it: an array, or Postgres' `{a,b}` text. */
+function parseUuidArray(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === "string") return value.replace(/^\{|\}$/g, "").split(",").filter(Boolean);
+  return [];
+}
+
+/** Drops a key's rate-limit windows older than the current one. */
+export async function pruneRateLimitWindows(db: Db, params: { keyId: string; windowStart: Date }) {
+  await db.delete(rateLimitWindows).where(and(eq(rateLimitWindows.apiKeyId, params.keyId), lt(rateLimitWindows.windowStart, params.windowStart)));
 }
 
 /** Agents an organisation can scope keys to: those it holds credits for, with versions to pin. */

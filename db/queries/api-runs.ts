@@ -2,21 +2,22 @@ import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agents, agentVersions, apiKeys, credits, executions, memberships } from "../schema";
 
-/** A published agent's version to run: the pinned one when it belongs to the agent, else the current one. */
+/**
+ * A published agent and the version to run, in one query: the pinned version when it
+ * belongs to this agent, else the current one.
+ */
 export async function getRunnableAgent(db: Db, params: { slug: string; pinnedVersionId: string | null }) {
-  const [agent] = await db
-    .select({ id: agents.id, slug: agents.slug, name: agents.name, currentVersionId: agents.currentVersionId })
+  const versionIds = params.pinnedVersionId ? sql`(${agents.currentVersionId}, ${params.pinnedVersionId}::uuid)` : sql`(${agents.currentVersionId})`;
+  const rows = await db
+    .select({
+      agent: { id: agents.id, slug: agents.slug, name: agents.name },
+      version: { id: agentVersions.id, version: agentVersions.version, spec: agentVersions.spec, priceWei: agentVersions.priceWei },
+    })
     .from(agents)
+    .innerJoin(agentVersions, and(eq(agentVersions.agentId, agents.id), sql`${agentVersions.id} in ${versionIds}`))
     .where(and(eq(agents.slug, params.slug), eq(agents.status, "published")))
-    .limit(1);
-  if (!agent?.currentVersionId) return undefined;
-  const candidates = params.pinnedVersionId ? [params.pinnedVersionId, agent.currentVersionId] : [agent.currentVersionId];
-  const versions = await db
-    .select({ id: agentVersions.id, version: agentVersions.version, spec: agentVersions.spec, priceWei: agentVersions.priceWei })
-    .from(agentVersions)
-    .where(and(eq(agentVersions.agentId, agent.id), inArray(agentVersions.id, candidates)));
-  const version = versions.find((v) => v.id === params.pinnedVersionId) ?? versions.find((v) => v.id === agent.currentVersionId);
-  return version ? { agent, version } : undefined;
+    .limit(2);
+  return rows.find((r) => r.version.id === params.pinnedVersionId) ?? rows[0];
 }
 
 export const apiExecutionColumns = {

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, ne } from "drizzle-orm";
 import type { Db } from "../client";
 import { agents, agentVersions, executions } from "../schema";
 
@@ -69,7 +69,11 @@ const listColumns = {
   startedAt: executions.startedAt,
 };
 
-/** An agent's executions, newest first, for the agent's owner only. */
+/**
+ * An agent's executions, newest first, for the agent's owner only. Buyers' API runs are
+ * left out: their inputs and outputs belong to the paying organisation (the creator sees
+ * them only as counts in the agent's stats).
+ */
 export async function listExecutionsForOwner(
   db: Db,
   params: { agentId: string; ownerId: string; limit?: number; before?: Date },
@@ -83,6 +87,7 @@ export async function listExecutionsForOwner(
       and(
         eq(executions.agentId, params.agentId),
         eq(agents.ownerId, params.ownerId),
+        ne(executions.source, "api"),
         params.before ? lt(executions.startedAt, params.before) : undefined,
       ),
     )
@@ -90,7 +95,7 @@ export async function listExecutionsForOwner(
     .limit(Math.min(params.limit ?? 50, 200));
 }
 
-/** One execution with everything recorded, for the agent's owner only. */
+/** One execution with everything recorded, for the agent's owner only (not buyers' API runs). */
 export async function getExecutionForOwner(db: Db, params: { executionId: string; ownerId: string }) {
   const [row] = await db
     .select({
@@ -102,7 +107,7 @@ export async function getExecutionForOwner(db: Db, params: { executionId: string
     .from(executions)
     .innerJoin(agents, eq(agents.id, executions.agentId))
     .leftJoin(agentVersions, eq(agentVersions.id, executions.versionId))
-    .where(and(eq(executions.id, params.executionId), eq(agents.ownerId, params.ownerId)))
+    .where(and(eq(executions.id, params.executionId), eq(agents.ownerId, params.ownerId), ne(executions.source, "api")))
     .limit(1);
   return row;
 }

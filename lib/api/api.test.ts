@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import type { DbHandle } from "@/db/client";
+import { getExecutionForOwner, listExecutionsForOwner } from "@/db/queries/executions";
 import { createUser } from "@/db/queries/users";
 import { credits, executions } from "@/db/schema";
 import { testBackends } from "@/db/testing";
@@ -40,6 +41,9 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     const fetched = await getRun(handle.db, apiRequest(`/runs/${body.id}`, { secret }), body.id);
     expect(fetched.status).toBe(200);
     expect(await fetched.json()).toEqual(body);
+    // The buyer's input and output are theirs: the agent's creator does not see the run.
+    expect(await listExecutionsForOwner(handle.db, { agentId: agent.id, ownerId })).toEqual([]);
+    expect(await getExecutionForOwner(handle.db, { executionId: body.id, ownerId })).toBeUndefined();
   });
 
   test("keys are refused with the right status: missing, malformed, unknown, revoked, out of scope, another organisation's", async () => {

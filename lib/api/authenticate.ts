@@ -1,9 +1,9 @@
 import type { Db } from "@/db/client";
-import { countRateLimitedRequest, findApiKeyByHash, touchApiKey } from "@/db/queries/api-keys";
+import { authenticateKeyHash, pruneRateLimitWindows } from "@/db/queries/api-keys";
 import { hashApiKey, readBearerKey } from "./keys";
 import { problemResponse } from "./problem";
 
-export type ApiKey = NonNullable<Awaited<ReturnType<typeof findApiKeyByHash>>>;
+export type ApiKey = NonNullable<Awaited<ReturnType<typeof authenticateKeyHash>>>;
 export type Authenticated = { ok: true; key: ApiKey; headers: Headers } | { ok: false; response: Response };
 
 const WINDOW_MS = 60_000;
@@ -20,12 +20,14 @@ export async function authenticate(db: Db, request: Request, now = new Date()): 
   if (bearer.kind === "missing") {
     return { ok: false, response: problemResponse("invalid-api-key", "Send your API key as `Authorization: Bearer <key>`.", { headers: challenge }) };
   }
-  const key = bearer.kind === "key" ? await findApiKeyByHash(db, { keyHash: hashApiKey(bearer.secret) }) : undefined;
-  if (!key || key.revokedAt) {
+  const windowStart = new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS);
+  const key = bearer.kind === "key" ? await authenticateKeyHash(db, { keyHash: hashApiKey(bearer.secret), windowStart, now }) : undefined;
+  if (!key || key.revoked || key.requestCount === null) {
     return { ok: false, response: problemResponse("invalid-api-key", "The API key is malformed, unknown or revoked.", { headers: challenge }) };
   }
-  const windowStart = new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS);
-  const count = await countRateLimitedRequest(db, { keyId: key.id, windowStart });
+  const count = key.requestCount;
+  // The first request of a new window clears the key's old windows.
+  if (count === 1) await pruneRateLimitWindows(db, { keyId: key.id, windowStart });
   const resetSeconds = Math.max(1, Math.ceil((windowStart.getTime() + WINDOW_MS - now.getTime()) / 1000));
   const headers = new Headers({
     "RateLimit-Limit": String(key.rateLimitPerMinute),
@@ -40,6 +42,5 @@ export async function authenticate(db: Db, request: Request, now = new Date()): 
       response: problemResponse("rate-limited", `This key allows ${key.rateLimitPerMinute} requests per minute. Retry after ${resetSeconds} s.`, { headers }),
     };
   }
-  await touchApiKey(db, { keyId: key.id, now });
   return { ok: true, key, headers };
 }

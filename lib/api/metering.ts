@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { and, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { apiKeys, credits, executions } from "@/db/schema";
 import { hashCanonical } from "@/lib/canonical-json";
@@ -76,6 +76,7 @@ export async function meterRun(
 
   const earlier = await replayOf();
   if (earlier) return earlier;
+  if (key.monthlyRunCap === null && !params.idempotencyKey) return meterInOneStatement(db, { ...params, now });
   try {
     return await db.transaction(async (tx) => {
       if (key.monthlyRunCap !== null) {
@@ -122,26 +123,67 @@ export async function meterRun(
   }
 }
 
+const MAX_CREDIT_ATTEMPTS = 20;
+
+/** The oldest grant of the organisation for the agent that still has runs left. */
+const oldestOpenGrant = (orgId: string, agentId: string) => sql`(
+  select id from credits where org_id = ${orgId} and agent_id = ${agentId} and used < granted
+  order by created_at, id limit 1)`;
+
+async function hasOpenGrant(db: Db, orgId: string, agentId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: credits.id })
+    .from(credits)
+    .where(and(eq(credits.orgId, orgId), eq(credits.agentId, agentId), sql`${credits.used} < ${credits.granted}`))
+    .limit(1);
+  return Boolean(row);
+}
+
 /**
- * Takes one credit from the organisation's oldest grant for the agent that has runs left.
- * The UPDATE re-checks `used < granted`, so concurrent takers never overdraw a grant;
- * when another request drained the chosen grant first, the next one is tried.
+ * Takes one credit from the organisation's oldest grant for the agent that has runs left,
+ * in one statement. The UPDATE re-checks `used < granted`, so concurrent takers never
+ * overdraw a grant; when another request drained the chosen grant first, the next one is tried.
  */
 async function takeCredit(db: Db, params: { orgId: string; agentId: string }): Promise<string | null> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const [candidate] = await db
-      .select({ id: credits.id })
-      .from(credits)
-      .where(and(eq(credits.orgId, params.orgId), eq(credits.agentId, params.agentId), sql`${credits.used} < ${credits.granted}`))
-      .orderBy(asc(credits.createdAt), asc(credits.id))
-      .limit(1);
-    if (!candidate) return null;
+  for (let attempt = 0; attempt < MAX_CREDIT_ATTEMPTS; attempt++) {
     const [taken] = await db
       .update(credits)
       .set({ used: sql`${credits.used} + 1` })
-      .where(and(eq(credits.id, candidate.id), sql`${credits.used} < ${credits.granted}`))
+      .where(and(sql`${credits.id} = ${oldestOpenGrant(params.orgId, params.agentId)}`, sql`${credits.used} < ${credits.granted}`))
       .returning({ id: credits.id });
     if (taken) return taken.id;
+    if (!(await hasOpenGrant(db, params.orgId, params.agentId))) return null;
+  }
+  throw new AppError("CONFLICT", "Too many concurrent runs are competing for credits; retry the request.");
+}
+
+/**
+ * The common case (no Idempotency-Key, no monthly cap) in a single statement: the credit
+ * UPDATE and the execution INSERT run as one data-modifying CTE, which Postgres applies
+ * atomically — the row exists exactly when the credit was taken.
+ */
+async function meterInOneStatement(
+  db: Db,
+  params: { key: MeteredKey; agentId: string; versionId: string; input: unknown; inputHash: string; requestHash: string; costWei: string; now: Date },
+): Promise<MeterResult> {
+  const { key } = params;
+  for (let attempt = 0; attempt < MAX_CREDIT_ATTEMPTS; attempt++) {
+    const result = await db.execute(sql`
+      with taken as (
+        update credits set used = used + 1, updated_at = now()
+        where id = ${oldestOpenGrant(key.orgId, params.agentId)} and used < granted
+        returning id
+      )
+      insert into executions (agent_id, version_id, source, org_id, api_key_id, credit_id, request_hash, status, input, input_hash, cost_wei, started_at)
+      select ${params.agentId}, ${params.versionId}, 'api', ${key.orgId}, ${key.id}, taken.id, ${params.requestHash}, 'running',
+             ${JSON.stringify(params.input ?? null)}::jsonb, ${params.inputHash}, ${params.costWei}, ${params.now.toISOString()}::timestamptz
+      from taken
+      returning id, started_at, credit_id`);
+    const row = (result as unknown as { rows: { id: string; started_at: Date | string; credit_id: string }[] }).rows[0];
+    if (row) return { kind: "started", execution: { id: row.id, startedAt: new Date(row.started_at) }, creditId: row.credit_id };
+    if (!(await hasOpenGrant(db, key.orgId, params.agentId))) {
+      throw new AppError("PAYMENT_REQUIRED", "Your organisation has no run credits left for this agent. Buy more runs on the agent's page.");
+    }
   }
   throw new AppError("CONFLICT", "Too many concurrent runs are competing for credits; retry the request.");
 }

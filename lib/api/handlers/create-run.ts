@@ -59,8 +59,10 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
       return Response.json(executionResource(row), { status: 200, headers });
     }
 
+    let record;
+    let creditRefunded = false;
     try {
-      const record = await runAgent(runtimeDeps(db), {
+      record = await runAgent(runtimeDeps(db), {
         agentId: found.agent.id,
         versionId: found.version.id,
         spec,
@@ -74,15 +76,24 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
         costWei: found.version.priceWei,
         execution: metered.execution,
       });
-      if (record.errorCode && REFUNDED_ERROR_CODES.has(record.errorCode)) await refundCredit(db, { executionId: record.id });
+      if (record.errorCode && REFUNDED_ERROR_CODES.has(record.errorCode)) creditRefunded = await refundCredit(db, { executionId: record.id });
     } catch (error) {
       // runAgent records every outcome itself; reaching here means the platform failed.
       await refundCredit(db, { executionId: metered.execution.id }).catch(() => undefined);
       throw error;
     }
-    const row = await getExecutionForOrg(db, { executionId: metered.execution.id, orgId: key.orgId });
-    headers.set("Location", `/api/v1/runs/${metered.execution.id}`);
-    return Response.json(executionResource(row!), { status: 201, headers });
+    headers.set("Location", `/api/v1/runs/${record.id}`);
+    // The recorded execution, from what runAgent wrote (no second read).
+    const resource = executionResource({
+      ...record,
+      agentId: found.agent.id,
+      agentSlug: found.agent.slug,
+      version: found.version.version,
+      costWei: found.version.priceWei,
+      creditRefunded,
+      apiKeyId: key.id,
+    });
+    return Response.json(resource, { status: 201, headers });
   } catch (error) {
     return problemFromError(error, headers);
   }

@@ -1,0 +1,187 @@
+/**
+ * API benchmark: throughput and latency of authenticated, metered runs of a trivial code
+ * agent (POST /api/v1/agents/{slug}/runs: key check, shared rate limit, one credit and
+ * one execution row in a transaction, a fresh sandbox run, the finished record) against a
+ * bare route handler returning JSON (GET /api/v1, the API index: no auth, no database),
+ * measured in the same run against the same production server (`next start`), on PGlite
+ * and, when reachable, on Postgres. Rounds alternate baseline and metered; medians are
+ * reported.
+ *
+ *   npm run bench:api               (SECONDS=5 CONCURRENCY=16 ROUNDS=3 to change)
+ */
+import nextEnv from "@next/env";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { buildIfNeeded } from "../scripts/build-if-needed";
+
+nextEnv.loadEnvConfig(process.cwd());
+const { openDb } = await import("../db/client");
+const { runMigrations } = await import("../db/migrate");
+const { createAgent, publishAgentVersion } = await import("../db/queries/agents");
+const { createApiKey } = await import("../db/queries/api-keys");
+const { createOrganization } = await import("../db/queries/organizations");
+const { createUser } = await import("../db/queries/users");
+const { credits } = await import("../db/schema");
+const { generateApiKey } = await import("../lib/api/keys");
+
+const SECONDS = Number(process.env.SECONDS ?? 5);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const PORT = 3400 + Math.floor(Math.random() * 500);
+const POSTGRES = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const base = `http://127.0.0.1:${PORT}`;
+
+type Backend = { name: string; env: Record<string, string>; open: () => ReturnType<typeof openDb>; cleanup: () => Promise<void> };
+
+async function postgresBackend(): Promise<Backend | null> {
+  const admin = new pg.Client({ connectionString: POSTGRES, connectionTimeoutMillis: 1500 });
+  try {
+    await admin.connect();
+  } catch {
+    return null;
+  }
+  const name = `ainomads_bench_${randomBytes(4).toString("hex")}`;
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES);
+  url.pathname = `/${name}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), "bench-api-pg-"));
+  return {
+    name: "postgres",
+    env: { DATABASE_URL: url.toString(), DATA_DIR: dataDir },
+    open: () => openDb({ url: url.toString() }),
+    async cleanup() {
+      rmSync(dataDir, { recursive: true, force: true });
+      const c = new pg.Client({ connectionString: POSTGRES });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`).catch(() => undefined);
+      await c.end();
+    },
+  };
+}
+
+function pgliteBackend(): Backend {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "bench-api-pglite-"));
+  return {
+    name: "pglite",
+    env: { DATA_DIR: dataDir },
+    open: () => openDb({ dataDir }),
+    async cleanup() {
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An agent, an organisation with plenty of credits, and a key with a high rate limit. */
+async function seed(backend: Backend): Promise<{ slug: string; secret: string }> {
+  const handle = await backend.open();
+  try {
+    await runMigrations(handle);
+    const db = handle.db;
+    const user = await createUser(db, { email: "bench@example.com", name: "Bench", passwordHash: null });
+    const agent = await createAgent(db, { ownerId: user.id, slug: "bench-doubler", name: "Bench Doubler", description: "", category: "data", tags: [] });
+    await db.transaction((tx) =>
+      publishAgentVersion(tx, {
+        agentId: agent.id,
+        ownerId: user.id,
+        spec: { code: "async function handler(input) { return { doubled: input.n * 2 }; }", inputSchema: { type: "object", required: ["n"], properties: { n: { type: "number" } } } },
+        specHash: "bench",
+        changelog: "",
+        priceWei: "1000",
+        payees: [],
+      }),
+    );
+    const org = await db.transaction((tx) => createOrganization(tx, { name: "Bench Co", slug: "bench-co", userId: user.id }));
+    await db.insert(credits).values({ orgId: org.id, agentId: agent.id, granted: 10_000_000 });
+    const key = generateApiKey();
+    await createApiKey(db, { orgId: org.id, name: "bench", prefix: key.prefix, keyHash: key.hash, agentIds: [agent.id], rateLimitPerMinute: 10_000, monthlyRunCap: null, pinnedVersionId: null, createdBy: user.id });
+    return { slug: agent.slug, secret: key.secret };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function startServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], {
+    env: { ...process.env, ...env, NODE_ENV: "production", PORT: String(PORT), SEED_DEMO_DATA: "false", ATTEST_INTERVAL_SECONDS: "0", CHAIN_RPC_URL: "" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let i = 0; i < 300; i++) {
+    const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  throw new Error("the server did not start");
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;
+}
+
+/** CONCURRENCY loops sending requests for `seconds`; every response must have `expectStatus`. */
+async function load(seconds: number, request: () => Promise<Response>, expectStatus: number) {
+  const latencies: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  let failures = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline) {
+        const t = performance.now();
+        const response = await request();
+        await response.arrayBuffer();
+        if (response.status !== expectStatus) failures++;
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  if (failures) throw new Error(`${failures} responses did not have status ${expectStatus}`);
+  latencies.sort((a, b) => a - b);
+  return { rps: latencies.length / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+buildIfNeeded();
+const postgres = await postgresBackend();
+const backends = postgres ? [pgliteBackend(), postgres] : [pgliteBackend()];
+console.log(`API benchmark: ${SECONDS} s × ${ROUNDS} rounds per side, ${CONCURRENCY} concurrent clients, next start on 127.0.0.1:${PORT}\n`);
+const rows: string[] = [];
+for (const backend of backends) {
+  const { slug, secret } = await seed(backend);
+  const server = await startServer(backend.env);
+  try {
+    let n = 0;
+    const bare = () => fetch(`${base}/api/v1`);
+    const metered = () =>
+      fetch(`${base}/api/v1/agents/${slug}/runs`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body: JSON.stringify({ input: { n: n++ } }),
+      });
+    await load(2, bare, 200);
+    await load(2, metered, 201);
+    const results = { bare: [] as Awaited<ReturnType<typeof load>>[], metered: [] as Awaited<ReturnType<typeof load>>[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      results.bare.push(await load(SECONDS, bare, 200));
+      results.metered.push(await load(SECONDS, metered, 201));
+    }
+    const b = { rps: median(results.bare.map((r) => r.rps)), p50: median(results.bare.map((r) => r.p50)), p99: median(results.bare.map((r) => r.p99)) };
+    const m = { rps: median(results.metered.map((r) => r.rps)), p50: median(results.metered.map((r) => r.p50)), p99: median(results.metered.map((r) => r.p99)) };
+    rows.push(
+      `${backend.name.padEnd(9)} bare: ${b.rps.toFixed(0).padStart(6)} req/s  p50 ${b.p50.toFixed(1).padStart(6)} ms  p99 ${b.p99.toFixed(1).padStart(6)} ms\n` +
+        `${"".padEnd(9)} metered: ${m.rps.toFixed(0).padStart(3)} req/s  p50 ${m.p50.toFixed(1).padStart(6)} ms  p99 ${m.p99.toFixed(1).padStart(6)} ms\n` +
+        `${"".padEnd(9)} metered / bare throughput: ${((m.rps / b.rps) * 100).toFixed(0)} % (target ≥ 50 %)`,
+    );
+    console.log(rows.at(-1));
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+    await backend.cleanup();
+  }
+}
+console.log("\nReproduce: npm run bench:api   (SECONDS, CONCURRENCY, ROUNDS, TEST_DATABASE_URL to change)");
