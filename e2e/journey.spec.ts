@@ -26,7 +26,8 @@ test("a visitor sees the marketplace with published agents", async ({ page }) =>
   await expect(page.getByRole("heading", { name: "CSV Statistics" })).toBeVisible();
   await expect(page.getByText("0.001 ETH").first()).toBeVisible();
   await expect(page.getByRole("list", { name: "Version history" })).toContainText("First release");
-  await expect(page.getByTestId("agent-stats")).toContainText("Runs0");
+  // Verified stats are shown (other specs may run this demo agent over the API meanwhile).
+  await expect(page.getByTestId("agent-stats")).toContainText(/Runs\d+Success rate/);
   // npm start lists the demo agents on the local chain, with a demo purchase and rating.
   await expect(page.getByTestId("agent-rating")).toHaveText("5.00 / 5 from 1 rating by paying buyers");
   await expect(page.getByText("to buy runs for your organisation.")).toBeVisible();

@@ -92,12 +92,12 @@ test("a creator lists an agent on-chain from their wallet; an organisation buys 
   await buyer.getByRole("button", { name: "Rate", exact: true }).click();
   await expect(buyer.getByTestId("agent-rating")).toHaveText("4.00 / 5 from 1 rating by paying buyers", { timeout: 30_000 });
   await expect(buyer.getByRole("list", { name: "Reviews" })).toContainText("Answers in one call; the output is exactly what the schema says.");
+  await expect(buyer.getByTestId("rate-why-not")).toContainText("none of your linked wallets has an unrated purchase");
   // Search ranks and filters by the indexed rating, and the card shows it.
   await buyer.goto("/agents?q=chain+listed&rating=4&sort=reputation");
   await expect(buyer.getByTestId("agent-card").filter({ hasText: "Chain Listed" }).getByTestId("agent-card-stats")).toContainText("★ 4.0 (1)");
   await buyer.goto("/agents?q=chain+listed&rating=4.5");
   await expect(buyer.getByTestId("agent-card").filter({ hasText: "Chain Listed" })).toHaveCount(0);
-  await expect(buyer.getByTestId("rate-why-not")).toContainText("none of your linked wallets has an unrated purchase");
   // Someone who did not buy is told why they cannot rate.
   await page.goto("/agents/chain-listed");
   await expect(page.getByTestId("rate-why-not")).toContainText("Only a wallet that bought runs of this agent can rate it");
