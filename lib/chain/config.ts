@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { getAddress } from "viem";
 import { dataDir, env } from "@/lib/env";
@@ -34,6 +34,9 @@ export function resolveChainConfig(): ChainConfig | null {
   }
   const file = deploymentFile();
   if (!existsSync(file)) return null;
+  // Every page asks (the root layout hands the chain to the browser): parse the file once per change.
+  const mtimeMs = statSync(file).mtimeMs;
+  if (cachedDeployment?.file === file && cachedDeployment.mtimeMs === mtimeMs) return cachedDeployment.config;
   const saved = JSON.parse(readFileSync(file, "utf8")) as {
     rpcUrl: string;
     chainId: number;
@@ -41,14 +44,18 @@ export function resolveChainConfig(): ChainConfig | null {
     reputation: string;
     startBlock: string;
   };
-  return {
+  const config: ChainConfig = {
     rpcUrl: saved.rpcUrl,
     chainId: saved.chainId,
     marketplace: getAddress(saved.marketplace),
     reputation: getAddress(saved.reputation),
     startBlock: BigInt(saved.startBlock),
   };
+  cachedDeployment = { file, mtimeMs, config };
+  return config;
 }
+
+let cachedDeployment: { file: string; mtimeMs: number; config: ChainConfig } | undefined;
 
 /** What the browser needs to know about the chain (no secrets): the public RPC URL and addresses. */
 export type PublicChain = { chainId: number; rpcUrl: string; marketplace: `0x${string}`; reputation: `0x${string}` };

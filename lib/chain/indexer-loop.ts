@@ -1,46 +1,59 @@
 import { getDb } from "@/db/client";
-import { resolveChainConfig } from "./config";
 import { env } from "@/lib/env";
 import { attesterAccount, runAttestation } from "@/lib/receipts/attest";
+import { resolveChainConfig } from "./config";
 import { indexPurchases, indexRatings } from "./indexer";
 
-const INTERVAL_MS = 5_000;
-let started = false;
+const INDEX_INTERVAL_MS = 5_000;
+const started = new Set<string>();
 
-/** Indexes new Purchased and Rated events every few seconds, one pass at a time. */
-export function startIndexerLoop(): void {
-  if (started) return;
-  const config = resolveChainConfig();
-  if (!config) {
-    console.log("[indexer] no chain configured: purchases and ratings are not indexed");
-    return;
-  }
-  started = true;
+/**
+ * Runs `pass` every `intervalMs`, one pass at a time (a pass still running skips the
+ * next tick), logging a failure at most once a minute. Once per process per `name`.
+ */
+function repeat(name: string, intervalMs: number, pass: () => Promise<void>, options: { immediately: boolean }): void {
+  if (started.has(name)) return;
+  started.add(name);
   let running = false;
   let lastErrorLog = 0;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
-      const db = await getDb();
-      const bought = await indexPurchases(db, config);
-      if (bought.recorded) console.log(`[indexer] recorded ${bought.recorded} purchase(s), ${bought.creditsGranted} run credit(s)`);
-      const rated = await indexRatings(db, config);
-      if (rated.recorded) console.log(`[indexer] recorded ${rated.recorded} rating(s)`);
+      await pass();
     } catch (error) {
       if (Date.now() - lastErrorLog > 60_000) {
         lastErrorLog = Date.now();
-        console.warn("[indexer] pass failed; retrying", error instanceof Error ? error.message : error);
+        console.warn(`[${name}] pass failed; retrying`, error instanceof Error ? error.message : error);
       }
     } finally {
       running = false;
     }
   };
-  setInterval(() => void tick(), INTERVAL_MS).unref();
-  void tick();
+  setInterval(() => void tick(), intervalMs).unref();
+  if (options.immediately) void tick();
 }
 
-let attesting = false;
+/** Indexes new Purchased and Rated events every few seconds. */
+export function startIndexerLoop(): void {
+  const config = resolveChainConfig();
+  if (!config) {
+    console.log("[indexer] no chain configured: purchases and ratings are not indexed");
+    return;
+  }
+  repeat(
+    "indexer",
+    INDEX_INTERVAL_MS,
+    async () => {
+      const db = await getDb();
+      const bought = await indexPurchases(db, config);
+      if (bought.recorded) console.log(`[indexer] recorded ${bought.recorded} purchase(s), ${bought.creditsGranted} run credit(s)`);
+      const rated = await indexRatings(db, config);
+      if (rated.recorded) console.log(`[indexer] recorded ${rated.recorded} rating(s)`);
+    },
+    { immediately: true },
+  );
+}
 
 /**
  * Attests receipt batches every ATTEST_INTERVAL_SECONDS when a chain and an attester key
@@ -48,30 +61,20 @@ let attesting = false;
  * recognised, so overlapping instances do not double-attest.
  */
 export function startAttestationLoop(): void {
-  if (attesting || env.ATTEST_INTERVAL_SECONDS === 0) return;
+  if (env.ATTEST_INTERVAL_SECONDS === 0) return;
   const config = resolveChainConfig();
   const account = config ? attesterAccount() : null;
   if (!config || !account) {
     console.log("[attest] no chain or attester key configured: receipts are not attested");
     return;
   }
-  attesting = true;
-  let running = false;
-  let lastErrorLog = 0;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
+  repeat(
+    "attest",
+    env.ATTEST_INTERVAL_SECONDS * 1000,
+    async () => {
       const result = await runAttestation(await getDb(), config, account);
       if (result.attested) console.log(`[attest] attested ${result.attested} receipt batch(es)`);
-    } catch (error) {
-      if (Date.now() - lastErrorLog > 60_000) {
-        lastErrorLog = Date.now();
-        console.warn("[attest] pass failed; retrying", error instanceof Error ? error.message : error);
-      }
-    } finally {
-      running = false;
-    }
-  };
-  setInterval(() => void tick(), env.ATTEST_INTERVAL_SECONDS * 1000).unref();
+    },
+    { immediately: false },
+  );
 }
