@@ -10,9 +10,9 @@ import { Field, FormError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { confirmPurchaseAction } from "@/lib/actions/market/confirm-purchase";
 import { preparePurchase } from "@/lib/chain/contracts";
-import { toChainError } from "@/lib/chain/errors";
 import { formatWei } from "@/lib/format";
 import { useChainWallet } from "@/components/wallet/chain-wallet";
+import { useWalletTask } from "@/components/wallet/use-wallet-task";
 import { browserMarketplace, chainOf, thirdwebClient, WalletError, type PublicChain } from "@/lib/wallet/thirdweb";
 
 type Org = { id: string; name: string };
@@ -37,8 +37,7 @@ export function BuyPanel({
   const wallet = useChainWallet();
   const [orgId, setOrgId] = useState(orgs[0]?.id ?? "");
   const [runs, setRuns] = useState("10");
-  const [step, setStep] = useState<"idle" | "wallet" | "pending">("idle");
-  const [error, setError] = useState<string>();
+  const task = useWalletTask<"wallet" | "pending">();
   const [done, setDone] = useState<{ runs: number; txHash: string; org: string }>();
 
   if (!signedIn) {
@@ -67,31 +66,25 @@ export function BuyPanel({
   const total = BigInt(priceWei) * BigInt(count);
 
   async function buy() {
-    setError(undefined);
     setDone(undefined);
     if (count < 1) {
-      setError("Buy at least one run.");
+      task.fail("Buy at least one run.");
       return;
     }
-    setStep("wallet");
-    try {
+    await task.run("wallet", async (next) => {
       const account = await wallet.requireAccount();
       const balance = await getWalletBalance({ client: thirdwebClient, chain: chainOf(chain), address: account.address });
       if (balance.value < total) {
         throw new WalletError(`Too little balance: your wallet holds ${formatWei(balance.value)} and this purchase costs ${formatWei(total)} plus gas. Add funds or buy fewer runs.`);
       }
       const transaction = preparePurchase(browserMarketplace(chain), { listingId: BigInt(listingId), runs: BigInt(count), value: total });
-      setStep("pending");
+      next("pending");
       const receipt = await sendAndConfirmTransaction({ account, transaction });
       const confirmed = await confirmPurchaseAction({ orgId, txHash: receipt.transactionHash });
       if (!confirmed.ok) throw new WalletError(confirmed.error.message);
       setDone({ runs: confirmed.data.runs, txHash: receipt.transactionHash, org: orgs.find((o) => o.id === orgId)?.name ?? "" });
       router.refresh();
-    } catch (e) {
-      setError(e instanceof WalletError ? e.message : toChainError(e).message);
-    } finally {
-      setStep("idle");
-    }
+    });
   }
 
   return (
@@ -111,10 +104,10 @@ export function BuyPanel({
       <p className="text-sm" data-testid="buy-total">
         Total: <strong>{formatWei(total)}</strong>
       </p>
-      <Button className="w-full" onClick={() => void buy()} disabled={step !== "idle"}>
-        {step === "wallet" ? "Confirm in your wallet…" : step === "pending" ? "Pending on-chain…" : "Buy runs"}
+      <Button className="w-full" onClick={() => void buy()} disabled={task.busy}>
+        {task.step === "wallet" ? "Confirm in your wallet…" : task.step === "pending" ? "Pending on-chain…" : "Buy runs"}
       </Button>
-      <FormError message={error} />
+      <FormError message={task.error} />
       {done ? (
         <p role="status" className="rounded-md bg-green-50 p-2 text-sm text-green-900" data-testid="buy-confirmed">
           Confirmed: {done.runs} runs for {done.org}. Transaction <code className="break-all">{done.txHash}</code>

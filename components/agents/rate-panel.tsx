@@ -8,8 +8,8 @@ import { FormError } from "@/components/ui/field";
 import { Select, Textarea } from "@/components/ui/input";
 import { confirmRatingAction } from "@/lib/actions/market/confirm-rating";
 import { prepareRate } from "@/lib/chain/contracts";
-import { toChainError } from "@/lib/chain/errors";
 import { useChainWallet } from "@/components/wallet/chain-wallet";
+import { useWalletTask } from "@/components/wallet/use-wallet-task";
 import { reputationOf, WalletError, type PublicChain } from "@/lib/wallet/thirdweb";
 
 type Rateable = { purchaseId: string; buyer: string; runs: number };
@@ -21,8 +21,7 @@ export function RatePanel({ chain, rateable, signedIn }: { chain: PublicChain; r
   const [purchaseId, setPurchaseId] = useState(rateable[0]?.purchaseId ?? "");
   const [score, setScore] = useState("5");
   const [review, setReview] = useState("");
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string>();
+  const task = useWalletTask<"rating">();
 
   if (!signedIn || rateable.length === 0) {
     return (
@@ -33,9 +32,7 @@ export function RatePanel({ chain, rateable, signedIn }: { chain: PublicChain; r
   }
 
   async function rate() {
-    setPending(true);
-    setError(undefined);
-    try {
+    await task.run("rating", async () => {
       const purchase = rateable.find((r) => r.purchaseId === purchaseId)!;
       const account = await wallet.requireAccount({ as: purchase.buyer, why: "which paid for this purchase" });
       const receipt = await sendAndConfirmTransaction({ account, transaction: prepareRate(reputationOf(chain), { purchaseId: BigInt(purchaseId), score: Number(score) }) });
@@ -44,11 +41,7 @@ export function RatePanel({ chain, rateable, signedIn }: { chain: PublicChain; r
       if (!confirmed.ok) throw new WalletError(`Your rating is on-chain, but the review was not saved: ${confirmed.error.message}`);
       setReview("");
       router.refresh();
-    } catch (e) {
-      setError(e instanceof WalletError ? e.message : toChainError(e).message);
-    } finally {
-      setPending(false);
-    }
+    });
   }
 
   return (
@@ -70,10 +63,10 @@ export function RatePanel({ chain, rateable, signedIn }: { chain: PublicChain; r
         </Select>
       </div>
       <Textarea aria-label="Review (optional)" placeholder="What did it do well or badly? (optional)" maxLength={1000} rows={3} value={review} onChange={(e) => setReview(e.target.value)} />
-      <Button size="sm" onClick={() => void rate()} disabled={pending}>
-        {pending ? "Rating…" : "Rate"}
+      <Button size="sm" onClick={() => void rate()} disabled={task.busy}>
+        {task.busy ? "Rating…" : "Rate"}
       </Button>
-      <FormError message={error} />
+      <FormError message={task.error} />
     </div>
   );
 }

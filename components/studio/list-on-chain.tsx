@@ -1,7 +1,6 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { sendAndConfirmTransaction } from "thirdweb";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -9,9 +8,9 @@ import { FormError } from "@/components/ui/field";
 import { confirmListingAction } from "@/lib/actions/agents/confirm-listing";
 import type { OnChainListing } from "@/lib/chain/agent-reputation";
 import { NATIVE_TOKEN, prepareRegisterListing, prepareUpdateListing } from "@/lib/chain/contracts";
-import { toChainError } from "@/lib/chain/errors";
 import { formatWei } from "@/lib/format";
 import { useChainWallet } from "@/components/wallet/chain-wallet";
+import { useWalletTask } from "@/components/wallet/use-wallet-task";
 import { browserMarketplace, WalletError, type PublicChain } from "@/lib/wallet/thirdweb";
 
 type Version = { version: number; priceWei: string; payees: { address: string; shareBps: number }[] };
@@ -40,37 +39,29 @@ export function ListOnChain({
 }) {
   const router = useRouter();
   const wallet = useChainWallet();
-  const [step, setStep] = useState<"idle" | "wallet" | "confirming">("idle");
-  const [error, setError] = useState<string>();
+  const task = useWalletTask<"wallet" | "confirming">();
+  const step = task.step;
 
   async function list() {
     if (!chain || !latest) return;
-    setError(undefined);
-    setStep("wallet");
-    try {
+    await task.run("wallet", async (advance) => {
       const account = await wallet.requireAccount();
       const transaction = prepareRegisterListing(browserMarketplace(chain), {
         token: NATIVE_TOKEN,
         pricePerRun: BigInt(latest.priceWei),
         payees: latest.payees.map((p) => ({ account: p.address as `0x${string}`, shareBps: p.shareBps })),
       });
-      setStep("confirming");
+      advance("confirming");
       const receipt = await sendAndConfirmTransaction({ account, transaction });
       const confirmed = await confirmListingAction({ agentId, txHash: receipt.transactionHash });
       if (!confirmed.ok) throw new WalletError(confirmed.error.message);
       router.refresh();
-    } catch (e) {
-      setError(e instanceof WalletError ? e.message : toChainError(e).message);
-    } finally {
-      setStep("idle");
-    }
+    });
   }
 
   async function update(next: { priceWei: string; payees: Version["payees"]; active: boolean }) {
     if (!chain || !listingId || !onChain) return;
-    setError(undefined);
-    setStep("wallet");
-    try {
+    await task.run("wallet", async (advance) => {
       const account = await wallet.requireAccount({ as: onChain.creator, why: "which registered this listing" });
       const transaction = prepareUpdateListing(browserMarketplace(chain), {
         listingId: BigInt(listingId),
@@ -78,14 +69,10 @@ export function ListOnChain({
         payees: next.payees.map((p) => ({ account: p.address as `0x${string}`, shareBps: p.shareBps })),
         active: next.active,
       });
-      setStep("confirming");
+      advance("confirming");
       await sendAndConfirmTransaction({ account, transaction });
       router.refresh();
-    } catch (e) {
-      setError(e instanceof WalletError ? e.message : toChainError(e).message);
-    } finally {
-      setStep("idle");
-    }
+    });
   }
 
   const busyLabel = step === "wallet" ? "Waiting for your wallet…" : step === "confirming" ? "Confirming on-chain…" : null;
@@ -115,7 +102,7 @@ export function ListOnChain({
             {busyLabel && !outdated ? busyLabel : onChain.active ? "Pause sales" : "Resume sales"}
           </Button>
         </div>
-        <FormError message={error} />
+        <FormError message={task.error} />
       </div>
     );
   }
@@ -131,7 +118,7 @@ export function ListOnChain({
         <Button onClick={() => void list()} disabled={step !== "idle"}>
           {busyLabel ?? "List on-chain"}
         </Button>
-        <FormError message={error} />
+        <FormError message={task.error} />
       </div>
     );
 

@@ -60,6 +60,16 @@ export async function getExecutionForOrg(db: Db, params: { executionId: string; 
   return row;
 }
 
+/** The full execution row of this organisation for one of these agents (for its receipt), or undefined. */
+export async function getExecutionRecordForOrg(db: Db, params: { executionId: string; orgId: string; agentIds: string[] }) {
+  const [row] = await db
+    .select()
+    .from(executions)
+    .where(and(eq(executions.id, params.executionId), eq(executions.orgId, params.orgId), inArray(executions.agentId, params.agentIds)))
+    .limit(1);
+  return row;
+}
+
 /** The agents a key may run, with the organisation's credits left for each. */
 export async function listAgentsForKey(db: Db, params: { orgId: string; agentIds: string[] }) {
   if (params.agentIds.length === 0) return [];

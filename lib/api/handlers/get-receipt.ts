@@ -1,7 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { executions } from "@/db/schema";
+import { getExecutionRecordForOrg } from "@/db/queries/api-runs";
 import { authenticate } from "@/lib/api/authenticate";
 import { problemFromError, problemResponse } from "@/lib/api/problem";
 import { buildReceiptProof } from "@/lib/receipts/proof";
@@ -15,13 +14,7 @@ export async function getReceipt(db: Db, request: Request, id: string): Promise<
   if (!auth.ok) return auth.response;
   const { key, headers } = auth;
   try {
-    const [execution] = z.uuid().safeParse(id).success
-      ? await db
-          .select()
-          .from(executions)
-          .where(and(eq(executions.id, id), eq(executions.orgId, key.orgId), inArray(executions.agentId, key.agentIds)))
-          .limit(1)
-      : [];
+    const execution = z.uuid().safeParse(id).success ? await getExecutionRecordForOrg(db, { executionId: id, orgId: key.orgId, agentIds: key.agentIds }) : undefined;
     if (!execution) return problemResponse("not-found", "There is no run with that id for this API key.", { headers });
     const proof = await buildReceiptProof(db, execution);
     if (!proof) return problemResponse("not-found", "This run has not finished, so it has no receipt yet.", { headers });
