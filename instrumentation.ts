@@ -1,10 +1,15 @@
 /**
- * Runs once per server process. Starts the chain event indexer and the receipt
- * attestation timer when a chain is configured; both are idempotent, so several app
- * instances may run them at once.
+ * Runs once per server process. Warms the sandbox pool (SANDBOX_WORKERS workers), so the
+ * first runs do not wait for QuickJS to load, and starts the chain event indexer and the
+ * receipt attestation timer when a chain is configured; both are idempotent, so several
+ * app instances may run them at once.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const [{ env }, { getSandboxPool }] = await Promise.all([import("@/lib/env"), import("@/lib/agents/runtime/sandbox")]);
+  getSandboxPool(env.SANDBOX_WORKERS)
+    .warm()
+    .catch((error: unknown) => console.error("[sandbox] could not start the sandbox workers:", error));
   const { startAttestationLoop, startIndexerLoop } = await import("@/lib/chain/indexer-loop");
   startIndexerLoop();
   startAttestationLoop();

@@ -1,9 +1,10 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  // PGlite loads its WebAssembly and data files from its own package directory,
-  // and pg has optional native bindings: both must stay outside the server bundle.
-  serverExternalPackages: ["@electric-sql/pglite", "pg", "@base-org/account"],
+  // PGlite loads its WebAssembly and data files from its own package directory, pg has
+  // optional native bindings and esbuild runs a native binary: they stay outside the
+  // server bundle.
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "esbuild", "@base-org/account"],
   poweredByHeader: false,
   async headers() {
     return [

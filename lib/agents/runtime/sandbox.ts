@@ -1,6 +1,9 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { buildSync } from "esbuild";
 import type { HostCall, SandboxRequest, SandboxResult } from "./sandbox-core";
 
 export type { SandboxRequest, SandboxResult } from "./sandbox-core";
@@ -19,6 +22,40 @@ type Job = {
 type PoolWorker = { worker: Worker; jobs: Map<number, Job>; ready: Promise<void>; reserved: boolean };
 
 let nextJobId = 1;
+let workerModule: URL | undefined;
+
+/**
+ * The worker's code as one plain JavaScript module (the worker and sandbox-core, with
+ * packages left as imports), built with esbuild once per process and kept under
+ * node_modules/.cache by content hash. A worker then starts by loading one small file,
+ * not by compiling TypeScript through a loader of its own.
+ */
+function sandboxWorkerModule(): URL {
+  if (workerModule) return workerModule;
+  const root = process.cwd();
+  const { outputFiles } = buildSync({
+    entryPoints: [path.join(root, "lib", "agents", "runtime", "sandbox-worker.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    write: false,
+    logLevel: "silent",
+  });
+  const code = outputFiles[0]!.text;
+  const dir = path.join(root, "node_modules", ".cache", "ai-nomads");
+  const file = path.join(dir, `sandbox-worker-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    // Several processes may build it at once: each writes its own file, the rename is atomic.
+    const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(temporary, code);
+    renameSync(temporary, file);
+  }
+  workerModule = pathToFileURL(file);
+  return workerModule;
+}
 
 /**
  * A pool of worker threads running QuickJS. QuickJS's interrupt handler stops runaway JS at its deadline; a worker stuck past the
@@ -37,10 +74,7 @@ export class SandboxPool {
   ) {}
 
   private spawn(): PoolWorker {
-    const file = path.join(process.cwd(), "lib", "agents", "runtime", "sandbox-worker.ts");
-    // The worker is TypeScript, loaded through tsx's loader (a runtime dependency of the app).
-    const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); })`;
-    const worker = new Worker(bootstrap, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    const worker = new Worker(sandboxWorkerModule(), { resourceLimits: { maxOldGenerationSizeMb: 256 } });
     worker.unref();
     const entry: PoolWorker = {
       worker,
