@@ -76,7 +76,13 @@ export async function authenticateKeyHash(db: Db, params: { keyHash: string; win
     )
     select k.*, (select count from counted) as request_count from k`);
   const row = (result as unknown as { rows: Record<string, unknown>[] }).rows[0];
-  if (!row) return undefined;
+  return row ? keyFromRow(row) : undefined;
+}
+
+export type AuthenticatedKey = ReturnType<typeof keyFromRow>;
+
+/** An API key as the authentication statements return it (snake_case columns, as the drivers give them). */
+export function keyFromRow(row: Record<string, unknown>) {
   return {
     id: row.id as string,
     orgId: row.org_id as string,

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, ne } from "drizzle-orm";
+import { and, desc, eq, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agents, agentVersions, executions } from "../schema";
 
@@ -55,6 +55,44 @@ export async function finishExecution(
     .where(and(eq(executions.id, id), eq(executions.status, "running")))
     .returning({ id: executions.id });
   return row;
+}
+
+export type ExecutionEnd = Parameters<typeof finishExecution>[1];
+
+/**
+ * Records the end state of many executions in one statement (see lib/coalesce.ts); the
+ * same rule as finishExecution: only `running` rows move. Returns, per item in order,
+ * whether its row moved.
+ */
+export async function finishExecutions(db: Db, items: ExecutionEnd[]): Promise<boolean[]> {
+  if (!items.length) return [];
+  const rows = items.map((p) => ({
+    id: p.id,
+    status: p.status,
+    output: p.output ?? null,
+    output_hash: p.outputHash,
+    steps: p.steps,
+    error_code: p.errorCode,
+    error_message: p.errorMessage,
+    tokens_in: p.tokensIn,
+    tokens_out: p.tokensOut,
+    duration_ms: p.durationMs,
+    cost_wei: p.costWei,
+    receipt_hash: p.receiptHash,
+    finished_at: p.finishedAt.toISOString(),
+  }));
+  const result = await db.execute(sql`
+    update executions e set
+      status = v.status::execution_status, output = v.output, output_hash = v.output_hash, steps = v.steps,
+      error_code = v.error_code, error_message = v.error_message, tokens_in = v.tokens_in, tokens_out = v.tokens_out,
+      duration_ms = v.duration_ms, cost_wei = v.cost_wei, receipt_hash = v.receipt_hash, finished_at = v.finished_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
+      id uuid, status text, output jsonb, output_hash text, steps jsonb, error_code text, error_message text,
+      tokens_in integer, tokens_out integer, duration_ms integer, cost_wei numeric, receipt_hash text, finished_at timestamptz)
+    where e.id = v.id and e.status = 'running'
+    returning e.id`);
+  const moved = new Set((result as unknown as { rows: { id: string }[] }).rows.map((r) => r.id));
+  return items.map((p) => moved.has(p.id));
 }
 
 const listColumns = {

@@ -1,9 +1,9 @@
 import type { Db } from "@/db/client";
-import { authenticateKeyHash, pruneRateLimitWindows } from "@/db/queries/api-keys";
+import { authenticateKeyHash, pruneRateLimitWindows, type AuthenticatedKey } from "@/db/queries/api-keys";
 import { hashApiKey, readBearerKey } from "./keys";
 import { problemResponse } from "./problem";
 
-export type ApiKey = NonNullable<Awaited<ReturnType<typeof authenticateKeyHash>>>;
+export type ApiKey = AuthenticatedKey;
 export type Authenticated = { ok: true; key: ApiKey; headers: Headers } | { ok: false; response: Response };
 
 const WINDOW_MS = 60_000;
@@ -20,14 +20,28 @@ export async function authenticate(db: Db, request: Request, now = new Date()): 
   if (bearer.kind === "missing") {
     return { ok: false, response: problemResponse("invalid-api-key", "Send your API key as `Authorization: Bearer <key>`.", { headers: challenge }) };
   }
-  const windowStart = new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS);
+  const windowStart = windowStartOf(now);
   const key = bearer.kind === "key" ? await authenticateKeyHash(db, { keyHash: hashApiKey(bearer.secret), windowStart, now }) : undefined;
+  // The first request of a new window clears the key's old windows.
+  if (key?.requestCount === 1) await pruneRateLimitWindows(db, { keyId: key.id, windowStart });
+  return admit(key, now);
+}
+
+/** The start of the one-minute rate-limit window `now` falls in. */
+export function windowStartOf(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS);
+}
+
+/**
+ * The answer for a key looked up (and its request counted) at `now`: 401 for an unknown
+ * or revoked key, 429 past the per-minute limit, else the key and the RateLimit-* headers.
+ */
+export function admit(key: ApiKey | undefined, now: Date): Authenticated {
   if (!key || key.revoked || key.requestCount === null) {
     return { ok: false, response: problemResponse("invalid-api-key", "The API key is malformed, unknown or revoked.", { headers: challenge }) };
   }
   const count = key.requestCount;
-  // The first request of a new window clears the key's old windows.
-  if (count === 1) await pruneRateLimitWindows(db, { keyId: key.id, windowStart });
+  const windowStart = windowStartOf(now);
   const resetSeconds = Math.max(1, Math.ceil((windowStart.getTime() + WINDOW_MS - now.getTime()) / 1000));
   const headers = new Headers({
     "RateLimit-Limit": String(key.rateLimitPerMinute),

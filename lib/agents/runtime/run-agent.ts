@@ -1,6 +1,7 @@
 import { APICallError, RetryError, generateText, stepCountIs, streamText, tool, type LanguageModel, type ToolSet } from "ai";
 import type { Db } from "@/db/client";
-import { createExecution, finishExecution } from "@/db/queries/executions";
+import { createExecution, finishExecution, finishExecutions, type ExecutionEnd } from "@/db/queries/executions";
+import { Coalescer, perDatabase } from "@/lib/coalesce";
 import { hashCanonical } from "@/lib/canonical-json";
 import { AppError, isAppError } from "@/lib/errors";
 import type { AgentSpec } from "../spec";
@@ -375,11 +376,21 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
   }
 }
 
+/** End states of concurrent runs are written together: one UPDATE per batch. */
+const finishes = perDatabase(
+  (db: Db) =>
+    new Coalescer<ExecutionEnd, boolean>({
+      batch: (items) => finishExecutions(db, items),
+      single: async (item) => Boolean(await finishExecution(db, item)),
+      maxItems: 32,
+    }),
+);
+
 /** The end state must reach the database; a transient failure is retried. */
-async function finishWithRetry(db: Db, values: Parameters<typeof finishExecution>[1]): Promise<void> {
+async function finishWithRetry(db: Db, values: ExecutionEnd): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await finishExecution(db, values);
+      await finishes(db).submit(values);
       return;
     } catch (error) {
       if (attempt >= 3) {

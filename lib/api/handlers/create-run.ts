@@ -1,56 +1,99 @@
+import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
+import { startMeteredRuns, type MeteredStart, type MeteredStartResult } from "@/db/queries/api-metering";
 import { getExecutionForOrg, getRunnableAgent } from "@/db/queries/api-runs";
 import { runAgent, validateAgentInput } from "@/lib/agents/runtime/run-agent";
+import { validateAgainstSchema } from "@/lib/agents/runtime/json-schema";
 import { runtimeDeps } from "@/lib/agents/runtime/runtime-deps";
 import { agentSpecSchema } from "@/lib/agents/spec";
-import { authenticate } from "@/lib/api/authenticate";
+import { admit, authenticate, windowStartOf, type ApiKey, type Authenticated } from "@/lib/api/authenticate";
+import { hashApiKey, readBearerKey } from "@/lib/api/keys";
 import { meterRun, REFUNDED_ERROR_CODES, refundCredit, requestHashOf } from "@/lib/api/metering";
 import { problemFromError, problemResponse } from "@/lib/api/problem";
 import { readJsonBody } from "@/lib/api/request";
 import { executionResource } from "@/lib/api/resources";
+import { runnableCache, type Runnable } from "@/lib/api/runnable-cache";
 import { hashCanonical } from "@/lib/canonical-json";
+import { Coalescer, perDatabase } from "@/lib/coalesce";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAY_WAIT_MS = 30_000;
 
+type Body = Awaited<ReturnType<typeof readJsonBody>>;
+type Started = { execution: { id: string; startedAt: Date }; creditId: string };
+
 /**
  * Runs a published agent for the key's organisation: authenticate and rate-limit, check
  * scope, validate the input against the agent's schema, meter (one credit, one execution
- * row, in one transaction), run, and answer with the recorded execution. With an
- * Idempotency-Key, a retry of the same request returns the first execution unchanged.
+ * row, in one statement or transaction), run, and answer with the recorded execution.
+ * With an Idempotency-Key, a retry of the same request returns the first execution unchanged.
+ *
+ * Most requests take the fast path: the input is validated against the version this
+ * agent resolved to last time, and one batched statement (shared by the requests that
+ * arrive together) authenticates, counts, checks that version and charges. Whatever that
+ * statement does not charge continues on the general path, already authenticated.
  */
 export async function createRun(db: Db, request: Request, slug: string): Promise<Response> {
-  const auth = await authenticate(db, request);
+  const idempotencyKey = request.headers.get("idempotency-key");
+  const bearer = readBearerKey(request.headers.get("authorization"));
+  let auth: Authenticated | undefined;
+  let body: Body | undefined;
+  if (bearer.kind === "key" && idempotencyKey === null) {
+    const keyHash = hashApiKey(bearer.secret);
+    const cached = runnableCache(db).lookup(keyHash, slug);
+    if (cached) {
+      body = await readJsonBody(request);
+      const input = inputOf(body);
+      if (input && validateAgainstSchema(cached.spec.inputSchema, input.value).length === 0) {
+        const fast = await fastStart(db).submit({
+          executionId: randomUUID(),
+          keyHash,
+          slug,
+          versionId: cached.version.id,
+          input: input.value,
+          inputHash: hashCanonical(input.value ?? null),
+          requestHash: requestHashOf({ agentId: cached.agent.id, versionId: cached.version.id, input: input.value }),
+          costWei: cached.version.priceWei,
+        });
+        auth = admit(fast.key, fast.now);
+        if (!auth.ok) return auth.response;
+        runnableCache(db).rememberPin(keyHash, auth.key.pinnedVersionId);
+        if (fast.execution) {
+          const { id, startedAt, creditId } = fast.execution;
+          return runStarted(db, auth, cached, input.value, null, { execution: { id, startedAt }, creditId });
+        }
+      }
+    }
+  }
+  auth ??= await authenticate(db, request);
   if (!auth.ok) return auth.response;
   const { key, headers } = auth;
   try {
     const found = await getRunnableAgent(db, { slug, pinnedVersionId: key.pinnedVersionId });
-    if (!found) return problemResponse("not-found", `There is no published agent "${slug}".`, { headers });
-    if (!key.agentIds.includes(found.agent.id)) {
+    const runnable: Runnable | undefined = found && { ...found, spec: agentSpecSchema.parse(found.version.spec) };
+    if (bearer.kind === "key") runnableCache(db).remember(hashApiKey(bearer.secret), key.pinnedVersionId, slug, runnable);
+    if (!runnable) return problemResponse("not-found", `There is no published agent "${slug}".`, { headers });
+    if (!key.agentIds.includes(runnable.agent.id)) {
       return problemResponse("out-of-scope", `This API key is not scoped to "${slug}". An organisation owner can add it to the key's agents.`, { headers });
     }
-    const idempotencyKey = request.headers.get("idempotency-key");
     if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       return problemResponse("invalid-request", "Idempotency-Key must be 1–255 visible ASCII characters.", { headers });
     }
-    const body = await readJsonBody(request);
+    body ??= await readJsonBody(request);
     if (!body.ok) return problemResponse("invalid-request", body.message, { headers });
-    if (typeof body.value !== "object" || body.value === null || Array.isArray(body.value) || !("input" in body.value)) {
-      return problemResponse("invalid-request", 'The body must be a JSON object with an "input" field.', { headers });
-    }
-    const input = (body.value as { input: unknown }).input;
-    const spec = agentSpecSchema.parse(found.version.spec);
-    validateAgentInput(spec, input);
+    const input = inputOf(body);
+    if (!input) return problemResponse("invalid-request", 'The body must be a JSON object with an "input" field.', { headers });
+    validateAgentInput(runnable.spec, input.value);
 
     const metered = await meterRun(db, {
       key,
-      agentId: found.agent.id,
-      versionId: found.version.id,
-      input,
-      inputHash: hashCanonical(input ?? null),
+      agentId: runnable.agent.id,
+      versionId: runnable.version.id,
+      input: input.value,
+      inputHash: hashCanonical(input.value ?? null),
       idempotencyKey,
-      requestHash: requestHashOf({ agentId: found.agent.id, versionId: found.version.id, input }),
-      costWei: found.version.priceWei,
+      requestHash: requestHashOf({ agentId: runnable.agent.id, versionId: runnable.version.id, input: input.value }),
+      costWei: runnable.version.priceWei,
     });
     if (metered.kind === "replay") {
       const row = await waitForFinish(db, metered.executionId, key.orgId);
@@ -58,14 +101,58 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
       headers.set("Location", `/api/v1/runs/${metered.executionId}`);
       return Response.json(executionResource(row), { status: 200, headers });
     }
+    return runStarted(db, auth, runnable, input.value, idempotencyKey, metered);
+  } catch (error) {
+    return problemFromError(error, headers);
+  }
+}
 
+/** The `input` of a JSON body `{ "input": … }`, or undefined when the body is not of that shape. */
+function inputOf(body: Body): { value: unknown } | undefined {
+  if (!body.ok) return undefined;
+  const value = body.value;
+  if (typeof value !== "object" || value === null || Array.isArray(value) || !("input" in value)) return undefined;
+  return { value: (value as { input: unknown }).input };
+}
+
+/** The fast path's metering statements, batched per database (see lib/coalesce.ts). */
+const fastStart = perDatabase(
+  (db: Db) =>
+    new Coalescer<MeteredStart, MeteredStartResult & { now: Date }>({
+      batch: async (requests) => {
+        const now = new Date();
+        const results = await startMeteredRuns(db, { windowStart: windowStartOf(now), now, requests });
+        return results.map((r) => ({ ...r, now }));
+      },
+      single: async (request) => {
+        const now = new Date();
+        const [result] = await startMeteredRuns(db, { windowStart: windowStartOf(now), now, requests: [request] });
+        return { ...result!, now };
+      },
+      maxItems: 64,
+      sizeOf: (request) => (request.input === null || typeof request.input !== "object" ? 64 : JSON.stringify(request.input).length),
+      maxSize: 2 * 1024 * 1024,
+    }),
+);
+
+/** Runs a charged execution and answers with what was recorded; the platform's failures give the credit back. */
+async function runStarted(
+  db: Db,
+  auth: { key: ApiKey; headers: Headers },
+  runnable: Runnable,
+  input: unknown,
+  idempotencyKey: string | null,
+  metered: Started,
+): Promise<Response> {
+  const { key, headers } = auth;
+  try {
     let record;
     let creditRefunded = false;
     try {
       record = await runAgent(runtimeDeps(db), {
-        agentId: found.agent.id,
-        versionId: found.version.id,
-        spec,
+        agentId: runnable.agent.id,
+        versionId: runnable.version.id,
+        spec: runnable.spec,
         input,
         source: "api",
         orgId: key.orgId,
@@ -73,7 +160,7 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
         creditId: metered.creditId,
         idempotencyKey,
         requestHash: null,
-        costWei: found.version.priceWei,
+        costWei: runnable.version.priceWei,
         execution: metered.execution,
       });
       if (record.errorCode && REFUNDED_ERROR_CODES.has(record.errorCode)) creditRefunded = await refundCredit(db, { executionId: record.id });
@@ -86,10 +173,10 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
     // The recorded execution, from what runAgent wrote (no second read).
     const resource = executionResource({
       ...record,
-      agentId: found.agent.id,
-      agentSlug: found.agent.slug,
-      version: found.version.version,
-      costWei: found.version.priceWei,
+      agentId: runnable.agent.id,
+      agentSlug: runnable.agent.slug,
+      version: runnable.version.version,
+      costWei: runnable.version.priceWei,
       creditRefunded,
       apiKeyId: key.id,
     });

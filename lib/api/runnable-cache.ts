@@ -1,0 +1,52 @@
+import type { Db } from "@/db/client";
+import type { AgentSpec } from "@/lib/agents/spec";
+import { perDatabase } from "@/lib/coalesce";
+
+/** What the API needs of the version a key runs: published versions never change. */
+export type Runnable = {
+  agent: { id: string; slug: string; name: string };
+  version: { id: string; version: number; priceWei: string };
+  spec: AgentSpec;
+};
+
+const MAX_ENTRIES = 1_000;
+
+/**
+ * The version each (agent slug, pinned version) last resolved to, and the pinned version
+ * each key hash last had. Only a hint: a request on the fast path validates its input
+ * against the cached version, and the metering statement charges it only if that version
+ * is still the one the key runs (see startMeteredRuns); anything else takes the general
+ * path, which re-reads the agent and refreshes the entry. Bounded; oldest entries go first.
+ */
+class RunnableCache {
+  private readonly runnables = new Map<string, Runnable>();
+  private readonly pins = new Map<string, string | null>();
+
+  private static slot(slug: string, pinnedVersionId: string | null) {
+    return `${slug}\u0000${pinnedVersionId ?? ""}`;
+  }
+
+  private static put<V>(map: Map<string, V>, key: string, value: V) {
+    map.delete(key);
+    if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value!);
+    map.set(key, value);
+  }
+
+  lookup(keyHash: string, slug: string): Runnable | undefined {
+    return this.runnables.get(RunnableCache.slot(slug, this.pins.get(keyHash) ?? null));
+  }
+
+  rememberPin(keyHash: string, pinnedVersionId: string | null) {
+    if (this.pins.get(keyHash) !== pinnedVersionId) RunnableCache.put(this.pins, keyHash, pinnedVersionId);
+  }
+
+  /** What the general path read for this slug and pin (undefined: nothing runnable, forget it). */
+  remember(keyHash: string, pinnedVersionId: string | null, slug: string, runnable: Runnable | undefined) {
+    this.rememberPin(keyHash, pinnedVersionId);
+    const slot = RunnableCache.slot(slug, pinnedVersionId);
+    if (runnable) RunnableCache.put(this.runnables, slot, runnable);
+    else this.runnables.delete(slot);
+  }
+}
+
+export const runnableCache = perDatabase((_db: Db) => new RunnableCache());
