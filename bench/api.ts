@@ -1,13 +1,15 @@
 /**
  * API benchmark: throughput and latency of authenticated, metered runs of a trivial code
  * agent (POST /api/v1/agents/{slug}/runs: key check, shared rate limit, one credit and
- * one execution row in a transaction, a fresh sandbox run, the finished record) against a
+ * one execution row in one batched statement, a fresh sandbox run, the finished record) against a
  * bare route handler returning JSON (GET /api/v1, the API index: no auth, no database),
  * measured in the same run against the same production server (`next start`), on PGlite
  * and, when reachable, on Postgres. Rounds alternate baseline and metered; medians are
  * reported.
  *
- *   npm run bench:api               (SECONDS=5 CONCURRENCY=16 ROUNDS=3 to change)
+ *   npm run bench:api               (SECONDS=5 CONCURRENCY=16 ROUNDS=3 to change;
+ *                                    BACKENDS=pglite or postgres for one side;
+ *                                    CPU_PROF_DIR=dir for V8 CPU profiles of the server)
  */
 import nextEnv from "@next/env";
 import { spawn } from "node:child_process";
@@ -106,7 +108,9 @@ async function seed(backend: Backend): Promise<{ slug: string; secret: string }>
 }
 
 async function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], {
+  // CPU_PROF_DIR=dir writes V8 CPU profiles of the server (main thread and workers) there.
+  const profile = process.env.CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], {
     env: { ...process.env, ...env, NODE_ENV: "production", PORT: String(PORT), SEED_DEMO_DATA: "false", ATTEST_INTERVAL_SECONDS: "0", CHAIN_RPC_URL: "" },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -147,8 +151,10 @@ async function load(seconds: number, request: () => Promise<Response>, expectSta
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 buildIfNeeded();
-const postgres = await postgresBackend();
-const backends = postgres ? [pgliteBackend(), postgres] : [pgliteBackend()];
+// BACKENDS=pglite or BACKENDS=postgres runs one side only.
+const only = process.env.BACKENDS;
+const postgres = only === "pglite" ? null : await postgresBackend();
+const backends = [...(only === "postgres" ? [] : [pgliteBackend()]), ...(postgres ? [postgres] : [])];
 console.log(`API benchmark: ${SECONDS} s × ${ROUNDS} rounds per side, ${CONCURRENCY} concurrent clients, next start on 127.0.0.1:${PORT}\n`);
 const rows: string[] = [];
 for (const backend of backends) {
