@@ -116,24 +116,20 @@ function inputOf(body: Body): { value: unknown } | undefined {
 }
 
 /** The fast path's metering statements, batched per database (see lib/coalesce.ts). */
-const fastStart = perDatabase(
-  (db: Db) =>
-    new Coalescer<MeteredStart, MeteredStartResult & { now: Date }>({
-      batch: async (requests) => {
-        const now = new Date();
-        const results = await startMeteredRuns(db, { windowStart: windowStartOf(now), now, requests });
-        return results.map((r) => ({ ...r, now }));
-      },
-      single: async (request) => {
-        const now = new Date();
-        const [result] = await startMeteredRuns(db, { windowStart: windowStartOf(now), now, requests: [request] });
-        return { ...result!, now };
-      },
-      maxItems: 64,
-      sizeOf: (request) => (request.input === null || typeof request.input !== "object" ? 64 : JSON.stringify(request.input).length),
-      maxSize: 2 * 1024 * 1024,
-    }),
-);
+const fastStart = perDatabase((db: Db) => {
+  const start = async (requests: MeteredStart[]) => {
+    const now = new Date();
+    const results = await startMeteredRuns(db, { windowStart: windowStartOf(now), now, requests });
+    return results.map((result) => ({ ...result, now }));
+  };
+  return new Coalescer<MeteredStart, MeteredStartResult & { now: Date }>({
+    batch: start,
+    single: async (request) => (await start([request]))[0]!,
+    maxItems: 64,
+    sizeOf: (request) => (request.input === null || typeof request.input !== "object" ? 64 : JSON.stringify(request.input).length),
+    maxSize: 2 * 1024 * 1024,
+  });
+});
 
 /** Runs a charged execution and answers with what was recorded; the platform's failures give the credit back. */
 async function runStarted(
