@@ -81,16 +81,9 @@ export async function finishExecutions(db: Db, items: ExecutionEnd[]): Promise<b
     receipt_hash: p.receiptHash,
     finished_at: p.finishedAt.toISOString(),
   }));
-  const result = await db.execute(sql`
-    update executions e set
-      status = v.status::execution_status, output = v.output, output_hash = v.output_hash, steps = v.steps,
-      error_code = v.error_code, error_message = v.error_message, tokens_in = v.tokens_in, tokens_out = v.tokens_out,
-      duration_ms = v.duration_ms, cost_wei = v.cost_wei, receipt_hash = v.receipt_hash, finished_at = v.finished_at
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
-      id uuid, status text, output jsonb, output_hash text, steps jsonb, error_code text, error_message text,
-      tokens_in integer, tokens_out integer, duration_ms integer, cost_wei numeric, receipt_hash text, finished_at timestamptz)
-    where e.id = v.id and e.status = 'running'
-    returning e.id`);
+  // finish_executions (migration 0006) is the batched UPDATE … FROM jsonb_to_recordset,
+  // in a function so that its plan is made once per database session.
+  const result = await db.execute(sql`select finish_executions as id from finish_executions(${JSON.stringify(rows)}::jsonb)`);
   const moved = new Set((result as unknown as { rows: { id: string }[] }).rows.map((r) => r.id));
   return items.map((p) => moved.has(p.id));
 }
