@@ -1,10 +1,11 @@
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import path from "node:path";
 import pg from "pg";
+import { PGliteThread } from "./pglite-thread";
 import * as schema from "./schema";
 
 type Schema = typeof schema;
@@ -22,8 +23,8 @@ export interface DbHandle {
 export type DbTarget = { url: string } | { dataDir: string } | { memory: true };
 
 /**
- * Opens a database: Postgres when a URL is given, otherwise embedded PGlite with its
- * files in `dataDir/pglite` (or in memory, for tests).
+ * Opens a database: Postgres when a URL is given, otherwise embedded PGlite (in a worker
+ * thread) with its files in `dataDir/pglite` (or in memory, for tests).
  */
 export async function openDb(target: DbTarget): Promise<DbHandle> {
   if ("url" in target) {
@@ -34,10 +35,11 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return { db, kind: "postgres", close: () => pool.end() };
   }
-  const client =
-    "memory" in target ? new PGlite() : new PGlite(path.join(target.dataDir, "pglite"));
+  // PGlite runs in a worker thread (db/pglite-thread.ts); Drizzle's PGlite driver talks to it
+  // through the same query/exec/transaction calls it makes on a PGlite instance.
+  const client = new PGliteThread("memory" in target ? null : path.join(target.dataDir, "pglite"));
   await client.waitReady;
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzlePglite({ client: client as unknown as PGlite, schema }) as unknown as Db;
   return { db, kind: "pglite", close: () => client.close() };
 }
 
