@@ -117,3 +117,50 @@ describe("sandbox", () => {
     expect(result).toMatchObject({ ok: false, error: { code: "code_error", message: expect.any(String) } });
   });
 });
+
+describe("sandbox pool scheduling", () => {
+  // One job computing at a time; up to 3 workers hold jobs.
+  const narrow = new SandboxPool(1, 3, 1);
+  afterAll(() => narrow.close());
+  const busy = (ms: number) => `async function handler() { const end = Date.now() + ${ms}; while (Date.now() < end) {} return Date.now(); }`;
+
+  test("no more jobs run code at once than maxComputing: the second waits for the first", async () => {
+    const started = performance.now();
+    const spans = await Promise.all(
+      [0, 1].map(async () => {
+        const result = await narrow.run({ code: busy(150), input: null, timeoutMs: 2_000, tools: [] }, noHost);
+        expect(result.ok).toBe(true);
+        return performance.now() - started;
+      }),
+    );
+    // Run side by side, both would end after ~150 ms; one after the other, the second ends after ~300 ms.
+    expect(Math.max(...spans)).toBeGreaterThanOrEqual(290);
+  });
+
+  test("a job waiting on a host call (a model, a tool) leaves its turn to the next one", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const waiting = narrow.run(
+      { code: `async function handler(input, ctx) { return await ctx.tools.wait({}); }`, input: null, timeoutMs: 5_000, tools: ["wait"] },
+      { hostCall: async () => (await gate, "answered"), onLog: () => {} },
+    );
+    // While the first job waits on its host call, a second one runs to the end.
+    const second = await narrow.run({ code: busy(20), input: null, timeoutMs: 2_000, tools: [] }, noHost);
+    expect(second.ok).toBe(true);
+    release();
+    expect(await waiting).toEqual({ ok: true, output: "answered" });
+    // The counts are back where they started: two more jobs still run one after the other.
+    const started = performance.now();
+    await Promise.all([0, 1].map(() => narrow.run({ code: busy(100), input: null, timeoutMs: 2_000, tools: [] }, noHost)));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  test("a job queued behind the cap still gets a worker after a run is stopped for its deadline", async () => {
+    const [runaway, next] = await Promise.all([
+      narrow.run({ code: `async function handler() { for (;;) {} }`, input: null, timeoutMs: 200, tools: [] }, noHost),
+      narrow.run({ code: `async function handler() { return "after" }`, input: null, timeoutMs: 2_000, tools: [] }, noHost),
+    ]);
+    expect(runaway).toMatchObject({ ok: false, error: { code: "timeout" } });
+    expect(next).toEqual({ ok: true, output: "after" });
+  });
+});

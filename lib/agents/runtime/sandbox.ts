@@ -1,9 +1,6 @@
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { buildSync } from "esbuild";
+import { bundledWorkerModule } from "@/lib/worker-module";
 import type { HostCall, SandboxRequest, SandboxResult } from "./sandbox-core";
 
 export type { SandboxRequest, SandboxResult } from "./sandbox-core";
@@ -17,45 +14,13 @@ type Job = {
   onLog: (message: string) => void;
   resolve: (result: SandboxResult) => void;
   killTimer: NodeJS.Timeout;
+  /** Host calls this job is waiting on (its worker is idle meanwhile). */
+  waiting: number;
 };
 
 type PoolWorker = { worker: Worker; jobs: Map<number, Job>; ready: Promise<void>; reserved: boolean };
 
 let nextJobId = 1;
-let workerModule: URL | undefined;
-
-/**
- * The worker's code as one plain JavaScript module (the worker and sandbox-core, with
- * packages left as imports), built with esbuild once per process and kept under
- * node_modules/.cache by content hash. A worker then starts by loading one small file,
- * not by compiling TypeScript through a loader of its own.
- */
-function sandboxWorkerModule(): URL {
-  if (workerModule) return workerModule;
-  const root = process.cwd();
-  const { outputFiles } = buildSync({
-    entryPoints: [path.join(root, "lib", "agents", "runtime", "sandbox-worker.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    packages: "external",
-    write: false,
-    logLevel: "silent",
-  });
-  const code = outputFiles[0]!.text;
-  const dir = path.join(root, "node_modules", ".cache", "ai-nomads");
-  const file = path.join(dir, `sandbox-worker-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`);
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    // Several processes may build it at once: each writes its own file, the rename is atomic.
-    const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(temporary, code);
-    renameSync(temporary, file);
-  }
-  workerModule = pathToFileURL(file);
-  return workerModule;
-}
 
 /**
  * A pool of worker threads running QuickJS. QuickJS's interrupt handler stops runaway JS at its deadline; a worker stuck past the
@@ -66,15 +31,23 @@ export class SandboxPool {
   private readonly workers: PoolWorker[] = [];
   private readonly queue: (() => void)[] = [];
   private closed = false;
+  /** Jobs whose code is running now (not waiting on a host call such as ctx.llm). */
+  private computing = 0;
 
-  /** `size` workers are kept warm by `warm()`; up to `maxWorkers` run at once. */
+  /**
+   * `size` workers are kept warm by `warm()`; up to `maxWorkers` hold a job at once, and of
+   * those at most `maxComputing` run code at the same moment (by default one per CPU):
+   * more would only take turns on the same cores, each turn costing a thread switch, while
+   * a job that waits on a model or a tool leaves its core to the next one.
+   */
   constructor(
     private readonly size: number,
     private readonly maxWorkers = Math.max(size, 8),
+    private readonly maxComputing = Math.max(1, availableParallelism()),
   ) {}
 
   private spawn(): PoolWorker {
-    const worker = new Worker(sandboxWorkerModule(), { resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    const worker = new Worker(bundledWorkerModule("lib/agents/runtime/sandbox-worker.ts"), { resourceLimits: { maxOldGenerationSizeMb: 256 } });
     worker.unref();
     const entry: PoolWorker = {
       worker,
@@ -91,12 +64,17 @@ export class SandboxPool {
       if (message.type === "log") job.onLog(String(message.message));
       else if (message.type === "host-call") {
         const callId = message.callId;
+        const resume = (reply: Record<string, unknown>) => {
+          if (entry.jobs.get(message.id) !== job) return;
+          if (--job.waiting === 0) this.computing++;
+          worker.postMessage(reply);
+        };
+        if (job.waiting++ === 0) this.stoppedComputing();
         job
           .hostCall(message.kind as "llm" | "tool", String(message.name), message.args)
           .then(
-            (value) => worker.postMessage({ type: "host-result", callId, ok: true, value: value ?? null }),
-            (error: unknown) =>
-              worker.postMessage({ type: "host-result", callId, ok: false, error: error instanceof Error ? error.message : String(error) }),
+            (value) => resume({ type: "host-result", callId, ok: true, value: value ?? null }),
+            (error: unknown) => resume({ type: "host-result", callId, ok: false, error: error instanceof Error ? error.message : String(error) }),
           );
       } else if (message.type === "done") {
         this.finish(entry, message.id, message.result as SandboxResult);
@@ -114,6 +92,13 @@ export class SandboxPool {
     clearTimeout(job.killTimer);
     entry.jobs.delete(id);
     job.resolve(result);
+    if (job.waiting === 0) this.stoppedComputing();
+    else this.queue.shift()?.();
+  }
+
+  /** A job stopped running code (it ended, or it waits on a host call): the next queued job may start. */
+  private stoppedComputing() {
+    this.computing--;
     this.queue.shift()?.();
   }
 
@@ -147,20 +132,24 @@ export class SandboxPool {
   /**
    * Runs one job. Each worker runs one job at a time, so a runaway job that must be
    * terminated takes no other job down with it; the pool grows to `maxWorkers`, then
-   * jobs wait in a queue.
+   * jobs wait in a queue, as they do while `maxComputing` jobs are running code.
    */
   async run(request: SandboxRequest, hooks: { hostCall: HostCall; onLog: (message: string) => void }): Promise<SandboxResult> {
     if (this.closed) throw new Error("sandbox pool is closed");
-    let entry = this.idleWorker();
+    let entry = this.computing < this.maxComputing ? this.idleWorker() : undefined;
     while (!entry) {
       await new Promise<void>((resolve) => this.queue.push(resolve));
-      entry = this.idleWorker();
+      if (this.closed) throw new Error("sandbox pool is closed");
+      entry = this.computing < this.maxComputing ? this.idleWorker() : undefined;
     }
     const worker = entry;
     worker.reserved = true;
+    this.computing++;
     try {
       await worker.ready;
     } catch (error) {
+      worker.reserved = false;
+      this.stoppedComputing();
       this.replace(worker, "the worker failed to start");
       throw error;
     }
@@ -171,7 +160,7 @@ export class SandboxPool {
         request.timeoutMs + KILL_GRACE_MS,
       );
       worker.reserved = false;
-      worker.jobs.set(id, { request, ...hooks, resolve, killTimer });
+      worker.jobs.set(id, { request, ...hooks, resolve, killTimer, waiting: 0 });
       worker.worker.postMessage({ type: "run", id, request });
     });
   }
@@ -184,6 +173,7 @@ export class SandboxPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const wake of this.queue.splice(0)) wake();
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((w) => w.worker.terminate()));
   }
