@@ -460,6 +460,8 @@ export const executions = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
+  // No index may include a column that finishing a run changes (status, output, hashes …):
+  // the finish UPDATE then stays heap-only (HOT) and writes no index entries.
   (t) => [
     index("executions_agent_created_idx").on(t.agentId, t.createdAt),
     index("executions_version_id_idx").on(t.versionId),
@@ -467,7 +469,6 @@ export const executions = pgTable(
     index("executions_org_created_idx").on(t.orgId, t.createdAt),
     index("executions_api_key_id_idx").on(t.apiKeyId),
     index("executions_credit_id_idx").on(t.creditId),
-    index("executions_status_idx").on(t.status),
     index("executions_receipt_batch_idx").on(t.receiptBatchId, t.receiptLeafIndex),
     uniqueIndex("executions_org_idempotency_key")
       .on(t.orgId, t.idempotencyKey)
