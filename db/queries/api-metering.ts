@@ -12,7 +12,8 @@ export type MeteredStart = {
   versionId: string;
   input: unknown;
   inputHash: string;
-  requestHash: string;
+  /** Null: the request hash only matters next to an Idempotency-Key. */
+  requestHash: string | null;
   costWei: string;
 };
 

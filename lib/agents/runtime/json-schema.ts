@@ -4,8 +4,12 @@ import { canonicalJson } from "@/lib/canonical-json";
 const ajv = new Ajv({ allErrors: true, strict: false });
 const cache = new Map<string, ValidateFunction>();
 const MAX_CACHE = 500;
+/** The same schema object (a cached agent spec's) skips canonicalising it on every call. */
+const bySchemaObject = new WeakMap<object, ValidateFunction>();
 
 function compile(schema: object): ValidateFunction {
+  const known = bySchemaObject.get(schema);
+  if (known) return known;
   const key = canonicalJson(schema);
   let validate = cache.get(key);
   if (!validate) {
@@ -13,6 +17,7 @@ function compile(schema: object): ValidateFunction {
     if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value!);
     cache.set(key, validate);
   }
+  bySchemaObject.set(schema, validate);
   return validate;
 }
 

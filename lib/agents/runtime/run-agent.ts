@@ -51,6 +51,8 @@ export type RunAgentParams = {
   creditId?: string | null;
   idempotencyKey?: string | null;
   requestHash?: string | null;
+  /** hashCanonical(input), when the caller has it already. */
+  inputHash?: string;
   costWei?: string;
   /**
    * The execution row when the caller already inserted it (the metered API inserts it in
@@ -121,7 +123,7 @@ function classify(error: unknown, timedOut: boolean): { status: "failed" | "time
 export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Promise<ExecutionRecord> {
   const db = deps.db;
   const spec = params.spec;
-  const inputHash = hashCanonical(params.input ?? null);
+  const inputHash = params.inputHash ?? hashCanonical(params.input ?? null);
   const { id, startedAt } = params.execution ?? (await createExecution(db, {
     agentId: params.agentId,
     versionId: params.versionId,
@@ -146,12 +148,15 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
     params.onEvent?.({ type: "step", step });
   };
   const usage = { in: 0, out: 0 };
-  const abort = new AbortController();
+  // Created on first use (model calls take its signal): most code agents never need one.
+  let abort: AbortController | undefined;
+  const abortSignal = () => (abort ??= new AbortController()).signal;
+  let ended = false;
   const timeoutMs = spec.limits.timeoutMs;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    abort.abort(new AppError("AGENT_TIMEOUT", `The agent did not finish within ${timeoutMs} ms.`));
+    (abort ??= new AbortController()).abort(new AppError("AGENT_TIMEOUT", `The agent did not finish within ${timeoutMs} ms.`));
   }, timeoutMs);
 
   const resolveModel = deps.resolveModel ?? getLanguageModel;
@@ -210,7 +215,8 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
     output = null;
   } finally {
     clearTimeout(timer);
-    if (!abort.signal.aborted) abort.abort();
+    ended = true;
+    if (abort && !abort.signal.aborted) abort.abort(new Error("the run has ended"));
   }
 
   const finishedAt = new Date();
@@ -272,7 +278,7 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
       system: typeof req.system === "string" ? req.system : spec.systemPrompt || undefined,
       prompt: req.prompt,
       maxOutputTokens: Math.min(Number(req.maxOutputTokens) || spec.limits.maxOutputTokens, spec.limits.maxOutputTokens),
-      abortSignal: abort.signal,
+      abortSignal: abortSignal(),
     });
     usage.in += result.usage.inputTokens ?? 0;
     usage.out += result.usage.outputTokens ?? 0;
@@ -297,7 +303,7 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
       {
         onLog: (message) => record({ type: "log", at: elapsed(), message }),
         hostCall: async (kind, name, args) => {
-          if (abort.signal.aborted) throw new Error("the run has ended");
+          if (ended || timedOut) throw new Error("the run has ended");
           if (kind === "llm") {
             if (++llmCalls > spec.limits.maxSteps) throw new Error(`ctx.llm was called more than ${spec.limits.maxSteps} times (max steps).`);
             return llmFromCode(args);
@@ -334,7 +340,7 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
       tools,
       stopWhen: stepCountIs(spec.limits.maxSteps),
       maxOutputTokens: spec.limits.maxOutputTokens,
-      abortSignal: abort.signal,
+      abortSignal: abortSignal(),
       maxRetries: 1,
       // Errors arrive as "error" parts below and are classified there; the SDK's default
       // handler would print the raw provider message to the log a second time.
@@ -369,7 +375,7 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
       } else if (part.type === "error") {
         throw part.error;
       } else if (part.type === "abort") {
-        throw abort.signal.reason ?? new AppError("AGENT_TIMEOUT");
+        throw abort?.signal.reason ?? new AppError("AGENT_TIMEOUT");
       }
     }
     return { text: await result.text };

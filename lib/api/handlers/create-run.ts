@@ -45,14 +45,16 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
       body = await readJsonBody(request);
       const input = inputOf(body);
       if (input && validateAgainstSchema(cached.spec.inputSchema, input.value).length === 0) {
+        const inputHash = hashCanonical(input.value ?? null);
         const fast = await fastStart(db).submit({
           executionId: randomUUID(),
           keyHash,
           slug,
           versionId: cached.version.id,
           input: input.value,
-          inputHash: hashCanonical(input.value ?? null),
-          requestHash: requestHashOf({ agentId: cached.agent.id, versionId: cached.version.id, input: input.value }),
+          inputHash,
+          // The request hash only serves Idempotency-Key retries, which never take this path.
+          requestHash: null,
           costWei: cached.version.priceWei,
         });
         auth = admit(fast.key, fast.now);
@@ -60,7 +62,7 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
         runnableCache(db).rememberPin(keyHash, auth.key.pinnedVersionId);
         if (fast.execution) {
           const { id, startedAt, creditId } = fast.execution;
-          return runStarted(db, auth, cached, input.value, null, { execution: { id, startedAt }, creditId });
+          return runStarted(db, auth, cached, input.value, inputHash, null, { execution: { id, startedAt }, creditId });
         }
       }
     }
@@ -85,12 +87,13 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
     if (!input) return problemResponse("invalid-request", 'The body must be a JSON object with an "input" field.', { headers });
     validateAgentInput(runnable.spec, input.value);
 
+    const inputHash = hashCanonical(input.value ?? null);
     const metered = await meterRun(db, {
       key,
       agentId: runnable.agent.id,
       versionId: runnable.version.id,
       input: input.value,
-      inputHash: hashCanonical(input.value ?? null),
+      inputHash,
       idempotencyKey,
       requestHash: requestHashOf({ agentId: runnable.agent.id, versionId: runnable.version.id, input: input.value }),
       costWei: runnable.version.priceWei,
@@ -101,7 +104,7 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
       headers.set("Location", `/api/v1/runs/${metered.executionId}`);
       return Response.json(executionResource(row), { status: 200, headers });
     }
-    return runStarted(db, auth, runnable, input.value, idempotencyKey, metered);
+    return runStarted(db, auth, runnable, input.value, inputHash, idempotencyKey, metered);
   } catch (error) {
     return problemFromError(error, headers);
   }
@@ -137,6 +140,7 @@ async function runStarted(
   auth: { key: ApiKey; headers: Headers },
   runnable: Runnable,
   input: unknown,
+  inputHash: string,
   idempotencyKey: string | null,
   metered: Started,
 ): Promise<Response> {
@@ -150,6 +154,7 @@ async function runStarted(
         versionId: runnable.version.id,
         spec: runnable.spec,
         input,
+        inputHash,
         source: "api",
         orgId: key.orgId,
         apiKeyId: key.id,
