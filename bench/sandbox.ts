@@ -2,10 +2,13 @@
  * Sandbox benchmark: the cost of one fresh QuickJS sandbox run (new runtime + context,
  * bootstrap, compile, run, dispose) against a warm-context baseline (the same handler
  * evaluated in a context that is reused), measured in the same process, same run.
- * Also reports the round trip through the worker pool the app uses.
+ * Also reports the round trip through the worker pool the app uses, and the pool's
+ * throughput under 16 concurrent jobs: with at most one job per CPU running code (the
+ * app's setting) against letting all 8 workers run at once, in the same run.
  *
  *   npm run bench:sandbox            (ITERATIONS=5000 to change the sample size)
  */
+import { availableParallelism } from "node:os";
 import { getQuickJS } from "quickjs-emscripten";
 import { runInQuickJS } from "../lib/agents/runtime/sandbox-core";
 import { SandboxPool } from "../lib/agents/runtime/sandbox";
@@ -56,6 +59,33 @@ const pooled = await measure("fresh run via worker pool", async () => {
   if (!result.ok) throw new Error(result.error.message);
 });
 await pool.close();
+
+/** Runs per second and CPU per run of `pool` with CONCURRENT callers, median of 3 rounds. */
+async function throughput(pool: SandboxPool) {
+  await pool.warm();
+  const rounds: { rps: number; cpuMs: number }[] = [];
+  for (let round = 0; round < 4; round++) {
+    let left = ITERATIONS;
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: CONCURRENT }, async () => {
+        while (left-- > 0) {
+          const result = await pool.run({ code, input, timeoutMs: 1_000, tools: [] }, { hostCall: async () => null, onLog: () => {} });
+          if (!result.ok) throw new Error(result.error.message);
+        }
+      }),
+    );
+    const used = process.cpuUsage(cpu);
+    if (round > 0) rounds.push({ rps: ITERATIONS / ((performance.now() - started) / 1000), cpuMs: (used.user + used.system) / 1000 / ITERATIONS });
+  }
+  await pool.close();
+  rounds.sort((a, b) => a.rps - b.rps);
+  return rounds[1]!;
+}
+const CONCURRENT = 16;
+const allAtOnce = await throughput(new SandboxPool(8, 8, 8));
+const perCpu = await throughput(new SandboxPool(8, 8));
 warmContext.dispose();
 warmRuntime.dispose();
 
@@ -65,6 +95,9 @@ console.log("case                          p50         p99         p50 / baselin
 for (const r of [warm, fresh, pooled]) {
   console.log(`${r.name.padEnd(30)}${fmt(r.p50).padEnd(12)}${fmt(r.p99).padEnd(12)}${(r.p50 / warm.p50).toFixed(1)}x`);
 }
+console.log(`\nworker pool, ${CONCURRENT} concurrent callers, 8 workers, ${availableParallelism()} CPUs (median of 3 rounds of ${ITERATIONS} runs)`);
+console.log(`  all 8 run code at once (baseline):  ${allAtOnce.rps.toFixed(0).padStart(6)} runs/s  ${allAtOnce.cpuMs.toFixed(2)} ms CPU per run`);
+console.log(`  one per CPU runs code (the app's):  ${perCpu.rps.toFixed(0).padStart(6)} runs/s  ${perCpu.cpuMs.toFixed(2)} ms CPU per run  (${(perCpu.rps / allAtOnce.rps).toFixed(1)}x)`);
 const target = 1;
 console.log(`target: fresh sandbox run p50 <= ${target} ms → ${fresh.p50 <= target ? "met" : "NOT met"} (${fmt(fresh.p50)})`);
 console.log("reproduce: npm run bench:sandbox");
