@@ -65,11 +65,17 @@ function errorMessage(vm: QuickJSContext, handle: QuickJSHandle): string {
   return String(dumped);
 }
 
+/**
+ * Runs one request in a fresh QuickJS runtime. `onResult` gets the result as soon as it is
+ * known, before the runtime is torn down (freeing every object of a context is a good part
+ * of a short run's cost), so a caller can answer first and clean up after.
+ */
 export async function runInQuickJS(
   QuickJS: QuickJSWASMModule,
   request: SandboxRequest,
   hostCall: HostCall,
   onLog: (message: string) => void,
+  onResult?: (result: SandboxResult) => void,
 ): Promise<SandboxResult> {
   const runtime = QuickJS.newRuntime();
   runtime.setMemoryLimit(request.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
@@ -88,7 +94,29 @@ export async function runInQuickJS(
 
   const fail = (code: SandboxErrorCode, message: string): SandboxResult => ({ ok: false, error: { code, message } });
 
+  let result: SandboxResult | undefined;
   try {
+    result = await evaluate();
+    return result;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    result = fail(classify(message, timedOut), message);
+    return result;
+  } finally {
+    clearTimeout(timer);
+    disposed = true;
+    if (result) onResult?.(result);
+    for (const deferred of pending) deferred.dispose();
+    try {
+      vm.dispose();
+      runtime.dispose();
+    } catch {
+      // A runtime that ran out of memory can refuse a clean disposal; it is dropped
+      // either way and the next execution gets a fresh one.
+    }
+  }
+
+  async function evaluate(): Promise<SandboxResult> {
     const logFn = vm.newFunction("__hostLog", (msg) => {
       onLog(vm.getString(msg).slice(0, MAX_LOG_CHARS));
     });
@@ -187,19 +215,5 @@ export async function runInQuickJS(
       return fail("invalid_output", `The output is larger than ${MAX_OUTPUT_CHARS} characters.`);
     }
     return { ok: true, output: JSON.parse(json) };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return fail(classify(message, timedOut), message);
-  } finally {
-    clearTimeout(timer);
-    disposed = true;
-    for (const deferred of pending) deferred.dispose();
-    try {
-      vm.dispose();
-      runtime.dispose();
-    } catch {
-      // A runtime that ran out of memory can refuse a clean disposal; it is dropped
-      // either way and the next execution gets a fresh one.
-    }
   }
 }

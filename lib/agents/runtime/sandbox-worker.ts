@@ -38,7 +38,9 @@ port.on("message", (message: { type: string; [key: string]: unknown }) => {
           port.postMessage({ type: "host-call", id, callId, kind, name, args });
         }),
       (log) => port.postMessage({ type: "log", id, message: log }),
-    ).then((result) => port.postMessage({ type: "done", id, result }));
+      // The answer goes out before the runtime is torn down.
+      (result) => port.postMessage({ type: "done", id, result }),
+    );
   }
 });
 
