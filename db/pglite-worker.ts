@@ -45,8 +45,11 @@ try {
   throw error;
 }
 
-/** Open transactions by the main thread's id, and how each one ends. */
+/** Open transactions by the main thread's id, how each one ends, and its outcome (after COMMIT or ROLLBACK). */
 const transactions = new Map<number, { tx: Transaction; end: (commit: boolean) => void }>();
+const ends = new Map<number, Promise<void>>();
+/** The reason a transaction's function gives PGlite when the main thread asked for ROLLBACK. */
+class RolledBack extends Error {}
 
 function target(txId: number | null): PGlite | Transaction {
   if (txId === null) return db;
@@ -101,9 +104,6 @@ async function handle(message: Request): Promise<unknown> {
       return null;
   }
 }
-
-class RolledBack extends Error {}
-const ends = new Map<number, Promise<void>>();
 
 port.on("message", (message: Request) => {
   handle(message).then(
