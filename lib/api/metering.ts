@@ -57,7 +57,8 @@ export async function meterRun(
     input: unknown;
     inputHash: string;
     idempotencyKey: string | null;
-    requestHash: string;
+    /** requestHashOf(…): compared and stored only next to an Idempotency-Key. */
+    requestHash: string | null;
     costWei: string;
     now?: Date;
   },
@@ -102,7 +103,7 @@ export async function meterRun(
           apiKeyId: key.id,
           creditId,
           idempotencyKey: params.idempotencyKey,
-          requestHash: params.requestHash,
+          requestHash: params.idempotencyKey ? params.requestHash : null,
           status: "running",
           input: params.input ?? null,
           inputHash: params.inputHash,
@@ -164,7 +165,7 @@ async function takeCredit(db: Db, params: { orgId: string; agentId: string }): P
  */
 async function meterInOneStatement(
   db: Db,
-  params: { key: MeteredKey; agentId: string; versionId: string; input: unknown; inputHash: string; requestHash: string; costWei: string; now: Date },
+  params: { key: MeteredKey; agentId: string; versionId: string; input: unknown; inputHash: string; costWei: string; now: Date },
 ): Promise<MeterResult> {
   const { key } = params;
   for (let attempt = 0; attempt < MAX_CREDIT_ATTEMPTS; attempt++) {
@@ -174,8 +175,8 @@ async function meterInOneStatement(
         where id = ${oldestOpenGrant(key.orgId, params.agentId)} and used < granted
         returning id
       )
-      insert into executions (agent_id, version_id, source, org_id, api_key_id, credit_id, request_hash, status, input, input_hash, cost_wei, started_at)
-      select ${params.agentId}, ${params.versionId}, 'api', ${key.orgId}, ${key.id}, taken.id, ${params.requestHash}, 'running',
+      insert into executions (agent_id, version_id, source, org_id, api_key_id, credit_id, status, input, input_hash, cost_wei, started_at)
+      select ${params.agentId}, ${params.versionId}, 'api', ${key.orgId}, ${key.id}, taken.id, 'running',
              ${JSON.stringify(params.input ?? null)}::jsonb, ${params.inputHash}, ${params.costWei}, ${params.now.toISOString()}::timestamptz
       from taken
       returning id, started_at, credit_id`);

@@ -38,8 +38,8 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
   const bearer = readBearerKey(request.headers.get("authorization"));
   let auth: Authenticated | undefined;
   let body: Body | undefined;
-  if (bearer.kind === "key" && idempotencyKey === null) {
-    const keyHash = hashApiKey(bearer.secret);
+  const keyHash = bearer.kind === "key" ? hashApiKey(bearer.secret) : null;
+  if (keyHash !== null && idempotencyKey === null) {
     const cached = runnableCache(db).lookup(keyHash, slug);
     if (cached) {
       body = await readJsonBody(request);
@@ -73,7 +73,7 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
   try {
     const found = await getRunnableAgent(db, { slug, pinnedVersionId: key.pinnedVersionId });
     const runnable: Runnable | undefined = found && { ...found, spec: agentSpecSchema.parse(found.version.spec) };
-    if (bearer.kind === "key") runnableCache(db).remember(hashApiKey(bearer.secret), key.pinnedVersionId, slug, runnable);
+    if (keyHash !== null) runnableCache(db).remember(keyHash, key.pinnedVersionId, slug, runnable);
     if (!runnable) return problemResponse("not-found", `There is no published agent "${slug}".`, { headers });
     if (!key.agentIds.includes(runnable.agent.id)) {
       return problemResponse("out-of-scope", `This API key is not scoped to "${slug}". An organisation owner can add it to the key's agents.`, { headers });
@@ -95,7 +95,7 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
       input: input.value,
       inputHash,
       idempotencyKey,
-      requestHash: requestHashOf({ agentId: runnable.agent.id, versionId: runnable.version.id, input: input.value }),
+      requestHash: idempotencyKey === null ? null : requestHashOf({ agentId: runnable.agent.id, versionId: runnable.version.id, input: input.value }),
       costWei: runnable.version.priceWei,
     });
     if (metered.kind === "replay") {
