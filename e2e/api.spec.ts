@@ -39,12 +39,17 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
   });
   expect(retry.status()).toBe(200);
   expect((await retry.json()).id).toBe(run.id);
-  const invalid = await request.post("/api/v1/agents/csv-stats/runs", { headers: auth, data: { input: { rows: [] } } });
+  const gzip = { "accept-encoding": "gzip, deflate" };
+  const invalid = await request.post("/api/v1/agents/csv-stats/runs", { headers: { ...auth, ...gzip }, data: { input: { rows: [] } } });
   expect(invalid.status()).toBe(422);
   expect(invalid.headers()["content-type"]).toContain("application/problem+json");
+  // Small bodies go out as they are; large ones (the OpenAPI document) compressed.
+  expect(invalid.headers()["content-encoding"]).toBeUndefined();
   const usage = await (await request.get("/api/v1/usage", { headers: auth })).json();
   expect(usage.byAgentAndKey).toEqual([expect.objectContaining({ agent: "csv-stats", runs: 1, creditsUsed: 1 })]);
-  const spec = await (await request.get("/api/v1/openapi.json")).json();
+  const specResponse = await request.get("/api/v1/openapi.json", { headers: gzip });
+  expect(specResponse.headers()["content-encoding"]).toBe("gzip");
+  const spec = await specResponse.json();
   expect(spec.openapi).toBe("3.1.0");
 
   // The console shows the spent credit, the key's last use and the run, which the organisation can open.

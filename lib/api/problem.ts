@@ -1,3 +1,4 @@
+import { jsonResponse } from "@/lib/api/json-response";
 import { AppError, type ErrorCode } from "@/lib/errors";
 
 /**
@@ -32,9 +33,8 @@ export function problemResponse(
   const { status, title } = problemTypes[type];
   const body: Problem = { type: problemTypeUri(type), title, status, ...(detail ? { detail } : {}), ...(options.instance ? { instance: options.instance } : {}), ...options.extensions };
   const headers = new Headers(options.headers);
-  headers.set("content-type", "application/problem+json");
   headers.set("cache-control", "no-store");
-  return new Response(JSON.stringify(body), { status, headers });
+  return jsonResponse(body, { status, headers }, "application/problem+json");
 }
 
 const byCode: Partial<Record<ErrorCode, ProblemType>> = {

@@ -1,8 +1,10 @@
+import { jsonResponse } from "@/lib/api/json-response";
+
 export const dynamic = "force-dynamic";
 
 /** The API's index: where the reference and the OpenAPI document are. No key needed. */
 export function GET() {
-  return Response.json({
+  return jsonResponse({
     name: "AI Nomads API",
     version: "1",
     openapi: "/api/v1/openapi.json",

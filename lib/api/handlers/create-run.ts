@@ -15,6 +15,7 @@ import { executionResource } from "@/lib/api/resources";
 import { runnableCache, type Runnable } from "@/lib/api/runnable-cache";
 import { hashCanonical } from "@/lib/canonical-json";
 import { Coalescer, perDatabase } from "@/lib/coalesce";
+import { jsonResponse } from "@/lib/api/json-response";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAY_WAIT_MS = 30_000;
@@ -102,7 +103,7 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
       const row = await waitForFinish(db, metered.executionId, key.orgId);
       headers.set("Idempotent-Replayed", "true");
       headers.set("Location", `/api/v1/runs/${metered.executionId}`);
-      return Response.json(executionResource(row), { status: 200, headers });
+      return jsonResponse(executionResource(row), { status: 200, headers });
     }
     return runStarted(db, auth, runnable, input.value, inputHash, idempotencyKey, metered);
   } catch (error) {
@@ -181,7 +182,7 @@ async function runStarted(
       creditRefunded,
       apiKeyId: key.id,
     });
-    return Response.json(resource, { status: 201, headers });
+    return jsonResponse(resource, { status: 201, headers });
   } catch (error) {
     return problemFromError(error, headers);
   }

@@ -4,6 +4,7 @@ import { getExecutionRecordForOrg } from "@/db/queries/api-runs";
 import { authenticate } from "@/lib/api/authenticate";
 import { problemFromError, problemResponse } from "@/lib/api/problem";
 import { buildReceiptProof } from "@/lib/receipts/proof";
+import { jsonResponse } from "@/lib/api/json-response";
 
 /**
  * A run's receipt: the canonical record its hash covers and, once attested, the Merkle
@@ -18,7 +19,7 @@ export async function getReceipt(db: Db, request: Request, id: string): Promise<
     if (!execution) return problemResponse("not-found", "There is no run with that id for this API key.", { headers });
     const proof = await buildReceiptProof(db, execution);
     if (!proof) return problemResponse("not-found", "This run has not finished, so it has no receipt yet.", { headers });
-    return Response.json(
+    return jsonResponse(
       {
         ...proof,
         verification: {

@@ -3,6 +3,7 @@ import { getOrgUsage } from "@/db/queries/api-runs";
 import { authenticate } from "@/lib/api/authenticate";
 import { problemFromError, problemResponse } from "@/lib/api/problem";
 import { parseUsagePeriod } from "@/lib/api/usage-period";
+import { jsonResponse } from "@/lib/api/json-response";
 
 /** API runs of the key's organisation in a period (default: this calendar month, UTC), per agent and key and per day. */
 export async function getUsage(db: Db, request: Request): Promise<Response> {
@@ -14,7 +15,7 @@ export async function getUsage(db: Db, request: Request): Promise<Response> {
     const period = parseUsagePeriod(url.searchParams.get("from"), url.searchParams.get("to"));
     if (!period.ok) return problemResponse("invalid-request", period.message, { headers });
     const usage = await getOrgUsage(db, { orgId: key.orgId, from: period.from, to: period.to });
-    return Response.json(
+    return jsonResponse(
       {
         organization: key.orgName,
         from: period.from.toISOString(),

@@ -2,6 +2,7 @@ import type { Db } from "@/db/client";
 import { listAgentsForKey } from "@/db/queries/api-runs";
 import { authenticate } from "@/lib/api/authenticate";
 import { problemFromError } from "@/lib/api/problem";
+import { jsonResponse } from "@/lib/api/json-response";
 
 /** The agents this key may run, with their input schema and the organisation's credits left. */
 export async function listAgents(db: Db, request: Request): Promise<Response> {
@@ -10,7 +11,7 @@ export async function listAgents(db: Db, request: Request): Promise<Response> {
   const { key, headers } = auth;
   try {
     const agents = await listAgentsForKey(db, { orgId: key.orgId, agentIds: key.agentIds });
-    return Response.json(
+    return jsonResponse(
       {
         data: agents.map((a) => ({
           slug: a.slug,
