@@ -15,6 +15,27 @@ export type MeteredStart = {
   /** Null: the request hash only matters next to an Idempotency-Key. */
   requestHash: string | null;
   costWei: string;
+  /**
+   * The run's end state when the agent already ran (see migration 0008): the execution row
+   * is then inserted finished, with this record, in the statement that charges it.
+   */
+  completed?: CompletedRun;
+};
+
+/** A finished run's record, as runAgent returns it (its receipt covers these fields). */
+export type CompletedRun = {
+  status: "succeeded" | "failed" | "timed_out";
+  output: unknown;
+  outputHash: string | null;
+  steps: unknown[];
+  errorCode: string | null;
+  errorMessage: string | null;
+  tokensIn: number;
+  tokensOut: number;
+  durationMs: number;
+  receiptHash: string;
+  startedAt: Date;
+  finishedAt: Date;
 };
 
 export type MeteredStartResult = {
@@ -38,6 +59,8 @@ export type MeteredStartResult = {
  *   so concurrent statements never overdraw it — and inserts an execution row for each
  *   credit taken.
  *
+ * A request that carries its run's end state (`completed`) has its row inserted finished.
+ *
  * Postgres applies a statement atomically, so a row exists exactly when its credit was
  * taken. Requests that were counted but not charged (no grant with runs left in the oldest
  * grant, a cap, another version, out of scope …) come back with `execution: null`; the
@@ -55,6 +78,20 @@ export async function startMeteredRuns(db: Db, params: { windowStart: Date; now:
     input_hash: r.inputHash,
     request_hash: r.requestHash,
     cost_wei: r.costWei,
+    ...(r.completed && {
+      status: r.completed.status,
+      output: r.completed.output ?? null,
+      output_hash: r.completed.outputHash,
+      steps: r.completed.steps,
+      error_code: r.completed.errorCode,
+      error_message: r.completed.errorMessage,
+      tokens_in: r.completed.tokensIn,
+      tokens_out: r.completed.tokensOut,
+      duration_ms: r.completed.durationMs,
+      receipt_hash: r.completed.receiptHash,
+      started_at: r.completed.startedAt.toISOString(),
+      finished_at: r.completed.finishedAt.toISOString(),
+    }),
   }));
   const windowStart = params.windowStart.toISOString();
   const now = params.now.toISOString();

@@ -5,6 +5,8 @@ import { publishAgentVersion } from "@/db/queries/agents";
 import { createUser } from "@/db/queries/users";
 import { credits, executions } from "@/db/schema";
 import { testBackends } from "@/db/testing";
+import { SandboxPool } from "@/lib/agents/runtime/sandbox";
+import { computeReceiptHash } from "@/lib/agents/runtime/receipt";
 import { createRun } from "./handlers/create-run";
 import { apiRequest, doublerSpec, orgWithKey, publishedAgent } from "./fixtures.testing";
 import { problemTypeUri } from "./problem";
@@ -123,5 +125,98 @@ describe.each(await testBackends())("batched metering on $name", (backend) => {
     expect(scoped.status).toBe(403);
     const invalid = await run(agent.slug, capped.secret, { n: "one" });
     expect(invalid.status).toBe(422);
+  });
+  describe("a self-contained agent runs first and is recorded by the statement that charges it", () => {
+    /** The metering and finishing statements sent while `work` runs. */
+    async function statementsDuring<T>(work: () => Promise<T>) {
+      const execute = vi.spyOn(handle.db, "execute");
+      try {
+        const result = await work();
+        const texts = execute.mock.calls.map(([query]) => (handle.db as unknown as { dialect: { sqlToQuery(q: unknown): { sql: string } } }).dialect.sqlToQuery(query).sql);
+        return { result, starts: texts.filter((t) => t.includes("start_metered_runs")).length, finishes: texts.filter((t) => t.includes("finish_executions")).length };
+      } finally {
+        execute.mockRestore();
+      }
+    }
+
+    test("one statement per batch, no finish; each row is inserted finished with a receipt that verifies; 30 of 50 refused with 402", async () => {
+      const agent = await publishedAgent(handle.db, ownerId, { ...doublerSpec, code: `async function handler(input, ctx) { ctx.log("n is", input.n); return { doubled: input.n * 2 }; }` });
+      const { secret, org } = await orgWithKey(handle.db, [agent.id], { credits: 22 });
+      // The first run resolves the slug (general path); the second is charged by the batched statement.
+      for (const n of [0, 1]) expect((await run(agent.slug, secret, { n })).status).toBe(201);
+
+      const { result: responses, starts, finishes } = await statementsDuring(() => Promise.all(Array.from({ length: 50 }, (_, i) => run(agent.slug, secret, { n: i }))));
+      expect(responses.filter((r) => r.status === 201)).toHaveLength(20);
+      expect(responses.filter((r) => r.status === 402)).toHaveLength(30);
+      expect(finishes).toBe(0);
+      expect(starts).toBeGreaterThanOrEqual(1);
+
+      const [credit] = await handle.db.select().from(credits).where(eq(credits.orgId, org.id));
+      expect(credit).toMatchObject({ granted: 22, used: 22 });
+      const rows = await handle.db.select().from(executions).where(eq(executions.orgId, org.id));
+      expect(rows).toHaveLength(22);
+      for (const response of responses.filter((r) => r.status === 201)) {
+        const body = await response.json();
+        const row = rows.find((r) => r.id === body.id)!;
+        expect(row).toMatchObject({ status: "succeeded", output: body.output, receiptHash: body.receiptHash, creditRefunded: false, source: "api" });
+        expect(row.steps).toEqual([expect.objectContaining({ type: "log", message: `n is ${body.output.doubled / 2}` })]);
+        expect(row.startedAt.toISOString()).toBe(body.startedAt);
+        expect(row.finishedAt!.getTime()).toBeGreaterThanOrEqual(row.startedAt.getTime());
+        expect(
+          computeReceiptHash({
+            executionId: row.id,
+            agentId: row.agentId,
+            versionId: row.versionId,
+            inputHash: row.inputHash!,
+            outputHash: row.outputHash,
+            status: row.status,
+            tokensIn: row.tokensIn,
+            tokensOut: row.tokensOut,
+            costWei: row.costWei,
+            startedAt: row.startedAt,
+            finishedAt: row.finishedAt!,
+          }),
+        ).toBe(row.receiptHash);
+      }
+    });
+
+    test("the agent's own failure is charged and recorded like any other run", async () => {
+      const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
+      const { secret, org } = await orgWithKey(handle.db, [agent.id], { credits: 5 });
+      for (const n of [0, 1]) expect((await run(agent.slug, secret, { n })).status).toBe(201);
+      const { result: response, finishes } = await statementsDuring(() => run(agent.slug, secret, { n: 2, fail: true }));
+      expect(finishes).toBe(0);
+      expect(response.status).toBe(201);
+      const body = await response.json();
+      expect(body).toMatchObject({ status: "failed", error: { code: "AGENT_FAILED" }, creditRefunded: false });
+      const [row] = await handle.db.select().from(executions).where(eq(executions.id, body.id));
+      expect(row).toMatchObject({ status: "failed", errorCode: "AGENT_FAILED", orgId: org.id });
+    });
+
+    test("once a key is refused, its next request is refused before any code runs", async () => {
+      const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
+      const { secret } = await orgWithKey(handle.db, [agent.id], { credits: 2 });
+      for (const n of [0, 1]) expect((await run(agent.slug, secret, { n })).status).toBe(201);
+      const sandboxRuns = vi.spyOn(SandboxPool.prototype, "run");
+      try {
+        // Still running first (the last request was charged): the run is wasted, nothing is charged.
+        expect((await run(agent.slug, secret, { n: 2 })).status).toBe(402);
+        expect(sandboxRuns).toHaveBeenCalledTimes(1);
+        // Now refused before the code runs.
+        expect((await run(agent.slug, secret, { n: 3 })).status).toBe(402);
+        expect(sandboxRuns).toHaveBeenCalledTimes(1);
+      } finally {
+        sandboxRuns.mockRestore();
+      }
+    });
+
+    test("an agent with a tool is charged before it runs, and finished after", async () => {
+      const agent = await publishedAgent(handle.db, ownerId, { ...doublerSpec, tools: ["run_code"] });
+      const { secret } = await orgWithKey(handle.db, [agent.id], { credits: 5 });
+      for (const n of [0, 1]) expect((await run(agent.slug, secret, { n })).status).toBe(201);
+      const { result: response, starts, finishes } = await statementsDuring(() => run(agent.slug, secret, { n: 2 }));
+      expect(response.status).toBe(201);
+      expect({ starts, finishes }).toEqual({ starts: 1, finishes: 1 });
+    });
   });
 });

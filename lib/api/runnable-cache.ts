@@ -21,6 +21,8 @@ const MAX_ENTRIES = 1_000;
 class RunnableCache {
   private readonly runnables = new Map<string, Runnable>();
   private readonly pins = new Map<string, string | null>();
+  /** Keys whose last batched request was charged. */
+  private readonly charging = new Set<string>();
 
   private static slot(slug: string, pinnedVersionId: string | null) {
     return `${slug}\u0000${pinnedVersionId ?? ""}`;
@@ -38,6 +40,24 @@ class RunnableCache {
 
   rememberPin(keyHash: string, pinnedVersionId: string | null) {
     if (this.pins.get(keyHash) !== pinnedVersionId) RunnableCache.put(this.pins, keyHash, pinnedVersionId);
+  }
+
+  /**
+   * Whether a self-contained agent may run before this key's request is charged: only
+   * while the key's last request on the fast path was charged. A key out of credits, over
+   * its limit or revoked is then refused before any code runs, and at most the requests
+   * already in flight ran for nothing.
+   */
+  mayRunFirst(keyHash: string): boolean {
+    return this.charging.has(keyHash);
+  }
+
+  noteCharged(keyHash: string, charged: boolean) {
+    if (!charged) this.charging.delete(keyHash);
+    else if (!this.charging.has(keyHash)) {
+      if (this.charging.size >= MAX_ENTRIES) this.charging.delete(this.charging.values().next().value!);
+      this.charging.add(keyHash);
+    }
   }
 
   /** What the general path read for this slug and pin (undefined: nothing runnable, forget it). */

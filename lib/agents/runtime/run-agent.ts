@@ -59,6 +59,12 @@ export type RunAgentParams = {
    * the same transaction that takes the credit); runAgent then only finishes it.
    */
   execution?: { id: string; startedAt: Date };
+  /**
+   * "caller": runAgent writes nothing; the caller stores the returned record itself (the
+   * metered API inserts it, finished, in the statement that charges the run). Only for
+   * self-contained agents (see isSelfContained), and `execution` names the row to be.
+   */
+  recordedBy?: "runAgent" | "caller";
   onEvent?: (event: RunEvent) => void;
 };
 
@@ -66,6 +72,7 @@ export type ExecutionRecord = {
   id: string;
   status: "succeeded" | "failed" | "timed_out";
   output: unknown;
+  outputHash: string | null;
   errorCode: string | null;
   errorMessage: string | null;
   steps: Step[];
@@ -99,6 +106,15 @@ function inputToPrompt(input: unknown): string {
   return JSON.stringify(input, null, 2);
 }
 
+/**
+ * Whether running the agent can touch nothing outside its sandbox: code, no tools, no
+ * model (ctx.llm then fails, ctx.tools is empty). Such a run has no effect but its result,
+ * so it may run before it is charged and be recorded only once it is.
+ */
+export function isSelfContained(spec: AgentSpec): boolean {
+  return Boolean(spec.code) && spec.tools.length === 0 && !spec.model;
+}
+
 /** Maps what a run threw to the recorded status, code and a message safe to show. */
 function classify(error: unknown, timedOut: boolean): { status: "failed" | "timed_out"; code: string; message: string } {
   if (timedOut) return { status: "timed_out", code: "AGENT_TIMEOUT", message: "The agent ran out of time." };
@@ -117,12 +133,17 @@ function classify(error: unknown, timedOut: boolean): { status: "failed" | "time
 /**
  * Runs an agent once and records it. The execution row is inserted (status `running`)
  * before any work, and the `finally` path always writes the end state, usage, duration,
- * error and receipt hash, whatever happened in between. Input must already be validated
+ * error and receipt hash, whatever happened in between (unless the caller records the run
+ * itself, see `recordedBy`). Input must already be validated
  * (see validateAgentInput): an invalid request is refused, not recorded as a run.
  */
 export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Promise<ExecutionRecord> {
   const db = deps.db;
   const spec = params.spec;
+  const recordedByCaller = params.recordedBy === "caller";
+  if (recordedByCaller && (!params.execution || !isSelfContained(spec))) {
+    throw new Error("runAgent: only a self-contained agent with a chosen execution id may leave the record to the caller");
+  }
   const inputHash = params.inputHash ?? hashCanonical(params.input ?? null);
   const { id, startedAt } = params.execution ?? (await createExecution(db, {
     agentId: params.agentId,
@@ -236,7 +257,7 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
     startedAt,
     finishedAt,
   });
-  await finishWithRetry(db, {
+  if (!recordedByCaller) await finishWithRetry(db, {
     id,
     status: outcome.status,
     output,
@@ -255,6 +276,7 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
     id,
     status: outcome.status,
     output,
+    outputHash,
     errorCode: outcome.code,
     errorMessage: outcome.message,
     steps,

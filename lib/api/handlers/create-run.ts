@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
 import { startMeteredRuns, type MeteredStart, type MeteredStartResult } from "@/db/queries/api-metering";
 import { getExecutionForOrg, getRunnableAgent } from "@/db/queries/api-runs";
-import { runAgent, validateAgentInput } from "@/lib/agents/runtime/run-agent";
+import { isSelfContained, runAgent, validateAgentInput, type ExecutionRecord } from "@/lib/agents/runtime/run-agent";
 import { validateAgainstSchema } from "@/lib/agents/runtime/json-schema";
 import { runtimeDeps } from "@/lib/agents/runtime/runtime-deps";
 import { agentSpecSchema } from "@/lib/agents/spec";
@@ -41,14 +41,18 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
   let body: Body | undefined;
   const keyHash = bearer.kind === "key" ? hashApiKey(bearer.secret) : null;
   if (keyHash !== null && idempotencyKey === null) {
-    const cached = runnableCache(db).lookup(keyHash, slug);
+    const cache = runnableCache(db);
+    const cached = cache.lookup(keyHash, slug);
     if (cached) {
       body = await readJsonBody(request);
       const input = inputOf(body);
       if (input && validateAgainstSchema(cached.spec.inputSchema, input.value).length === 0) {
         const inputHash = hashCanonical(input.value ?? null);
+        // A self-contained agent runs first and is recorded, finished, by the statement
+        // that charges it: one statement per run instead of two.
+        const completed = cache.mayRunFirst(keyHash) && isSelfContained(cached.spec) ? await runFirst(db, cached, input.value, inputHash) : null;
         const fast = await fastStart(db).submit({
-          executionId: randomUUID(),
+          executionId: completed?.id ?? randomUUID(),
           keyHash,
           slug,
           versionId: cached.version.id,
@@ -57,12 +61,15 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
           // The request hash only serves Idempotency-Key retries, which never take this path.
           requestHash: null,
           costWei: cached.version.priceWei,
+          completed: completed ?? undefined,
         });
         auth = admit(fast.key, fast.now);
+        cache.noteCharged(keyHash, auth.ok && fast.execution !== null);
         if (!auth.ok) return auth.response;
-        runnableCache(db).rememberPin(keyHash, auth.key.pinnedVersionId);
+        cache.rememberPin(keyHash, auth.key.pinnedVersionId);
         if (fast.execution) {
           const { id, startedAt, creditId } = fast.execution;
+          if (completed) return createdResponse(completed, cached, auth, false);
           return runStarted(db, auth, cached, input.value, inputHash, null, { execution: { id, startedAt }, creditId });
         }
       }
@@ -119,6 +126,8 @@ function inputOf(body: Body): { value: unknown } | undefined {
   return { value: (value as { input: unknown }).input };
 }
 
+const approximateSize = (value: unknown) => (value === null || typeof value !== "object" ? 64 : JSON.stringify(value).length);
+
 /** The fast path's metering statements, batched per database (see lib/coalesce.ts). */
 const fastStart = perDatabase((db: Db) => {
   const start = async (requests: MeteredStart[]) => {
@@ -130,10 +139,46 @@ const fastStart = perDatabase((db: Db) => {
     batch: start,
     single: async (request) => (await start([request]))[0]!,
     maxItems: 64,
-    sizeOf: (request) => (request.input === null || typeof request.input !== "object" ? 64 : JSON.stringify(request.input).length),
+    sizeOf: (request) => approximateSize(request.input) + (request.completed ? approximateSize(request.completed.output) + approximateSize(request.completed.steps) : 0),
     maxSize: 2 * 1024 * 1024,
   });
 });
+
+/**
+ * Runs a self-contained agent before it is charged; the caller records the result with
+ * the charge. A platform failure (which would be refunded) is not recorded this way:
+ * null sends the request down the usual path, which records and refunds it.
+ */
+async function runFirst(db: Db, runnable: Runnable, input: unknown, inputHash: string): Promise<ExecutionRecord | null> {
+  const record = await runAgent(runtimeDeps(db), {
+    agentId: runnable.agent.id,
+    versionId: runnable.version.id,
+    spec: runnable.spec,
+    input,
+    inputHash,
+    source: "api",
+    costWei: runnable.version.priceWei,
+    execution: { id: randomUUID(), startedAt: new Date() },
+    recordedBy: "caller",
+  });
+  return record.errorCode && REFUNDED_ERROR_CODES.has(record.errorCode) ? null : record;
+}
+
+/** 201 with the recorded execution, from what runAgent returned (no second read). */
+function createdResponse(record: ExecutionRecord, runnable: Runnable, auth: { key: ApiKey; headers: Headers }, creditRefunded: boolean): Response {
+  const { key, headers } = auth;
+  headers.set("Location", `/api/v1/runs/${record.id}`);
+  const resource = executionResource({
+    ...record,
+    agentId: runnable.agent.id,
+    agentSlug: runnable.agent.slug,
+    version: runnable.version.version,
+    costWei: runnable.version.priceWei,
+    creditRefunded,
+    apiKeyId: key.id,
+  });
+  return jsonResponse(resource, { status: 201, headers });
+}
 
 /** Runs a charged execution and answers with what was recorded; the platform's failures give the credit back. */
 async function runStarted(
@@ -171,18 +216,7 @@ async function runStarted(
       await refundCredit(db, { executionId: metered.execution.id }).catch(() => undefined);
       throw error;
     }
-    headers.set("Location", `/api/v1/runs/${record.id}`);
-    // The recorded execution, from what runAgent wrote (no second read).
-    const resource = executionResource({
-      ...record,
-      agentId: runnable.agent.id,
-      agentSlug: runnable.agent.slug,
-      version: runnable.version.version,
-      costWei: runnable.version.priceWei,
-      creditRefunded,
-      apiKeyId: key.id,
-    });
-    return jsonResponse(resource, { status: 201, headers });
+    return createdResponse(record, runnable, auth, creditRefunded);
   } catch (error) {
     return problemFromError(error, headers);
   }
