@@ -1,7 +1,9 @@
 /**
  * API benchmark: throughput and latency of authenticated, metered runs of a trivial code
- * agent (POST /api/v1/agents/{slug}/runs: key check, shared rate limit, one credit and
- * one execution row in one batched statement, a fresh sandbox run, the finished record) against a
+ * agent (POST /api/v1/agents/{slug}/runs: body and input validation, a fresh sandbox run,
+ * then one batched statement that checks the key, counts the shared rate limit, takes the
+ * credit and inserts the finished execution; the agent is self-contained, so it runs
+ * before it is charged, see ARCHITECTURE.md) against a
  * bare route handler returning JSON (GET /api/v1, the API index: no auth, no database),
  * measured in the same run against the same production server (`next start`), on PGlite
  * and, when reachable, on Postgres. Rounds alternate baseline and metered; medians are
