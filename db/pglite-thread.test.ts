@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { sql } from "drizzle-orm";
 import { isUniqueViolation } from "@/lib/errors";
+import { WORKER_NICENESS } from "@/lib/thread-priority";
+import { niceOf, threadsStartedBy } from "@/lib/thread-priority.testing";
 import { openDb, type DbHandle } from "./client";
 import { PGliteThread } from "./pglite-thread";
 
@@ -97,5 +99,19 @@ describe("PGlite in a worker thread", () => {
     expect((await thread.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
     await thread.close();
     await expect(thread.query("select 1")).rejects.toThrow(/embedded database stopped/);
+  });
+
+  // Thread priorities are per thread only on Linux; elsewhere the thread is left alone.
+  test.runIf(process.platform === "linux")("the database thread runs below the request thread's priority", async () => {
+    const processNice = niceOf(String(process.pid));
+    let thread: PGliteThread | undefined;
+    try {
+      const started = await threadsStartedBy(() => (thread = new PGliteThread(null)).waitReady);
+      expect(started.filter((t) => t.nice === Math.min(19, processNice + WORKER_NICENESS))).toHaveLength(1);
+      expect(niceOf(String(process.pid))).toBe(processNice);
+      expect((await thread!.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await thread?.close();
+    }
   });
 });

@@ -10,6 +10,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { lowerThreadPriority } from "../lib/thread-priority";
 
 if (!parentPort) throw new Error("pglite-worker must run in a worker thread");
 const port = parentPort;
@@ -35,6 +36,8 @@ function serializeError(error: unknown): Record<string, unknown> {
 }
 
 const identity = (value: string) => value;
+// Below the request thread's priority (see lib/thread-priority.ts).
+lowerThreadPriority();
 const { dataDir } = workerData as { dataDir: string | null };
 let db: PGlite;
 try {

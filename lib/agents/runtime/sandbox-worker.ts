@@ -6,25 +6,16 @@
  *   worker → main  { type: "log", id, message } | { type: "host-call", id, callId, kind, name, args }
  *                  | { type: "done", id, result } | { type: "ready" }
  */
-import { setPriority } from "node:os";
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { getQuickJS } from "quickjs-emscripten";
+import { lowerThreadPriority } from "../../thread-priority";
 import { runInQuickJS, type SandboxRequest } from "./sandbox-core";
 
 if (!parentPort) throw new Error("sandbox-worker must run in a worker thread");
 const port = parentPort;
 
-// Creator code runs below the priority of the thread that serves requests. On Linux a
-// thread's nice value is its own, so this lowers this worker only (elsewhere it would
-// lower the whole process, so it is left alone there).
-const { niceness } = (workerData ?? {}) as { niceness?: number };
-if (niceness && process.platform === "linux") {
-  try {
-    setPriority(niceness);
-  } catch {
-    // Not allowed here: the worker keeps the process's priority.
-  }
-}
+// Creator code runs below the priority of the thread that serves requests.
+lowerThreadPriority();
 const QuickJS = await getQuickJS();
 
 let nextCallId = 1;

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { WORKER_NICENESS } from "@/lib/thread-priority";
+import { niceOf, threadsStartedBy } from "@/lib/thread-priority.testing";
 import { SandboxPool, type SandboxRequest } from "./sandbox";
 
 const pool = new SandboxPool(2, 4);
@@ -119,22 +120,13 @@ describe("sandbox", () => {
   });
 });
 
-/** The nice value of a thread of this process, from /proc (field 19 of stat). */
-const niceOf = (task: string) => {
-  const stat = readFileSync(`/proc/self/task/${task}/stat`, "utf8");
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
-};
-
 // Thread priorities are per thread only on Linux; elsewhere the pool leaves them alone.
 test.runIf(process.platform === "linux")("sandbox workers run at a lower priority than the rest of the process", async () => {
   const processNice = niceOf(String(process.pid));
-  const before = new Set(readdirSync("/proc/self/task"));
   const fresh = new SandboxPool(2, 2);
   try {
-    await fresh.warm();
-    const added = readdirSync("/proc/self/task").filter((task) => !before.has(task));
-    const lowered = added.filter((task) => niceOf(task) === Math.min(19, processNice + 10));
-    expect(lowered.length).toBeGreaterThanOrEqual(2);
+    const started = await threadsStartedBy(() => fresh.warm());
+    expect(started.filter((t) => t.nice === Math.min(19, processNice + WORKER_NICENESS)).length).toBeGreaterThanOrEqual(2);
     expect(niceOf(String(process.pid))).toBe(processNice);
     expect(await fresh.run({ code: "async function handler(input) { return input.n + 1 }", input: { n: 1 }, timeoutMs: 1_000, tools: [] }, noHost)).toEqual({ ok: true, output: 2 });
   } finally {

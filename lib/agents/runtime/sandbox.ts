@@ -8,15 +8,6 @@ export type { SandboxRequest, SandboxResult } from "./sandbox-core";
 /** Extra time a worker gets past a job's deadline before it is terminated. */
 const KILL_GRACE_MS = 1_000;
 
-/**
- * The nice value of sandbox threads (Linux). Under load the thread that serves requests
- * is the one every request queues for, so when it wakes a worker, or a worker finishes
- * a job, the scheduler should keep the request thread on its core rather than switch to
- * creator code; a burst of sandbox work then delays runs, not every other request.
- * Measured with bench/api: metered throughput +10–15 % on two cores.
- */
-const SANDBOX_NICENESS = 10;
-
 type Job = {
   request: SandboxRequest;
   hostCall: HostCall;
@@ -56,10 +47,7 @@ export class SandboxPool {
   ) {}
 
   private spawn(): PoolWorker {
-    const worker = new Worker(bundledWorkerModule("lib/agents/runtime/sandbox-worker.ts"), {
-      resourceLimits: { maxOldGenerationSizeMb: 256 },
-      workerData: { niceness: SANDBOX_NICENESS },
-    });
+    const worker = new Worker(bundledWorkerModule("lib/agents/runtime/sandbox-worker.ts"), { resourceLimits: { maxOldGenerationSizeMb: 256 } });
     worker.unref();
     const entry: PoolWorker = {
       worker,
