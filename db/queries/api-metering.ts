@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { keyFromRow, type AuthenticatedKey } from "./api-keys";
+import type { ExecutionEnd } from "./executions";
 
 /** One API run request on the fast path: a well-formed key, a known version, a valid input, no Idempotency-Key. */
 export type MeteredStart = {
@@ -22,21 +23,8 @@ export type MeteredStart = {
   completed?: CompletedRun;
 };
 
-/** A finished run's record, as runAgent returns it (its receipt covers these fields). */
-export type CompletedRun = {
-  status: "succeeded" | "failed" | "timed_out";
-  output: unknown;
-  outputHash: string | null;
-  steps: unknown[];
-  errorCode: string | null;
-  errorMessage: string | null;
-  tokensIn: number;
-  tokensOut: number;
-  durationMs: number;
-  receiptHash: string;
-  startedAt: Date;
-  finishedAt: Date;
-};
+/** A finished run's end state, as runAgent returns it (its receipt covers these fields). */
+export type CompletedRun = Omit<ExecutionEnd, "id" | "costWei"> & { startedAt: Date };
 
 export type MeteredStartResult = {
   /** The key (with this request's count in the current window), or undefined when no key has this hash. */

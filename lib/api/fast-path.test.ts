@@ -7,6 +7,7 @@ import { credits, executions } from "@/db/schema";
 import { testBackends } from "@/db/testing";
 import { SandboxPool } from "@/lib/agents/runtime/sandbox";
 import { computeReceiptHash } from "@/lib/agents/runtime/receipt";
+import { receiptFieldsOf } from "@/lib/receipts/proof";
 import { createRun } from "./handlers/create-run";
 import { apiRequest, doublerSpec, orgWithKey, publishedAgent } from "./fixtures.testing";
 import { problemTypeUri } from "./problem";
@@ -162,21 +163,7 @@ describe.each(await testBackends())("batched metering on $name", (backend) => {
         expect(row.steps).toEqual([expect.objectContaining({ type: "log", message: `n is ${body.output.doubled / 2}` })]);
         expect(row.startedAt.toISOString()).toBe(body.startedAt);
         expect(row.finishedAt!.getTime()).toBeGreaterThanOrEqual(row.startedAt.getTime());
-        expect(
-          computeReceiptHash({
-            executionId: row.id,
-            agentId: row.agentId,
-            versionId: row.versionId,
-            inputHash: row.inputHash!,
-            outputHash: row.outputHash,
-            status: row.status,
-            tokensIn: row.tokensIn,
-            tokensOut: row.tokensOut,
-            costWei: row.costWei,
-            startedAt: row.startedAt,
-            finishedAt: row.finishedAt!,
-          }),
-        ).toBe(row.receiptHash);
+        expect(computeReceiptHash(receiptFieldsOf(row)!)).toBe(row.receiptHash);
       }
     });
 

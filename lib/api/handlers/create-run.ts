@@ -144,6 +144,17 @@ const fastStart = perDatabase((db: Db) => {
   });
 });
 
+/** What every API run of this version passes to runAgent. */
+const runOf = (runnable: Runnable, input: unknown, inputHash: string) => ({
+  agentId: runnable.agent.id,
+  versionId: runnable.version.id,
+  spec: runnable.spec,
+  input,
+  inputHash,
+  source: "api" as const,
+  costWei: runnable.version.priceWei,
+});
+
 /**
  * Runs a self-contained agent before it is charged; the caller records the result with
  * the charge. A platform failure (which would be refunded) is not recorded this way:
@@ -151,13 +162,7 @@ const fastStart = perDatabase((db: Db) => {
  */
 async function runFirst(db: Db, runnable: Runnable, input: unknown, inputHash: string): Promise<ExecutionRecord | null> {
   const record = await runAgent(runtimeDeps(db), {
-    agentId: runnable.agent.id,
-    versionId: runnable.version.id,
-    spec: runnable.spec,
-    input,
-    inputHash,
-    source: "api",
-    costWei: runnable.version.priceWei,
+    ...runOf(runnable, input, inputHash),
     execution: { id: randomUUID(), startedAt: new Date() },
     recordedBy: "caller",
   });
@@ -196,18 +201,12 @@ async function runStarted(
     let creditRefunded = false;
     try {
       record = await runAgent(runtimeDeps(db), {
-        agentId: runnable.agent.id,
-        versionId: runnable.version.id,
-        spec: runnable.spec,
-        input,
-        inputHash,
-        source: "api",
+        ...runOf(runnable, input, inputHash),
         orgId: key.orgId,
         apiKeyId: key.id,
         creditId: metered.creditId,
         idempotencyKey,
         requestHash: null,
-        costWei: runnable.version.priceWei,
         execution: metered.execution,
       });
       if (record.errorCode && REFUNDED_ERROR_CODES.has(record.errorCode)) creditRefunded = await refundCredit(db, { executionId: record.id });
