@@ -182,4 +182,22 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     const current = await orgWithKey(handle.db, [agent.id], { credits: 2 });
     expect(await (await run(agent.slug, current.secret, { input: { n: 2 } })).json()).toMatchObject({ version: 2, output: { doubled: 0 } });
   });
+
+  test("a database failure on the batched path is a 500 problem, not an unhandled error", async () => {
+    const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
+    const { secret } = await orgWithKey(handle.db, [agent.id], { credits: 5 });
+    expect((await run(agent.slug, secret, { input: { n: 1 } })).status).toBe(201);
+    const execute = vi.spyOn(handle.db, "execute").mockRejectedValue(new Error("connection lost"));
+    const quiet = [vi.spyOn(console, "error").mockImplementation(() => {}), vi.spyOn(console, "warn").mockImplementation(() => {})];
+    try {
+      const response = await run(agent.slug, secret, { input: { n: 2 } });
+      expect(response.status).toBe(500);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      expect((await response.json()).type).toBe(problemTypeUri("internal"));
+      expect(execute).toHaveBeenCalled();
+    } finally {
+      execute.mockRestore();
+      for (const spy of quiet) spy.mockRestore();
+    }
+  });
 });

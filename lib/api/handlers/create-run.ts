@@ -35,6 +35,16 @@ type Started = { execution: { id: string; startedAt: Date }; creditId: string };
  * statement does not charge continues on the general path, already authenticated.
  */
 export async function createRun(db: Db, request: Request, slug: string): Promise<Response> {
+  try {
+    return await meterAndRun(db, request, slug);
+  } catch (error) {
+    // The database or the platform failed before a key was known (the fast path, or the
+    // key lookup): a problem response, not an unexplained 500.
+    return problemFromError(error);
+  }
+}
+
+async function meterAndRun(db: Db, request: Request, slug: string): Promise<Response> {
   const idempotencyKey = request.headers.get("idempotency-key");
   const bearer = readBearerKey(request.headers.get("authorization"));
   let auth: Authenticated | undefined;
@@ -67,9 +77,9 @@ export async function createRun(db: Db, request: Request, slug: string): Promise
         cache.noteCharged(keyHash, auth.ok && fast.execution !== null);
         if (!auth.ok) return auth.response;
         cache.rememberPin(keyHash, auth.key.pinnedVersionId);
+        if (fast.execution && completed) return createdResponse(completed, cached, auth, false);
         if (fast.execution) {
           const { id, startedAt, creditId } = fast.execution;
-          if (completed) return createdResponse(completed, cached, auth, false);
           return runStarted(db, auth, cached, input.value, inputHash, null, { execution: { id, startedAt }, creditId });
         }
       }
