@@ -1,4 +1,4 @@
-/** Bodies under this size are not worth compressing (Next's own threshold, which it cannot apply to route handlers). */
+/** Bodies shorter than this (in characters) are not worth compressing: Next's own 1 KB threshold, which it cannot apply to route handlers. */
 const COMPRESSION_THRESHOLD = 1024;
 
 /**

@@ -22,7 +22,7 @@ class RunnableCache {
   private readonly runnables = new Map<string, Runnable>();
   private readonly pins = new Map<string, string | null>();
   /** Keys whose last batched request was charged. */
-  private readonly charging = new Set<string>();
+  private readonly charging = new Map<string, true>();
 
   private static slot(slug: string, pinnedVersionId: string | null) {
     return `${slug}\u0000${pinnedVersionId ?? ""}`;
@@ -54,10 +54,7 @@ class RunnableCache {
 
   noteCharged(keyHash: string, charged: boolean) {
     if (!charged) this.charging.delete(keyHash);
-    else if (!this.charging.has(keyHash)) {
-      if (this.charging.size >= MAX_ENTRIES) this.charging.delete(this.charging.values().next().value!);
-      this.charging.add(keyHash);
-    }
+    else if (!this.charging.has(keyHash)) RunnableCache.put(this.charging, keyHash, true);
   }
 
   /** What the general path read for this slug and pin (undefined: nothing runnable, forget it). */
