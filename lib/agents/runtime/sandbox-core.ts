@@ -35,7 +35,9 @@ const MAX_OUTPUT_CHARS = 1_000_000;
 const MAX_LOG_CHARS = 4_000;
 
 // The bootstrap runs before creator code. It captures the two host functions in a
-// closure, removes them from the global object and freezes the ctx it builds.
+// closure, removes them from the global object, freezes the ctx it builds and returns the
+// function that calls the creator's handler with the input (a JSON string) and that ctx,
+// and settles with the output as JSON.
 const BOOTSTRAP = `(function (toolNames) {
   const hostLog = globalThis.__hostLog, hostCall = globalThis.__hostCall;
   delete globalThis.__hostLog; delete globalThis.__hostCall;
@@ -43,11 +45,16 @@ const BOOTSTRAP = `(function (toolNames) {
   const call = async (kind, name, args) => JSON.parse(await hostCall(kind, name, JSON.stringify(args === undefined ? null : args)));
   const tools = {};
   for (const name of toolNames) tools[name] = (args) => call("tool", name, args);
-  globalThis.__ctx = Object.freeze({
+  const ctx = Object.freeze({
     log: (...parts) => { hostLog(parts.map(text).join(" ")); },
     llm: (request) => call("llm", "", typeof request === "string" ? { prompt: request } : request),
     tools: Object.freeze(tools),
   });
+  return async (entry, inputJson) => {
+    const out = await entry(JSON.parse(inputJson), ctx);
+    const json = JSON.stringify(out === undefined ? null : out);
+    return json === undefined ? "null" : json;
+  };
 })`;
 
 function classify(message: string, timedOut: boolean): SandboxErrorCode {
@@ -161,11 +168,7 @@ export async function runInQuickJS(
       boot.error.dispose();
       return fail("code_error", `sandbox bootstrap failed: ${message}`);
     }
-    boot.value.dispose();
-
-    const inputH = vm.newString(JSON.stringify(request.input ?? null));
-    vm.setProp(vm.global, "__input", inputH);
-    inputH.dispose();
+    const runH = boot.value;
 
     const body =
       request.mode === "expression"
@@ -173,36 +176,45 @@ export async function runInQuickJS(
         : `${request.code}\n;(typeof handler === "function" ? handler : (() => { throw new Error("The code must define a function named handler(input, ctx)."); })())`;
     const compiled = vm.evalCode(body, "agent.js");
     if (compiled.error) {
+      runH.dispose();
       const message = errorMessage(vm, compiled.error);
       compiled.error.dispose();
       return fail(classify(message, timedOut), message);
     }
     const fnHandle = compiled.value;
-    vm.setProp(vm.global, "__entry", fnHandle);
+    const inputH = vm.newString(JSON.stringify(request.input ?? null));
+    const started = vm.callFunction(runH, vm.undefined, fnHandle, inputH);
+    inputH.dispose();
     fnHandle.dispose();
-
-    const started = vm.evalCode(
-      `(async () => { const out = await __entry(JSON.parse(__input), __ctx); const json = JSON.stringify(out === undefined ? null : out); return json === undefined ? "null" : json; })()`,
-      "run.js",
-    );
+    runH.dispose();
     if (started.error) {
       const message = errorMessage(vm, started.error);
       started.error.dispose();
       return fail(classify(message, timedOut), message);
     }
-    const settled = vm.resolvePromise(started.value);
-    started.value.dispose();
     runtime.executePendingJobs();
-
-    // The interrupt handler only runs while JS runs; a timer covers time spent waiting
-    // on host calls.
-    const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
-    });
-    const outcome = await Promise.race([settled, timeout]);
-    if (outcome === "timeout") {
-      timedOut = true;
-      return fail("timeout", `The code did not finish within ${request.timeoutMs} ms.`);
+    // Code that makes no host call has settled by now: its outcome is read at once. Only a
+    // run still waiting (on ctx.llm or a tool) goes through a host-side promise.
+    const state = vm.getPromiseState(started.value);
+    let outcome: { value: QuickJSHandle; error?: undefined } | { error: QuickJSHandle };
+    if (state.type === "pending") {
+      const settled = vm.resolvePromise(started.value);
+      started.value.dispose();
+      // The interrupt handler only runs while JS runs; a timer covers time spent waiting
+      // on host calls.
+      const timeout = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
+      });
+      const raced = await Promise.race([settled, timeout]);
+      if (raced === "timeout") {
+        timedOut = true;
+        return fail("timeout", `The code did not finish within ${request.timeoutMs} ms.`);
+      }
+      outcome = raced;
+    } else {
+      outcome = state.type === "fulfilled" ? { value: state.value } : { error: state.error };
+      // A fulfilled state carries a new handle for the result (the IIFE always returns a promise).
+      if (!("value" in outcome) || outcome.value !== started.value) started.value.dispose();
     }
     if (outcome.error) {
       const message = errorMessage(vm, outcome.error);

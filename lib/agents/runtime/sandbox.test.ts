@@ -65,11 +65,13 @@ describe("sandbox", () => {
     expect(await run(body, { mode: "expression" })).toEqual({ ok: true, output: "undefined" });
   });
 
-  test("globalThis holds only the language's own globals and the run's entry points", async () => {
+  test("globalThis holds only the language's own globals", async () => {
     const result = await run(`return Object.getOwnPropertyNames(globalThis).filter((k) => !/^[A-Z]/.test(k)).sort()`, { mode: "expression" });
     expect(result.ok).toBe(true);
     const names = result.ok ? (result.output as string[]) : [];
     for (const hostOnly of ["process", "require", "Buffer", "__hostCall", "__hostLog", "global"]) expect(names).not.toContain(hostOnly);
+    // The sandbox's own plumbing (ctx, the input, the entry point) is not left on the global object either.
+    expect(names.filter((name) => name.startsWith("__"))).toEqual([]);
   });
 
   test("prototype pollution inside stays inside", async () => {
@@ -117,6 +119,24 @@ describe("sandbox", () => {
   ])("%s is a code error with a message", async (_name, code) => {
     const result = await run(code);
     expect(result).toMatchObject({ ok: false, error: { code: "code_error", message: expect.any(String) } });
+  });
+
+  // A run that makes no host call has settled when its jobs have run and is read at once;
+  // one that waits on the host settles later. Both report the outcome the same way.
+  test.each([
+    ["settled at once", `async function handler() { throw new TypeError("bad input") }`],
+    ["after a host call", `async function handler(i, ctx) { await ctx.tools.t({}); throw new TypeError("bad input") }`],
+  ])("an error thrown %s keeps its message", async (_name, code) => {
+    const result = await pool.run({ code, input: null, timeoutMs: 1_000, tools: ["t"] }, noHost);
+    expect(result).toEqual({ ok: false, error: { code: "code_error", message: "TypeError: bad input" } });
+  });
+
+  test.each([
+    ["settled at once", `async function handler(input) { return input.n + 1 }`],
+    ["after a host call", `async function handler(input, ctx) { return (await ctx.tools.t({})) + input.n }`],
+  ])("an output %s is returned", async (_name, code) => {
+    const result = await pool.run({ code, input: { n: 2 }, timeoutMs: 1_000, tools: ["t"] }, { hostCall: async () => 40, onLog: () => {} });
+    expect(result).toEqual({ ok: true, output: code.includes("tools") ? 42 : 3 });
   });
 });
 
