@@ -213,8 +213,9 @@ export async function runInQuickJS(
       outcome = raced;
     } else {
       outcome = state.type === "fulfilled" ? { value: state.value } : { error: state.error };
-      // A fulfilled state carries a new handle for the result (the IIFE always returns a promise).
-      if (!("value" in outcome) || outcome.value !== started.value) started.value.dispose();
+      // The run function is async, so `started` is a promise and the settled state holds a
+      // new handle for its result (only a non-promise would be handed back as itself).
+      if (state.type !== "fulfilled" || !state.notAPromise) started.value.dispose();
     }
     if (outcome.error) {
       const message = errorMessage(vm, outcome.error);
