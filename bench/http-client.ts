@@ -101,7 +101,7 @@ export class Connection {
     this.socket.on("data", (chunk: Buffer) => {
       try {
         const reply = this.parser.push(chunk);
-        if (reply) this.settle((w) => w.resolve(reply));
+        if (reply) this.take()?.resolve(reply);
       } catch (error) {
         this.fail(error as Error);
       }
@@ -124,14 +124,15 @@ export class Connection {
     this.socket.destroy();
   }
 
-  private settle(how: (waiting: { resolve: (reply: Reply) => void; reject: (error: Error) => void }) => void) {
+  /** The request waiting for its reply, if any; the connection is free again after this. */
+  private take() {
     const waiting = this.waiting;
     this.waiting = null;
-    if (waiting) how(waiting);
+    return waiting;
   }
 
   private fail(error: Error) {
     this.failure ??= error;
-    this.settle((w) => w.reject(error));
+    this.take()?.reject(error);
   }
 }
