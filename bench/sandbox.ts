@@ -1,6 +1,6 @@
 /**
  * Sandbox benchmark: the cost of one fresh QuickJS sandbox run (new runtime + context,
- * bootstrap, compile, run, dispose) against a warm-context baseline (the same handler
+ * ctx built from the host, compile, run, dispose) against a warm-context baseline (the same handler
  * evaluated in a context that is reused), measured in the same process, same run.
  * Also reports the round trip through the worker pool the app uses, and the pool's
  * throughput under 16 concurrent jobs: with at most one job per CPU running code (the

@@ -34,29 +34,6 @@ export const DEFAULT_STACK_LIMIT = 512 * 1024;
 const MAX_OUTPUT_CHARS = 1_000_000;
 const MAX_LOG_CHARS = 4_000;
 
-// The bootstrap runs before creator code. It captures the two host functions in a
-// closure, removes them from the global object, freezes the ctx it builds and returns the
-// function that calls the creator's handler with the input (a JSON string) and that ctx,
-// and settles with the output as JSON.
-const BOOTSTRAP = `(function (toolNames) {
-  const hostLog = globalThis.__hostLog, hostCall = globalThis.__hostCall;
-  delete globalThis.__hostLog; delete globalThis.__hostCall;
-  const text = (v) => (typeof v === "string" ? v : JSON.stringify(v));
-  const call = async (kind, name, args) => JSON.parse(await hostCall(kind, name, JSON.stringify(args === undefined ? null : args)));
-  const tools = {};
-  for (const name of toolNames) tools[name] = (args) => call("tool", name, args);
-  const ctx = Object.freeze({
-    log: (...parts) => { hostLog(parts.map(text).join(" ")); },
-    llm: (request) => call("llm", "", typeof request === "string" ? { prompt: request } : request),
-    tools: Object.freeze(tools),
-  });
-  return async (entry, inputJson) => {
-    const out = await entry(JSON.parse(inputJson), ctx);
-    const json = JSON.stringify(out === undefined ? null : out);
-    return json === undefined ? "null" : json;
-  };
-})`;
-
 function classify(message: string, timedOut: boolean): SandboxErrorCode {
   if (timedOut || /interrupted/i.test(message)) return "timeout";
   if (/out of memory|stack overflow/i.test(message)) return "memory";
@@ -124,23 +101,50 @@ export async function runInQuickJS(
   }
 
   async function evaluate(): Promise<SandboxResult> {
-    const logFn = vm.newFunction("__hostLog", (msg) => {
-      onLog(vm.getString(msg).slice(0, MAX_LOG_CHARS));
-    });
-    const callFn = vm.newFunction("__hostCall", (kindH, nameH, argsH) => {
-      const kind = vm.getString(kindH) === "llm" ? "llm" : "tool";
-      const name = vm.getString(nameH);
-      const args = vm.getString(argsH);
+    // The language's JSON, Object.freeze and Promise.resolve, taken before creator code
+    // runs, so the plumbing below keeps working whatever that code redefines.
+    const builtins = vm.evalCode("[JSON.parse, JSON.stringify, Object.freeze, Promise.resolve.bind(Promise)]", "sandbox.js");
+    if (builtins.error) {
+      const message = errorMessage(vm, builtins.error);
+      builtins.error.dispose();
+      return fail("code_error", `sandbox setup failed: ${message}`);
+    }
+    const [parseH, stringifyH, freezeH, resolveH] = [0, 1, 2, 3].map((i) => vm.getProp(builtins.value, i));
+    builtins.value.dispose();
+    const handles = [parseH!, stringifyH!, freezeH!, resolveH!];
+    try {
+      return await runEntry(parseH!, stringifyH!, freezeH!, resolveH!);
+    } finally {
+      for (const h of handles) if (h.alive) h.dispose();
+    }
+  }
+
+  /** JSON.stringify inside the VM: the text, undefined (functions, undefined) or the error it threw. */
+  function stringify(stringifyH: QuickJSHandle, value: QuickJSHandle): { text: string | undefined } | { error: QuickJSHandle } {
+    const out = vm.callFunction(stringifyH, vm.undefined, value);
+    if (out.error) return { error: out.error };
+    const text = vm.typeof(out.value) === "string" ? vm.getString(out.value) : undefined;
+    out.value.dispose();
+    return { text };
+  }
+
+  async function runEntry(parseH: QuickJSHandle, stringifyH: QuickJSHandle, freezeH: QuickJSHandle, resolveH: QuickJSHandle): Promise<SandboxResult> {
+    // ctx is built from the host side (no bootstrap script to compile on every run):
+    // ctx.log, ctx.llm and ctx.tools.* take and return JSON only, and ctx is frozen.
+    const fromHost = (kind: "llm" | "tool", name: string, argsJson: string) => {
       const deferred = vm.newPromise();
       pending.add(deferred);
       Promise.resolve()
-        .then(() => hostCall(kind, name, JSON.parse(args)))
+        .then(() => hostCall(kind, name, JSON.parse(argsJson)))
         .then(
           (value) => {
             if (disposed) return;
-            const h = vm.newString(JSON.stringify(value ?? null));
-            deferred.resolve(h);
-            h.dispose();
+            const text = vm.newString(JSON.stringify(value ?? null));
+            const parsed = vm.callFunction(parseH, vm.undefined, text);
+            text.dispose();
+            if (parsed.error) deferred.reject(parsed.error);
+            else deferred.resolve(parsed.value);
+            (parsed.error ?? parsed.value).dispose();
           },
           (error: unknown) => {
             if (disposed) return;
@@ -156,37 +160,79 @@ export async function runInQuickJS(
           runtime.executePendingJobs();
         });
       return deferred.handle;
+    };
+    /** A host call's promise, or a promise rejected with what serialising its argument threw. */
+    const call = (kind: "llm" | "tool", name: string, args: QuickJSHandle | undefined, asPrompt: boolean) => {
+      if (asPrompt && args && vm.typeof(args) === "string") return fromHost(kind, name, JSON.stringify({ prompt: vm.getString(args) }));
+      const json = args === undefined || vm.typeof(args) === "undefined" ? { text: "null" } : stringify(stringifyH, args);
+      if ("error" in json) {
+        // Rejected at once; returning the handle hands it to QuickJS, and settling freed the rest.
+        const deferred = vm.newPromise();
+        deferred.reject(json.error);
+        json.error.dispose();
+        return deferred.handle;
+      }
+      return fromHost(kind, name, json.text ?? "null");
+    };
+
+    const ctx = vm.newObject();
+    const tools = vm.newObject();
+    const log = vm.newFunction("log", (...parts) => {
+      const texts: string[] = [];
+      for (const part of parts) {
+        if (vm.typeof(part) === "string") {
+          texts.push(vm.getString(part));
+          continue;
+        }
+        const json = stringify(stringifyH, part);
+        if ("error" in json) return { error: json.error };
+        texts.push(json.text ?? "");
+      }
+      onLog(texts.join(" ").slice(0, MAX_LOG_CHARS));
     });
-    vm.setProp(vm.global, "__hostLog", logFn);
-    vm.setProp(vm.global, "__hostCall", callFn);
-    logFn.dispose();
-    callFn.dispose();
-
-    const boot = vm.evalCode(`${BOOTSTRAP}(${JSON.stringify(request.tools)})`, "bootstrap.js");
-    if (boot.error) {
-      const message = errorMessage(vm, boot.error);
-      boot.error.dispose();
-      return fail("code_error", `sandbox bootstrap failed: ${message}`);
+    const llm = vm.newFunction("llm", (request) => call("llm", "", request, true));
+    vm.setProp(ctx, "log", log);
+    vm.setProp(ctx, "llm", llm);
+    log.dispose();
+    llm.dispose();
+    for (const name of request.tools) {
+      const tool = vm.newFunction(name, (args) => call("tool", name, args, false));
+      vm.setProp(tools, name, tool);
+      tool.dispose();
     }
-    const runH = boot.value;
+    vm.callFunction(freezeH, vm.undefined, tools).unwrap().dispose();
+    vm.setProp(ctx, "tools", tools);
+    tools.dispose();
+    vm.callFunction(freezeH, vm.undefined, ctx).unwrap().dispose();
+    try {
+      return await runWith(ctx, parseH, stringifyH, resolveH);
+    } finally {
+      ctx.dispose();
+    }
+  }
 
+  async function runWith(ctx: QuickJSHandle, parseH: QuickJSHandle, stringifyH: QuickJSHandle, resolveH: QuickJSHandle): Promise<SandboxResult> {
     const body =
       request.mode === "expression"
         ? `(async function (input, ctx) {\n${request.code}\n})`
         : `${request.code}\n;(typeof handler === "function" ? handler : (() => { throw new Error("The code must define a function named handler(input, ctx)."); })())`;
     const compiled = vm.evalCode(body, "agent.js");
     if (compiled.error) {
-      runH.dispose();
       const message = errorMessage(vm, compiled.error);
       compiled.error.dispose();
       return fail(classify(message, timedOut), message);
     }
     const fnHandle = compiled.value;
-    const inputH = vm.newString(JSON.stringify(request.input ?? null));
-    const started = vm.callFunction(runH, vm.undefined, fnHandle, inputH);
-    inputH.dispose();
+    // The input crosses as JSON text and is parsed inside.
+    const inputText = vm.newString(JSON.stringify(request.input ?? null));
+    const input = vm.callFunction(parseH, vm.undefined, inputText);
+    inputText.dispose();
+    const returned = input.error ? input : vm.callFunction(fnHandle, vm.undefined, input.value, ctx);
+    if (!input.error) input.value.dispose();
     fnHandle.dispose();
-    runH.dispose();
+    // What the handler returned, as `await` would take it (a promise, a thenable or a value).
+    const started = returned.error ? returned : vm.callFunction(resolveH, vm.undefined, returned.value);
+    if (!returned.error) returned.value.dispose();
     if (started.error) {
       const message = errorMessage(vm, started.error);
       started.error.dispose();
@@ -213,8 +259,8 @@ export async function runInQuickJS(
       outcome = raced;
     } else {
       outcome = state.type === "fulfilled" ? { value: state.value } : { error: state.error };
-      // The run function is async, so `started` is a promise and the settled state holds a
-      // new handle for its result (only a non-promise would be handed back as itself).
+      // `started` is a promise (Promise.resolve's), so the settled state holds a new handle
+      // for its result (only a non-promise would be handed back as itself).
       if (state.type !== "fulfilled" || !state.notAPromise) started.value.dispose();
     }
     if (outcome.error) {
@@ -222,8 +268,14 @@ export async function runInQuickJS(
       outcome.error.dispose();
       return fail(classify(message, timedOut), message);
     }
-    const json = vm.getString(outcome.value);
+    const serialised = vm.typeof(outcome.value) === "undefined" ? { text: "null" } : stringify(stringifyH, outcome.value);
     outcome.value.dispose();
+    if ("error" in serialised) {
+      const message = errorMessage(vm, serialised.error);
+      serialised.error.dispose();
+      return fail(classify(message, timedOut), message);
+    }
+    const json = serialised.text ?? "null";
     if (json.length > MAX_OUTPUT_CHARS) {
       return fail("invalid_output", `The output is larger than ${MAX_OUTPUT_CHARS} characters.`);
     }

@@ -104,6 +104,57 @@ describe("sandbox", () => {
     expect(calls).toEqual([{ kind: "tool", name: "search", args: { q: "x" } }]);
   });
 
+  test("ctx.log writes its arguments as text, ctx.llm sends a string as the prompt, and an argument that is not JSON is refused inside", async () => {
+    const logs: string[] = [];
+    const calls: unknown[] = [];
+    const result = await pool.run(
+      {
+        code: `async function handler(input, ctx) {
+          ctx.log("rows", { n: input.n }, 3, undefined);
+          const answer = await ctx.llm("Summarise");
+          let refused = null;
+          try { await ctx.tools.t({ big: 1n }); } catch (e) { refused = e.name; }
+          let logRefused = null;
+          try { ctx.log(2n); } catch (e) { logRefused = e.name; }
+          return { answer, refused, logRefused };
+        }`,
+        input: { n: 2 },
+        timeoutMs: 1_000,
+        tools: ["t"],
+      },
+      { hostCall: async (kind, name, args) => (calls.push({ kind, name, args }), { text: "short" }), onLog: (message) => logs.push(message) },
+    );
+    expect(result).toEqual({ ok: true, output: { answer: { text: "short" }, refused: "TypeError", logRefused: "TypeError" } });
+    expect(logs).toEqual(['rows {"n":2} 3 ']);
+    expect(calls).toEqual([{ kind: "llm", name: "", args: { prompt: "Summarise" } }]);
+  });
+
+  test("the plumbing keeps working when the code redefines JSON, Object.freeze and Promise", async () => {
+    const result = await pool.run(
+      {
+        code: `async function handler(input, ctx) {
+          const r = await ctx.tools.t({ q: 1 });
+          JSON.stringify = () => "tampered"; JSON.parse = () => ({ tampered: true }); Object.freeze = (o) => o; Promise = null;
+          return { r, n: input.n };
+        }`,
+        input: { n: 5 },
+        timeoutMs: 1_000,
+        tools: ["t"],
+      },
+      { hostCall: async () => ({ found: 2 }), onLog: () => {} },
+    );
+    expect(result).toEqual({ ok: true, output: { r: { found: 2 }, n: 5 } });
+  });
+
+  test.each([
+    ["a thenable is awaited", `function handler() { return { then(resolve) { resolve(7); } }; }`, { ok: true, output: 7 }],
+    ["a plain (not async) handler's value is the output", `function handler(input) { return input.n * 10; }`, { ok: true, output: 20 }],
+    ["undefined becomes null", `async function handler() {}`, { ok: true, output: null }],
+    ["an output that is not JSON is a code error", `async function handler() { return 1n; }`, { ok: false, error: { code: "code_error", message: expect.stringContaining("TypeError") } }],
+  ])("%s", async (_name, code, expected) => {
+    expect(await run(code)).toEqual(expected);
+  });
+
   test("a host call that fails becomes an exception inside", async () => {
     const result = await pool.run(
       { code: `async function handler(i, ctx) { try { await ctx.tools.t({}); } catch (e) { return e.message } }`, input: null, timeoutMs: 1_000, tools: ["t"] },
