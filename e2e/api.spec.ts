@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import http from "node:http";
 import { anvilAccounts } from "../lib/chain/dev-accounts";
 import { installWallet } from "./fixtures/wallet";
 
@@ -85,4 +86,25 @@ test("the API reference renders the OpenAPI document with copyable curl examples
   await expect(page.getByRole("heading", { name: "AI Nomads API" })).toBeVisible();
   await expect(page.getByTestId("curl-createRun")).toContainText('-H "Authorization: Bearer $AINOMADS_API_KEY"');
   await expect(page.locator("#problem-payment-required")).toContainText("402");
+});
+
+test("an idle keep-alive connection is still open after Node's default five seconds", async ({ baseURL }) => {
+  // Clients pool connections: a server that closes one just as it is reused makes the
+  // client's next request fail with ECONNRESET. The server keeps them for 65 s by default.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = () =>
+    new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+      const request = http.get(new URL("/api/health", baseURL), { agent }, (response) => {
+        response.resume();
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, reused: request.reusedSocket }));
+      });
+      request.on("error", reject);
+    });
+  try {
+    expect(await get()).toEqual({ status: 200, reused: false });
+    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    expect(await get()).toEqual({ status: 200, reused: true });
+  } finally {
+    agent.destroy();
+  }
 });

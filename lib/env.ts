@@ -10,6 +10,12 @@ import { z } from "zod";
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /**
+   * Seconds an idle keep-alive connection stays open. Longer than the idle timeouts of
+   * common load balancers (60 s) and client pools, so the server never closes a connection
+   * at the moment a client reuses it (which the client sees as ECONNRESET).
+   */
+  KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(65),
   /** Postgres connection string. Unset: the embedded PGlite database under DATA_DIR. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /** Where embedded state lives (PGlite files, generated secrets, local chain). */
