@@ -6,14 +6,14 @@
  * before it is charged, see ARCHITECTURE.md) against a
  * bare route handler returning JSON (GET /api/v1, the API index: no auth, no database),
  * measured in the same run against the same production server (`next start`), on PGlite
- * and, when reachable, on Postgres. Rounds alternate baseline and metered; medians are
+ * and, when reachable, on Postgres. After a warm-up of WARMUP requests per side, rounds alternate baseline and metered; medians are
  * reported. The load generator shares the machine's cores with the server, so it is kept
  * light: bench/http-client.ts, prebuilt HTTP/1.1 requests over keep-alive connections
  * (asking for gzip as fetch does) and just enough parsing to check each response. Per
  * request it costs about half the CPU that node:http did here (bare 0.07–0.10 against
  * 0.10–0.22 ms, metered 0.07–0.21 against 0.17–0.34 ms, from /proc), CPU the server gets back.
  *
- *   npm run bench:api               (SECONDS=5 CONCURRENCY=16 ROUNDS=3 to change;
+ *   npm run bench:api               (SECONDS=5 CONCURRENCY=16 ROUNDS=3 WARMUP=5000 to change;
  *                                    BACKENDS=pglite or postgres for one side;
  *                                    CPU_PROF_DIR=dir for V8 CPU profiles of the server)
  */
@@ -41,6 +41,7 @@ const { generateApiKey } = await import("../lib/api/keys");
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const WARMUP = Number(process.env.WARMUP ?? 5000);
 const PORT = 3400 + Math.floor(Math.random() * 500);
 const POSTGRES = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const base = `http://127.0.0.1:${PORT}`;
@@ -140,14 +141,18 @@ const json = (reply: Reply) => {
   return JSON.parse(body.toString("utf8")) as Record<string, unknown>;
 };
 
-/** CONCURRENCY clients, each on its own connection, sending requests for `seconds`; every response must have `expectStatus`. */
-async function load(connections: Connection[], seconds: number, request: () => Buffer, expectStatus: number) {
+/**
+ * CONCURRENCY clients, each on its own connection, sending requests for `seconds` (or,
+ * with `count`, until that many were sent); every response must have `expectStatus`.
+ */
+async function load(connections: Connection[], seconds: number, request: () => Buffer, expectStatus: number, count = Infinity) {
   const latencies: number[] = [];
   const deadline = performance.now() + seconds * 1000;
   let failures = 0;
+  let sent = 0;
   await Promise.all(
     connections.map(async (connection) => {
-      while (performance.now() < deadline) {
+      while (performance.now() < deadline && sent++ < count) {
         const t = performance.now();
         const response = await connection.send(request());
         if (response.status !== expectStatus) failures++;
@@ -167,7 +172,7 @@ buildIfNeeded();
 const only = process.env.BACKENDS;
 const postgres = only === "pglite" ? null : await postgresBackend();
 const backends = [...(only === "postgres" ? [] : [pgliteBackend()]), ...(postgres ? [postgres] : [])];
-console.log(`API benchmark: ${SECONDS} s × ${ROUNDS} rounds per side, ${CONCURRENCY} concurrent clients, next start on 127.0.0.1:${PORT}\n`);
+console.log(`API benchmark: ${WARMUP} warm-up requests, then ${SECONDS} s × ${ROUNDS} rounds per side, ${CONCURRENCY} concurrent clients, next start on 127.0.0.1:${PORT}\n`);
 const rows: string[] = [];
 for (const backend of backends) {
   const { slug, secret } = await seed(backend);
@@ -190,8 +195,12 @@ for (const backend of backends) {
     if (index.name !== "AI Nomads API" || run.status !== "succeeded" || (run.output as { doubled?: number })?.doubled !== (n - 1) * 2) {
       throw new Error(`unexpected responses: ${JSON.stringify({ index, run })}`);
     }
-    await load(connections, 2, bare, 200);
-    await load(connections, 2, metered, 201);
+    // Warm-up by request count, not time: V8 optimises a function only after it has run
+    // many times, and a metered request runs far more of them than the bare one, so a few
+    // seconds each would leave the metered side half-optimised (its throughput climbs for
+    // its first few thousand requests). What is measured is the server's steady state.
+    await load(connections, Infinity, bare, 200, WARMUP);
+    await load(connections, Infinity, metered, 201, WARMUP);
     const results = { bare: [] as Awaited<ReturnType<typeof load>>[], metered: [] as Awaited<ReturnType<typeof load>>[] };
     for (let round = 0; round < ROUNDS; round++) {
       results.bare.push(await load(connections, SECONDS, bare, 200));
@@ -212,4 +221,4 @@ for (const backend of backends) {
     await backend.cleanup();
   }
 }
-console.log("\nReproduce: npm run bench:api   (SECONDS, CONCURRENCY, ROUNDS, TEST_DATABASE_URL to change)");
+console.log("\nReproduce: npm run bench:api   (SECONDS, CONCURRENCY, ROUNDS, WARMUP, TEST_DATABASE_URL to change)");
