@@ -93,6 +93,28 @@ describe("PGlite in a worker thread", () => {
     expect(answers.map((a) => (a as unknown as { rows: { v: number }[] }).rows[0]!.v)).toEqual(Array.from({ length: 200 }, (_, i) => i * 2));
   });
 
+  test("each caller gets as text exactly the types it asks for, whatever the thread presets for Drizzle", async () => {
+    const thread = new PGliteThread(null);
+    await thread.waitReady;
+    try {
+      const text = `select '2026-01-02 03:04:05+00'::timestamptz as at, '2026-01-02'::date as day, array['2026-01-02 03:04:05+00'::timestamptz] as ats, array[1.5]::numeric[] as amounts`;
+      // No parsers of its own: PGlite parses everything.
+      const parsed = (await thread.query(text)).rows[0] as Record<string, unknown>;
+      expect(parsed.at).toEqual(new Date("2026-01-02T03:04:05Z"));
+      expect(parsed.day).toBeInstanceOf(Date);
+      expect(parsed.ats).toEqual([new Date("2026-01-02T03:04:05Z")]);
+      expect(parsed.amounts).toEqual(["1.5"]);
+      // Its own parser for timestamptz only: the date and the array stay parsed.
+      const some = (await thread.query(text, [], { parsers: { 1184: (value) => `text:${value}` } })).rows[0] as Record<string, unknown>;
+      expect(some.at).toBe("text:2026-01-02 03:04:05+00");
+      expect(some.day).toBeInstanceOf(Date);
+      expect(some.ats).toEqual([new Date("2026-01-02T03:04:05Z")]);
+      expect(some.amounts).toEqual(["1.5"]);
+    } finally {
+      await thread.close();
+    }
+  });
+
   test("after close, calls fail with a clear error instead of hanging", async () => {
     const thread = new PGliteThread(null);
     await thread.waitReady;

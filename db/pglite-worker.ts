@@ -9,7 +9,7 @@
  *   worker → main  { id, ok: true, value } | { id, ok: false, error } | { ready: true } | { fatal }
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { PGlite, types, type ParserOptions, type Transaction } from "@electric-sql/pglite";
 import { lowerThreadPriority } from "../lib/thread-priority";
 
 if (!parentPort) throw new Error("pglite-worker must run in a worker thread");
@@ -36,6 +36,16 @@ function serializeError(error: unknown): Record<string, unknown> {
 }
 
 const identity = (value: string) => value;
+/**
+ * The types drizzle-orm's PGlite driver asks for as text with every query (timestamp,
+ * timestamptz, interval, date, and numeric[], timestamp[], timestamptz[], interval[],
+ * date[]). PGlite copies its whole parser table (hundreds of types) into a new object for
+ * any query that brings parsers of its own, which showed up as a good part of this
+ * thread's time; so these are set once on the instance, and such queries bring none.
+ */
+const DRIZZLE_RAW_TYPES = [1114, 1184, 1186, 1082, 1231, 1115, 1185, 1187, 1182];
+/** The element type of each array type among them (PGlite parses an array's elements with the instance's parser of that type). */
+const ARRAY_ELEMENT: Record<number, number> = { 1231: 1700, 1115: 1114, 1185: 1184, 1187: 1186, 1182: 1082 };
 // Below the request thread's priority (see lib/thread-priority.ts).
 lowerThreadPriority();
 const { dataDir } = workerData as { dataDir: string | null };
@@ -46,6 +56,38 @@ try {
 } catch (error) {
   port.postMessage({ fatal: serializeError(error) });
   throw error;
+}
+
+// PGlite's own parsers for the preset types, as they were: array parsers look their element
+// parser up on the instance when they run, so theirs are rebuilt on the original element parser.
+const defaultParsers: ParserOptions = {};
+for (const type of DRIZZLE_RAW_TYPES) {
+  const element = ARRAY_ELEMENT[type];
+  if (element === undefined) {
+    const parser = db.parsers[type];
+    if (parser) defaultParsers[type] = parser;
+  } else {
+    const parser = db.parsers[element];
+    defaultParsers[type] = (value: string) => types.arrayParser(value, parser ?? identity, type);
+  }
+}
+db.parsers = { ...db.parsers, ...Object.fromEntries(DRIZZLE_RAW_TYPES.map((type) => [type, identity])) };
+
+/**
+ * Per-query parsers for a caller that wants `rawTypes` as text: none for Drizzle's set (the
+ * instance has them); otherwise text for its types and PGlite's own parsers back for the
+ * preset types it did not ask for.
+ */
+function parsersFor(rawTypes: number[]): ParserOptions | undefined {
+  const raw = new Set(rawTypes);
+  if (raw.size === DRIZZLE_RAW_TYPES.length && DRIZZLE_RAW_TYPES.every((type) => raw.has(type))) return undefined;
+  const parsers: ParserOptions = {};
+  for (const type of DRIZZLE_RAW_TYPES) {
+    const parser = defaultParsers[type];
+    if (!raw.has(type) && parser) parsers[type] = parser;
+  }
+  for (const type of rawTypes) parsers[type] = identity;
+  return parsers;
 }
 
 /** Open transactions by the main thread's id, how each one ends, and its outcome (after COMMIT or ROLLBACK). */
@@ -64,8 +106,8 @@ function target(txId: number | null): PGlite | Transaction {
 async function handle(message: Request): Promise<unknown> {
   switch (message.op) {
     case "query": {
-      const parsers = Object.fromEntries(message.rawTypes.map((type) => [type, identity]));
-      const result = await target(message.txId).query(message.text, message.params, { rowMode: message.rowMode, parsers });
+      const parsers = parsersFor(message.rawTypes);
+      const result = await target(message.txId).query(message.text, message.params, parsers ? { rowMode: message.rowMode, parsers } : { rowMode: message.rowMode });
       return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
     }
     case "exec": {
