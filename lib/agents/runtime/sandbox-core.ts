@@ -34,6 +34,9 @@ export const DEFAULT_STACK_LIMIT = 512 * 1024;
 const MAX_OUTPUT_CHARS = 1_000_000;
 const MAX_LOG_CHARS = 4_000;
 
+/** The language's own functions the plumbing calls, taken before creator code runs. */
+type Builtins = { parse: QuickJSHandle; stringify: QuickJSHandle; freeze: QuickJSHandle; resolve: QuickJSHandle };
+
 function classify(message: string, timedOut: boolean): SandboxErrorCode {
   if (timedOut || /interrupted/i.test(message)) return "timeout";
   if (/out of memory|stack overflow/i.test(message)) return "memory";
@@ -109,26 +112,27 @@ export async function runInQuickJS(
       builtins.error.dispose();
       return fail("code_error", `sandbox setup failed: ${message}`);
     }
-    const [parseH, stringifyH, freezeH, resolveH] = [0, 1, 2, 3].map((i) => vm.getProp(builtins.value, i));
+    const [parse, stringify, freeze, resolve] = [0, 1, 2, 3].map((i) => vm.getProp(builtins.value, i)) as [QuickJSHandle, QuickJSHandle, QuickJSHandle, QuickJSHandle];
     builtins.value.dispose();
-    const handles = [parseH!, stringifyH!, freezeH!, resolveH!];
     try {
-      return await runEntry(parseH!, stringifyH!, freezeH!, resolveH!);
+      return await runEntry({ parse, stringify, freeze, resolve });
     } finally {
-      for (const h of handles) if (h.alive) h.dispose();
+      // The run is over: a host call answering late must not touch these handles.
+      disposed = true;
+      for (const h of [parse, stringify, freeze, resolve]) h.dispose();
     }
   }
 
   /** JSON.stringify inside the VM: the text, undefined (functions, undefined) or the error it threw. */
-  function stringify(stringifyH: QuickJSHandle, value: QuickJSHandle): { text: string | undefined } | { error: QuickJSHandle } {
-    const out = vm.callFunction(stringifyH, vm.undefined, value);
+  function stringify(b: Builtins, value: QuickJSHandle): { text: string | undefined } | { error: QuickJSHandle } {
+    const out = vm.callFunction(b.stringify, vm.undefined, value);
     if (out.error) return { error: out.error };
     const text = vm.typeof(out.value) === "string" ? vm.getString(out.value) : undefined;
     out.value.dispose();
     return { text };
   }
 
-  async function runEntry(parseH: QuickJSHandle, stringifyH: QuickJSHandle, freezeH: QuickJSHandle, resolveH: QuickJSHandle): Promise<SandboxResult> {
+  async function runEntry(b: Builtins): Promise<SandboxResult> {
     // ctx is built from the host side (no bootstrap script to compile on every run):
     // ctx.log, ctx.llm and ctx.tools.* take and return JSON only, and ctx is frozen.
     const fromHost = (kind: "llm" | "tool", name: string, argsJson: string) => {
@@ -140,7 +144,7 @@ export async function runInQuickJS(
           (value) => {
             if (disposed) return;
             const text = vm.newString(JSON.stringify(value ?? null));
-            const parsed = vm.callFunction(parseH, vm.undefined, text);
+            const parsed = vm.callFunction(b.parse, vm.undefined, text);
             text.dispose();
             if (parsed.error) deferred.reject(parsed.error);
             else deferred.resolve(parsed.value);
@@ -164,7 +168,7 @@ export async function runInQuickJS(
     /** A host call's promise, or a promise rejected with what serialising its argument threw. */
     const call = (kind: "llm" | "tool", name: string, args: QuickJSHandle | undefined, asPrompt: boolean) => {
       if (asPrompt && args && vm.typeof(args) === "string") return fromHost(kind, name, JSON.stringify({ prompt: vm.getString(args) }));
-      const json = args === undefined || vm.typeof(args) === "undefined" ? { text: "null" } : stringify(stringifyH, args);
+      const json = args === undefined || vm.typeof(args) === "undefined" ? { text: "null" } : stringify(b, args);
       if ("error" in json) {
         // Rejected at once; returning the handle hands it to QuickJS, and settling freed the rest.
         const deferred = vm.newPromise();
@@ -184,7 +188,7 @@ export async function runInQuickJS(
           texts.push(vm.getString(part));
           continue;
         }
-        const json = stringify(stringifyH, part);
+        const json = stringify(b, part);
         if ("error" in json) return { error: json.error };
         texts.push(json.text ?? "");
       }
@@ -200,18 +204,18 @@ export async function runInQuickJS(
       vm.setProp(tools, name, tool);
       tool.dispose();
     }
-    vm.callFunction(freezeH, vm.undefined, tools).unwrap().dispose();
+    vm.callFunction(b.freeze, vm.undefined, tools).unwrap().dispose();
     vm.setProp(ctx, "tools", tools);
     tools.dispose();
-    vm.callFunction(freezeH, vm.undefined, ctx).unwrap().dispose();
+    vm.callFunction(b.freeze, vm.undefined, ctx).unwrap().dispose();
     try {
-      return await runWith(ctx, parseH, stringifyH, resolveH);
+      return await runWith(ctx, b);
     } finally {
       ctx.dispose();
     }
   }
 
-  async function runWith(ctx: QuickJSHandle, parseH: QuickJSHandle, stringifyH: QuickJSHandle, resolveH: QuickJSHandle): Promise<SandboxResult> {
+  async function runWith(ctx: QuickJSHandle, b: Builtins): Promise<SandboxResult> {
     const body =
       request.mode === "expression"
         ? `(async function (input, ctx) {\n${request.code}\n})`
@@ -225,13 +229,13 @@ export async function runInQuickJS(
     const fnHandle = compiled.value;
     // The input crosses as JSON text and is parsed inside.
     const inputText = vm.newString(JSON.stringify(request.input ?? null));
-    const input = vm.callFunction(parseH, vm.undefined, inputText);
+    const input = vm.callFunction(b.parse, vm.undefined, inputText);
     inputText.dispose();
     const returned = input.error ? input : vm.callFunction(fnHandle, vm.undefined, input.value, ctx);
     if (!input.error) input.value.dispose();
     fnHandle.dispose();
     // What the handler returned, as `await` would take it (a promise, a thenable or a value).
-    const started = returned.error ? returned : vm.callFunction(resolveH, vm.undefined, returned.value);
+    const started = returned.error ? returned : vm.callFunction(b.resolve, vm.undefined, returned.value);
     if (!returned.error) returned.value.dispose();
     if (started.error) {
       const message = errorMessage(vm, started.error);
@@ -268,7 +272,7 @@ export async function runInQuickJS(
       outcome.error.dispose();
       return fail(classify(message, timedOut), message);
     }
-    const serialised = vm.typeof(outcome.value) === "undefined" ? { text: "null" } : stringify(stringifyH, outcome.value);
+    const serialised = vm.typeof(outcome.value) === "undefined" ? { text: "null" } : stringify(b, outcome.value);
     outcome.value.dispose();
     if ("error" in serialised) {
       const message = errorMessage(vm, serialised.error);
