@@ -12,6 +12,8 @@
  * (asking for gzip as fetch does) and just enough parsing to check each response. Per
  * request it costs about half the CPU that node:http did here (bare 0.07–0.10 against
  * 0.10–0.22 ms, metered 0.07–0.21 against 0.17–0.34 ms, from /proc), CPU the server gets back.
+ * On Linux each side also reports where its CPU went per request (medians of the rounds,
+ * from /proc): the server's request thread, its other threads, Postgres, the load generator.
  *
  *   npm run bench:api               (SECONDS=5 CONCURRENCY=16 ROUNDS=3 WARMUP=5000 to change;
  *                                    BACKENDS=pglite or postgres for one side;
@@ -21,7 +23,7 @@ import nextEnv from "@next/env";
 import { spawn } from "node:child_process";
 import { gunzipSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -167,6 +169,59 @@ async function load(connections: Connection[], seconds: number, request: () => B
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+type Cpu = { requestThread: number; otherThreads: number; database: number; loadGenerator: number };
+
+/** CPU time (user + system, ms) of a /proc stat file, or 0 when it is gone. */
+function cpuMs(statPath: string): number {
+  try {
+    const stat = readFileSync(statPath, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Where the CPU goes (Linux, from /proc; null elsewhere): the server's request thread, its
+ * other threads (sandbox and PGlite workers, V8's GC and compiler threads), the Postgres
+ * server's processes, and this load generator.
+ */
+function cpuSnapshot(serverPid: number): Cpu | null {
+  if (process.platform !== "linux") return null;
+  const snapshot: Cpu = { requestThread: 0, otherThreads: 0, database: 0, loadGenerator: cpuMs("/proc/self/stat") };
+  for (const tid of readdirSync(`/proc/${serverPid}/task`)) {
+    const ms = cpuMs(`/proc/${serverPid}/task/${tid}/stat`);
+    if (Number(tid) === serverPid) snapshot.requestThread += ms;
+    else snapshot.otherThreads += ms;
+  }
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    let comm = "";
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, "utf8");
+    } catch {
+      continue;
+    }
+    if (comm.startsWith("postgres")) snapshot.database += cpuMs(`/proc/${pid}/stat`);
+  }
+  return snapshot;
+}
+
+/** CPU per request (ms) between two snapshots. */
+function cpuPerRequest(before: Cpu | null, after: Cpu | null, requests: number): Cpu | null {
+  if (!before || !after || !requests) return null;
+  const per = (key: keyof Cpu) => (after[key] - before[key]) / requests;
+  return { requestThread: per("requestThread"), otherThreads: per("otherThreads"), database: per("database"), loadGenerator: per("loadGenerator") };
+}
+
+function describeCpu(rounds: (Cpu | null)[]): string {
+  const known = rounds.filter((r): r is Cpu => r !== null);
+  if (!known.length) return "n/a (Linux only)";
+  const at = (key: keyof Cpu) => median(known.map((r) => r[key])).toFixed(2);
+  return `request thread ${at("requestThread")}, other server threads ${at("otherThreads")}, Postgres ${at("database")}, load generator ${at("loadGenerator")}`;
+}
+
 buildIfNeeded();
 // BACKENDS=pglite or BACKENDS=postgres runs one side only.
 const only = process.env.BACKENDS;
@@ -202,16 +257,25 @@ for (const backend of backends) {
     await load(connections, Infinity, bare, 200, WARMUP);
     await load(connections, Infinity, metered, 201, WARMUP);
     const results = { bare: [] as Awaited<ReturnType<typeof load>>[], metered: [] as Awaited<ReturnType<typeof load>>[] };
+    const cpu = { bare: [] as (Cpu | null)[], metered: [] as (Cpu | null)[] };
+    const measure = async (side: "bare" | "metered") => {
+      const before = cpuSnapshot(server.pid!);
+      const result = side === "bare" ? await load(connections, SECONDS, bare, 200) : await load(connections, SECONDS, metered, 201);
+      cpu[side].push(cpuPerRequest(before, cpuSnapshot(server.pid!), result.rps * SECONDS));
+      results[side].push(result);
+    };
     for (let round = 0; round < ROUNDS; round++) {
-      results.bare.push(await load(connections, SECONDS, bare, 200));
-      results.metered.push(await load(connections, SECONDS, metered, 201));
+      await measure("bare");
+      await measure("metered");
     }
     const b = { rps: median(results.bare.map((r) => r.rps)), p50: median(results.bare.map((r) => r.p50)), p99: median(results.bare.map((r) => r.p99)) };
     const m = { rps: median(results.metered.map((r) => r.rps)), p50: median(results.metered.map((r) => r.p50)), p99: median(results.metered.map((r) => r.p99)) };
     rows.push(
       `${backend.name.padEnd(9)} bare: ${b.rps.toFixed(0).padStart(6)} req/s  p50 ${b.p50.toFixed(1).padStart(6)} ms  p99 ${b.p99.toFixed(1).padStart(6)} ms\n` +
         `${"".padEnd(9)} metered: ${m.rps.toFixed(0).padStart(3)} req/s  p50 ${m.p50.toFixed(1).padStart(6)} ms  p99 ${m.p99.toFixed(1).padStart(6)} ms\n` +
-        `${"".padEnd(9)} metered / bare throughput: ${((m.rps / b.rps) * 100).toFixed(0)} % (target ≥ 50 %)`,
+        `${"".padEnd(9)} metered / bare throughput: ${((m.rps / b.rps) * 100).toFixed(0)} % (target ≥ 50 %)\n` +
+        `${"".padEnd(9)} CPU ms per request, bare:    ${describeCpu(cpu.bare)}\n` +
+        `${"".padEnd(9)} CPU ms per request, metered: ${describeCpu(cpu.metered)}`,
     );
     console.log(rows.at(-1));
   } finally {
