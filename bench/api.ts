@@ -6,9 +6,9 @@
  * before it is charged, see ARCHITECTURE.md) against a
  * bare route handler returning JSON (GET /api/v1, the API index: no auth, no database),
  * measured in the same run against the same production server (`next start`), on PGlite
- * and, when reachable, on Postgres. After a warm-up of WARMUP requests per side, rounds alternate baseline and metered; medians are
- * reported. The load generator shares the machine's cores with the server, so it is kept
- * light: bench/http-client.ts, prebuilt HTTP/1.1 requests over keep-alive connections
+ * and, when reachable, on Postgres. After a warm-up of WARMUP requests per side, rounds
+ * alternate baseline and metered; medians are reported. The load generator shares the
+ * machine's cores with the server, so it is kept light: bench/http-client.ts, prebuilt HTTP/1.1 requests over keep-alive connections
  * (asking for gzip as fetch does) and just enough parsing to check each response. Per
  * request it costs about half the CPU that node:http did here (bare 0.07–0.10 against
  * 0.10–0.22 ms, metered 0.07–0.21 against 0.17–0.34 ms, from /proc), CPU the server gets back.
@@ -164,7 +164,7 @@ async function load(connections: Connection[], seconds: number, request: () => B
   );
   if (failures) throw new Error(`${failures} responses did not have status ${expectStatus}`);
   latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+  return { requests: latencies.length, rps: latencies.length / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -261,7 +261,7 @@ for (const backend of backends) {
     const measure = async (side: "bare" | "metered") => {
       const before = cpuSnapshot(server.pid!);
       const result = side === "bare" ? await load(connections, SECONDS, bare, 200) : await load(connections, SECONDS, metered, 201);
-      cpu[side].push(cpuPerRequest(before, cpuSnapshot(server.pid!), result.rps * SECONDS));
+      cpu[side].push(cpuPerRequest(before, cpuSnapshot(server.pid!), result.requests));
       results[side].push(result);
     };
     for (let round = 0; round < ROUNDS; round++) {

@@ -43,9 +43,9 @@ const identity = (value: string) => value;
  * any query that brings parsers of its own, which showed up as a good part of this
  * thread's time; so these are set once on the instance, and such queries bring none.
  */
-const DRIZZLE_RAW_TYPES = [1114, 1184, 1186, 1082, 1231, 1115, 1185, 1187, 1182];
-/** The element type of each array type among them (PGlite parses an array's elements with the instance's parser of that type). */
-const ARRAY_ELEMENT: Record<number, number> = { 1231: 1700, 1115: 1114, 1185: 1184, 1187: 1186, 1182: 1082 };
+/** The array types among them (oids), by element type; PGlite parses an array's elements with the instance's parser of that type. */
+const ARRAY_ELEMENT: Record<number, number> = { 1231: types.NUMERIC, 1115: types.TIMESTAMP, 1185: types.TIMESTAMPTZ, 1187: types.INTERVAL, 1182: types.DATE };
+const DRIZZLE_RAW_TYPES = [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, ...Object.keys(ARRAY_ELEMENT).map(Number)];
 // Below the request thread's priority (see lib/thread-priority.ts).
 lowerThreadPriority();
 const { dataDir } = workerData as { dataDir: string | null };
