@@ -8,8 +8,9 @@
  * measured in the same run against the same production server (`next start`), on PGlite
  * and, when reachable, on Postgres. After a warm-up of WARMUP requests per side, rounds
  * alternate baseline and metered; medians are reported. The load generator shares the
- * machine's cores with the server, so it is kept light: bench/http-client.ts, prebuilt HTTP/1.1 requests over keep-alive connections
- * (asking for gzip as fetch does) and just enough parsing to check each response. Per
+ * machine's cores with the server, so it is kept light: bench/http-client.ts, prebuilt
+ * HTTP/1.1 requests over keep-alive connections (asking for gzip as fetch does) and just
+ * enough parsing to check each response. Per
  * request it costs about half the CPU that node:http did here (bare 0.07–0.10 against
  * 0.10–0.22 ms, metered 0.07–0.21 against 0.17–0.34 ms, from /proc), CPU the server gets back.
  * On Linux each side also reports where its CPU went per request (medians of the rounds,
