@@ -275,6 +275,7 @@ for (const backend of backends) {
       `${backend.name.padEnd(9)} bare: ${b.rps.toFixed(0).padStart(6)} req/s  p50 ${b.p50.toFixed(1).padStart(6)} ms  p99 ${b.p99.toFixed(1).padStart(6)} ms\n` +
         `${"".padEnd(9)} metered: ${m.rps.toFixed(0).padStart(3)} req/s  p50 ${m.p50.toFixed(1).padStart(6)} ms  p99 ${m.p99.toFixed(1).padStart(6)} ms\n` +
         `${"".padEnd(9)} metered / bare throughput: ${((m.rps / b.rps) * 100).toFixed(0)} % (target ≥ 50 %)\n` +
+        `${"".padEnd(9)} rounds (req/s), bare: ${results.bare.map((r) => r.rps.toFixed(0)).join(", ")}; metered: ${results.metered.map((r) => r.rps.toFixed(0)).join(", ")}\n` +
         `${"".padEnd(9)} CPU ms per request, bare:    ${describeCpu(cpu.bare)}\n` +
         `${"".padEnd(9)} CPU ms per request, metered: ${describeCpu(cpu.metered)}`,
     );

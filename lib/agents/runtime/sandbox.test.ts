@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { WORKER_NICENESS } from "@/lib/thread-priority";
 import { niceOf, threadsStartedBy } from "@/lib/thread-priority.testing";
@@ -200,6 +201,34 @@ test.runIf(process.platform === "linux")("sandbox workers run at a lower priorit
     expect(started.filter((t) => t.nice === Math.min(19, processNice + WORKER_NICENESS)).length).toBeGreaterThanOrEqual(2);
     expect(niceOf(String(process.pid))).toBe(processNice);
     expect(await fresh.run({ code: "async function handler(input) { return input.n + 1 }", input: { n: 1 }, timeoutMs: 1_000, tools: [] }, noHost)).toEqual({ ok: true, output: 2 });
+  } finally {
+    await fresh.close();
+  }
+});
+
+test("by default two jobs per CPU run code at once, and the next one waits for a turn", async () => {
+  const cpus = availableParallelism();
+  const slots = 2 * cpus;
+  const fresh = new SandboxPool(slots + 1, 8 + slots);
+  try {
+    await fresh.warm();
+    // Each job reports when it started and ended (by the host's clock, which the sandbox shares).
+    const spans = await Promise.all(
+      Array.from({ length: slots + 1 }, () =>
+        fresh.run(
+          { code: `async function handler() { const start = Date.now(); while (Date.now() < start + 400) {} return [start, Date.now()]; }`, input: null, timeoutMs: 10_000, tools: [] },
+          noHost,
+        ),
+      ),
+    );
+    const intervals = spans.map((result) => {
+      if (!result.ok) throw new Error(result.error.message);
+      return result.output as [number, number];
+    });
+    // The most jobs running at one moment: every job but the last starts at once, the last
+    // only when one of them has ended.
+    const overlap = Math.max(...intervals.map(([start]) => intervals.filter(([s, e]) => s <= start && start < e).length));
+    expect(overlap).toBe(slots);
   } finally {
     await fresh.close();
   }
