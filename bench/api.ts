@@ -16,7 +16,7 @@
  * On Linux each side also reports where its CPU went per request (medians of the rounds,
  * from /proc): the server's request thread, its other threads, Postgres, the load generator.
  *
- *   npm run bench:api               (SECONDS=5 CONCURRENCY=16 ROUNDS=3 WARMUP=5000 to change;
+ *   npm run bench:api               (SECONDS=5 CONCURRENCY=16 ROUNDS=3 WARMUP=20000 to change;
  *                                    BACKENDS=pglite or postgres for one side;
  *                                    CPU_PROF_DIR=dir for V8 CPU profiles of the server)
  */
@@ -44,7 +44,7 @@ const { generateApiKey } = await import("../lib/api/keys");
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const WARMUP = Number(process.env.WARMUP ?? 5000);
+const WARMUP = Number(process.env.WARMUP ?? 20_000);
 const PORT = 3400 + Math.floor(Math.random() * 500);
 const POSTGRES = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const base = `http://127.0.0.1:${PORT}`;
@@ -253,8 +253,12 @@ for (const backend of backends) {
     }
     // Warm-up by request count, not time: V8 optimises a function only after it has run
     // many times, and a metered request runs far more of them than the bare one, so a few
-    // seconds each would leave the metered side half-optimised (its throughput climbs for
-    // its first few thousand requests). What is measured is the server's steady state.
+    // seconds each would leave the metered side half-optimised. What is measured is the
+    // server's steady state. 5000 requests were not enough: after them the metered rounds
+    // still climbed for a minute (PGlite, 7 rounds: 744, 841, 818, 771, 908, 938, 972 req/s,
+    // bare flat at 1529–1758); after 20,000 they were flat (905–1016). The metered side
+    // runs code that only warms with use in every thread it touches: each sandbox worker
+    // (its own V8 and QuickJS) and the database's.
     await load(connections, Infinity, bare, 200, WARMUP);
     await load(connections, Infinity, metered, 201, WARMUP);
     const results = { bare: [] as Awaited<ReturnType<typeof load>>[], metered: [] as Awaited<ReturnType<typeof load>>[] };
