@@ -39,8 +39,8 @@ export class SandboxPool {
    * those at most `maxComputing` run code at the same moment, by default two per CPU: a
    * worker that finished a job gets the next one only when the request thread has read
    * its answer, which on a busy server comes a while later, so with one worker per core
-   * the cores would sit idle in between (bench/api: two per core served 10–15 % more
-   * metered runs than one). Many more would only take turns on the same cores, each turn
+   * the cores would sit idle in between (bench/api, rounds alternating between the two
+   * settings on one server: two per core served 5–15 % more metered runs than one). Many more would only take turns on the same cores, each turn
    * costing a thread switch. A job that waits on a model or a tool leaves its turn to the
    * next one.
    */
