@@ -36,6 +36,8 @@ function serializeError(error: unknown): Record<string, unknown> {
 }
 
 const identity = (value: string) => value;
+/** The array types Drizzle asks for as text (oids), by element type; PGlite parses an array's elements with the instance's parser of that type. */
+const ARRAY_ELEMENT: Record<number, number> = { 1231: types.NUMERIC, 1115: types.TIMESTAMP, 1185: types.TIMESTAMPTZ, 1187: types.INTERVAL, 1182: types.DATE };
 /**
  * The types drizzle-orm's PGlite driver asks for as text with every query (timestamp,
  * timestamptz, interval, date, and numeric[], timestamp[], timestamptz[], interval[],
@@ -43,8 +45,6 @@ const identity = (value: string) => value;
  * any query that brings parsers of its own, which showed up as a good part of this
  * thread's time; so these are set once on the instance, and such queries bring none.
  */
-/** The array types among them (oids), by element type; PGlite parses an array's elements with the instance's parser of that type. */
-const ARRAY_ELEMENT: Record<number, number> = { 1231: types.NUMERIC, 1115: types.TIMESTAMP, 1185: types.TIMESTAMPTZ, 1187: types.INTERVAL, 1182: types.DATE };
 const DRIZZLE_RAW_TYPES = [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, ...Object.keys(ARRAY_ELEMENT).map(Number)];
 // Below the request thread's priority (see lib/thread-priority.ts).
 lowerThreadPriority();
@@ -79,8 +79,9 @@ db.parsers = { ...db.parsers, ...Object.fromEntries(DRIZZLE_RAW_TYPES.map((type)
  * preset types it did not ask for.
  */
 function parsersFor(rawTypes: number[]): ParserOptions | undefined {
+  // Drizzle's set (same length, and each of its types there), on every query: checked without allocating.
+  if (rawTypes.length === DRIZZLE_RAW_TYPES.length && DRIZZLE_RAW_TYPES.every((type) => rawTypes.includes(type))) return undefined;
   const raw = new Set(rawTypes);
-  if (raw.size === DRIZZLE_RAW_TYPES.length && DRIZZLE_RAW_TYPES.every((type) => raw.has(type))) return undefined;
   const parsers: ParserOptions = {};
   for (const type of DRIZZLE_RAW_TYPES) {
     const parser = defaultParsers[type];
