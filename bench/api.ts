@@ -259,13 +259,13 @@ for (const backend of backends) {
     // bare flat at 1529–1758); after 20,000 they were flat (905–1016). The metered side
     // runs code that only warms with use in every thread it touches: each sandbox worker
     // (its own V8 and QuickJS) and the database's.
-    await load(connections, Infinity, bare, 200, WARMUP);
-    await load(connections, Infinity, metered, 201, WARMUP);
+    const sides = { bare: { request: bare, status: 200 }, metered: { request: metered, status: 201 } };
+    for (const { request, status } of Object.values(sides)) await load(connections, Infinity, request, status, WARMUP);
     const results = { bare: [] as Awaited<ReturnType<typeof load>>[], metered: [] as Awaited<ReturnType<typeof load>>[] };
     const cpu = { bare: [] as (Cpu | null)[], metered: [] as (Cpu | null)[] };
-    const measure = async (side: "bare" | "metered") => {
+    const measure = async (side: keyof typeof sides) => {
       const before = cpuSnapshot(server.pid!);
-      const result = side === "bare" ? await load(connections, SECONDS, bare, 200) : await load(connections, SECONDS, metered, 201);
+      const result = await load(connections, SECONDS, sides[side].request, sides[side].status);
       cpu[side].push(cpuPerRequest(before, cpuSnapshot(server.pid!), result.requests));
       results[side].push(result);
     };
@@ -273,8 +273,13 @@ for (const backend of backends) {
       await measure("bare");
       await measure("metered");
     }
-    const b = { rps: median(results.bare.map((r) => r.rps)), p50: median(results.bare.map((r) => r.p50)), p99: median(results.bare.map((r) => r.p99)) };
-    const m = { rps: median(results.metered.map((r) => r.rps)), p50: median(results.metered.map((r) => r.p50)), p99: median(results.metered.map((r) => r.p99)) };
+    const summary = (rounds: Awaited<ReturnType<typeof load>>[]) => ({
+      rps: median(rounds.map((r) => r.rps)),
+      p50: median(rounds.map((r) => r.p50)),
+      p99: median(rounds.map((r) => r.p99)),
+    });
+    const b = summary(results.bare);
+    const m = summary(results.metered);
     rows.push(
       `${backend.name.padEnd(9)} bare: ${b.rps.toFixed(0).padStart(6)} req/s  p50 ${b.p50.toFixed(1).padStart(6)} ms  p99 ${b.p99.toFixed(1).padStart(6)} ms\n` +
         `${"".padEnd(9)} metered: ${m.rps.toFixed(0).padStart(3)} req/s  p50 ${m.p50.toFixed(1).padStart(6)} ms  p99 ${m.p99.toFixed(1).padStart(6)} ms\n` +
