@@ -5,14 +5,17 @@
  *   main → worker  { type: "run", id, request } | { type: "host-result", callId, ok, value | error }
  *   worker → main  { type: "log", id, message } | { type: "host-call", id, callId, kind, name, args }
  *                  | { type: "done", id, result } | { type: "ready" }
+ * and workerData.finished, a counter in shared memory this worker raises as each job ends
+ * (before its "done" goes out), so the pool knows the worker is free before reading "done".
  */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { getQuickJS } from "quickjs-emscripten";
 import { lowerThreadPriority } from "../../thread-priority";
 import { runInQuickJS, type SandboxRequest } from "./sandbox-core";
 
 if (!parentPort) throw new Error("sandbox-worker must run in a worker thread");
 const port = parentPort;
+const { finished } = workerData as { finished: Int32Array };
 
 // Creator code runs below the priority of the thread that serves requests.
 lowerThreadPriority();
@@ -43,7 +46,10 @@ port.on("message", (message: { type: string; [key: string]: unknown }) => {
         }),
       (log) => port.postMessage({ type: "log", id, message: log }),
       // The answer goes out before the runtime is torn down.
-      (result) => port.postMessage({ type: "done", id, result }),
+      (result) => {
+        Atomics.add(finished, 0, 1);
+        port.postMessage({ type: "done", id, result });
+      },
     );
   }
 });

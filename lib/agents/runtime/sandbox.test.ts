@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Worker } from "node:worker_threads";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { WORKER_NICENESS } from "@/lib/thread-priority";
 import { niceOf, threadsStartedBy } from "@/lib/thread-priority.testing";
 import { SandboxPool, type SandboxRequest } from "./sandbox";
@@ -278,5 +279,40 @@ describe("sandbox pool scheduling", () => {
     ]);
     expect(runaway).toMatchObject({ ok: false, error: { code: "timeout" } });
     expect(next).toEqual({ ok: true, output: "after" });
+  });
+
+  test("a worker that has answered takes the next job before the request thread has read that answer", async () => {
+    const single = new SandboxPool(1, 1, 1);
+    const posted = vi.spyOn(Worker.prototype, "postMessage");
+    const runsPosted = () => posted.mock.calls.filter(([message]) => (message as { type?: string }).type === "run").length;
+    // Microtasks only: the event loop gets no turn, so no message from a worker is read.
+    const microtasks = async () => {
+      for (let i = 0; i < 20; i++) await null;
+    };
+    try {
+      await single.warm();
+      const first = single.run({ code: `async function handler() { return "first" }`, input: null, timeoutMs: 2_000, tools: [] }, noHost);
+      await microtasks();
+      expect(runsPosted()).toBe(1);
+      // This thread stays busy until the worker has counted the job finished: its answer is
+      // waiting, unread, as it does on a busy server.
+      const finished = (single as unknown as { workers: { finished: Int32Array }[] }).workers[0]!.finished;
+      const deadline = Date.now() + 10_000;
+      while (Atomics.load(finished, 0) === 0 && Date.now() < deadline) {
+        // busy
+      }
+      expect(Atomics.load(finished, 0)).toBe(1);
+      const second = single.run({ code: `async function handler() { return "second" }`, input: null, timeoutMs: 2_000, tools: [] }, noHost);
+      await microtasks();
+      // The only worker, with maxComputing 1, already has the second job.
+      expect(runsPosted()).toBe(2);
+      expect(await Promise.all([first, second])).toEqual([
+        { ok: true, output: "first" },
+        { ok: true, output: "second" },
+      ]);
+    } finally {
+      posted.mockRestore();
+      await single.close();
+    }
   });
 });
