@@ -5,9 +5,9 @@
  * Also reports the round trip through the worker pool the app uses, and the pool's
  * throughput under 16 concurrent jobs: with at most two jobs per CPU running code (the
  * app's setting) and one per CPU, against letting all 8 workers run at once, in the same
- * run. Here the caller does nothing but wait, so it hands each worker its next job at
- * once; in the server the request thread is busy, which is why the app allows two per
- * CPU (see SandboxPool and bench/api).
+ * run. Here the caller does nothing but wait, so the workers are never short of work;
+ * in the server they wait on the busy request thread between jobs, which is why the app
+ * allows two per CPU (see SandboxPool and bench/api).
  *
  *   npm run bench:sandbox            (ITERATIONS=5000 to change the sample size)
  */

@@ -55,16 +55,15 @@ export class SandboxPool {
   /**
    * `size` workers are kept warm by `warm()`; up to `maxWorkers` exist, each running one
    * job at a time, and at most `maxComputing` of them run code at the same moment, by
-   * default two per CPU: a worker whose answer is on its way leaves its core to another
-   * (bench/api, rounds alternating between the two settings on one server: two per core
-   * served 5–15 % more metered runs than one). Many more would only take turns on the same
-   * cores, each turn costing a thread switch. A job that waits on a model or a tool leaves
-   * its turn to the next one.
+   * default two per CPU (bench/api, rounds alternating between the settings on one server:
+   * about 5 % more metered runs than one per CPU); many more would only take turns on the
+   * same cores, each turn costing a thread switch. A job that waits on a model or a tool
+   * leaves its turn to the next one.
    *
    * A worker counts its finished jobs itself, in memory it shares with the pool, so it is
    * free for the next job the moment it has answered, not only once the request thread
    * has read that answer: on a busy server the request thread reads it only after the
-   * requests already waiting for it (bench/api: 2–5 ms, for a run of 0.5 ms).
+   * requests already waiting for it (bench/api: 2–5 ms later, for a run of 0.5 ms).
    */
   constructor(
     private readonly size: number,
