@@ -23,10 +23,8 @@ type PoolWorker = {
   /** Jobs whose answer the request thread has not read yet. */
   jobs: Map<number, Job>;
   ready: Promise<void>;
-  /** Taken for a job that is about to be posted to it. */
-  reserved: boolean;
-  /** Jobs posted to the worker. */
-  posted: number;
+  /** Jobs given to the worker, counted when it is taken for one (before the job is posted). */
+  given: number;
   /** Jobs the worker has finished, counted by the worker itself (shared memory). */
   finished: Int32Array;
 };
@@ -81,8 +79,7 @@ export class SandboxPool {
     const entry: PoolWorker = {
       worker,
       jobs: new Map(),
-      reserved: false,
-      posted: 0,
+      given: 0,
       finished,
       ready: new Promise((resolve, reject) => {
         worker.once("message", () => resolve());
@@ -127,31 +124,28 @@ export class SandboxPool {
     job.resolve(result);
   }
 
-  /** Jobs posted to this worker that it has not finished. */
+  /** Jobs given to this worker that it has not finished (including one about to be posted). */
   private unfinished(entry: PoolWorker): number {
-    return entry.posted - Atomics.load(entry.finished, 0);
+    return entry.given - Atomics.load(entry.finished, 0);
   }
 
-  /** Workers running code now: reserved for a job, or on a job that is not waiting on a host call. */
+  /** Workers running code now: on a job (or about to be) that is not waiting on a host call. */
   private computing(): number {
     let n = 0;
-    for (const entry of this.workers) {
-      if (entry.reserved) n++;
-      else if (this.unfinished(entry) > 0 && !waitsOnHost(entry)) n++;
-    }
+    for (const entry of this.workers) if (this.unfinished(entry) > 0 && !waitsOnHost(entry)) n++;
     return n;
   }
 
-  /** A free worker (a new one while under the cap), reserved; undefined while `maxComputing` run code or all are busy. */
+  /** A free worker (a new one while under the cap), taken for a job; undefined while `maxComputing` run code or all are busy. */
   private acquire(): PoolWorker | undefined {
     if (this.computing() >= this.maxComputing) return undefined;
-    let entry = this.workers.find((w) => !w.reserved && this.unfinished(w) === 0);
+    let entry = this.workers.find((w) => this.unfinished(w) === 0);
     if (!entry) {
       if (this.workers.length >= this.maxWorkers) return undefined;
       entry = this.spawn();
       this.workers.push(entry);
     }
-    entry.reserved = true;
+    entry.given++;
     return entry;
   }
 
@@ -195,7 +189,6 @@ export class SandboxPool {
     try {
       await worker.ready;
     } catch (error) {
-      worker.reserved = false;
       this.replace(worker, "the worker failed to start");
       throw error;
     }
@@ -205,8 +198,6 @@ export class SandboxPool {
         () => this.replace(worker, "a run exceeded its deadline", id),
         request.timeoutMs + KILL_GRACE_MS,
       );
-      worker.reserved = false;
-      worker.posted++;
       worker.jobs.set(id, { request, ...hooks, resolve, killTimer, waiting: 0 });
       worker.worker.postMessage({ type: "run", id, request });
     });
