@@ -102,6 +102,31 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     expect((await broke.json()).type).toBe(problemTypeUri("payment-required"));
   });
 
+  test("input Postgres cannot store or that nests too deeply is a 422 that says why; nothing is charged or logged", async () => {
+    const agent = await publishedAgent(handle.db, ownerId, { ...doublerSpec, inputSchema: { type: "object" } });
+    const { secret, org } = await orgWithKey(handle.db, [agent.id], { credits: 5 });
+    const logs = [vi.spyOn(console, "error"), vi.spyOn(console, "warn"), vi.spyOn(console, "log")];
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        // The second attempt comes after a charged run, when the key's requests take the batched path.
+        const zero = await run(agent.slug, secret, { input: { n: 1, text: "secret-marker\u0000" } });
+        expect(zero.status).toBe(422);
+        expect((await zero.json()).detail).toMatch(/U\+0000/);
+        const key = await run(agent.slug, secret, { input: { n: 1, ["k\u0000"]: 1 } });
+        expect(key.status).toBe(422);
+        const deep = await run(agent.slug, secret, `{"input":{"n":1,"deep":${"[".repeat(100_000)}${"]".repeat(100_000)}}}`);
+        expect(deep.status).toBe(422);
+        expect((await deep.json()).detail).toMatch(/nests deeper than 64 levels/);
+        expect((await run(agent.slug, secret, { input: { n: 1 } })).status).toBe(201);
+      }
+      const [credit] = await handle.db.select().from(credits).where(eq(credits.orgId, org.id));
+      expect(credit!.used).toBe(2);
+      for (const spy of logs) for (const call of spy.mock.calls) expect(JSON.stringify(call)).not.toMatch(/secret-marker|anm_live_/);
+    } finally {
+      for (const spy of logs) spy.mockRestore();
+    }
+  });
+
   test("50 concurrent requests against 20 credits: exactly 20 runs, 30 × 402, credits end at 0", async () => {
     const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
     const { secret, org } = await orgWithKey(handle.db, [agent.id], { credits: 20 });

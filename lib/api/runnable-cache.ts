@@ -34,8 +34,20 @@ class RunnableCache {
     map.set(key, value);
   }
 
+  /**
+   * The version this key's request for `slug` ran last time, only for a key that was
+   * authenticated on its previous request: an unknown or refused key never gets its input
+   * validated before the database has checked it.
+   */
   lookup(keyHash: string, slug: string): Runnable | undefined {
-    return this.runnables.get(RunnableCache.slot(slug, this.pins.get(keyHash) ?? null));
+    if (!this.pins.has(keyHash)) return undefined;
+    return this.runnables.get(RunnableCache.slot(slug, this.pins.get(keyHash)!));
+  }
+
+  /** Forgets a key the database refused (unknown, revoked, over its limit). */
+  forgetKey(keyHash: string) {
+    this.pins.delete(keyHash);
+    this.charging.delete(keyHash);
   }
 
   rememberPin(keyHash: string, pinnedVersionId: string | null) {

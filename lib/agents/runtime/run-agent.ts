@@ -4,6 +4,7 @@ import { createExecution, finishExecution, finishExecutions, type ExecutionEnd }
 import { Coalescer, perDatabase } from "@/lib/coalesce";
 import { hashCanonical } from "@/lib/canonical-json";
 import { AppError, isAppError } from "@/lib/errors";
+import { jsonValueProblem } from "@/lib/json-limits";
 import type { AgentSpec } from "../spec";
 import { validateAgainstSchema } from "./json-schema";
 import { getLanguageModel } from "./providers";
@@ -86,14 +87,20 @@ export type ExecutionRecord = {
 
 const MAX_STEPS_RECORDED = 500;
 
-/** Throws INVALID_INPUT (with the schema's messages under `input`) when the input does not fit. */
+/**
+ * Why the input cannot be run: it cannot be stored (U+0000, a lone surrogate, nesting past
+ * MAX_JSON_DEPTH) or it breaks the agent's input schema; [] when it fits.
+ */
+export function agentInputProblems(spec: AgentSpec, input: unknown): string[] {
+  const shape = jsonValueProblem(input ?? null);
+  if (shape) return [`The input cannot be accepted: ${shape}`];
+  return validateAgainstSchema(spec.inputSchema, input).map((p) => `The input does not match the agent's input schema: ${p}`);
+}
+
+/** Throws INVALID_INPUT (with the problems under `input`) when the input does not fit (see agentInputProblems). */
 export function validateAgentInput(spec: AgentSpec, input: unknown): void {
-  const problems = validateAgainstSchema(spec.inputSchema, input);
-  if (problems.length) {
-    throw new AppError("INVALID_INPUT", `The input does not match the agent's input schema: ${problems.join("; ")}`, {
-      fieldErrors: { input: problems },
-    });
-  }
+  const problems = agentInputProblems(spec, input);
+  if (problems.length) throw new AppError("INVALID_INPUT", problems.join("; "), { fieldErrors: { input: problems } });
 }
 
 /** What the model is asked: a lone text field as itself, anything else as JSON. */

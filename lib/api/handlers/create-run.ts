@@ -2,8 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
 import { startMeteredRuns, type MeteredStart, type MeteredStartResult } from "@/db/queries/api-metering";
 import { getExecutionForOrg, getRunnableAgent } from "@/db/queries/api-runs";
-import { isSelfContained, runAgent, validateAgentInput, type ExecutionRecord } from "@/lib/agents/runtime/run-agent";
-import { validateAgainstSchema } from "@/lib/agents/runtime/json-schema";
+import { agentInputProblems, isSelfContained, runAgent, validateAgentInput, type ExecutionRecord } from "@/lib/agents/runtime/run-agent";
 import { runtimeDeps } from "@/lib/agents/runtime/runtime-deps";
 import { agentSpecSchema } from "@/lib/agents/spec";
 import { admit, authenticate, windowStartOf, type ApiKey, type Authenticated } from "@/lib/api/authenticate";
@@ -56,7 +55,7 @@ async function meterAndRun(db: Db, request: Request, slug: string): Promise<Resp
     if (cached) {
       body = await readJsonBody(request);
       const input = inputOf(body);
-      if (input && validateAgainstSchema(cached.spec.inputSchema, input.value).length === 0) {
+      if (input && agentInputProblems(cached.spec, input.value).length === 0) {
         const inputHash = hashCanonical(input.value ?? null);
         // A self-contained agent runs first and is recorded, finished, by the statement
         // that charges it: one statement per run instead of two.
@@ -75,7 +74,10 @@ async function meterAndRun(db: Db, request: Request, slug: string): Promise<Resp
         });
         auth = admit(fast.key, fast.now);
         cache.noteCharged(keyHash, auth.ok && fast.execution !== null);
-        if (!auth.ok) return auth.response;
+        if (!auth.ok) {
+          cache.forgetKey(keyHash);
+          return auth.response;
+        }
         cache.rememberPin(keyHash, auth.key.pinnedVersionId);
         if (fast.execution && completed) return createdResponse(completed, cached, auth, false);
         if (fast.execution) {
@@ -86,7 +88,10 @@ async function meterAndRun(db: Db, request: Request, slug: string): Promise<Resp
     }
   }
   auth ??= await authenticate(db, request);
-  if (!auth.ok) return auth.response;
+  if (!auth.ok) {
+    if (keyHash !== null) runnableCache(db).forgetKey(keyHash);
+    return auth.response;
+  }
   const { key, headers } = auth;
   try {
     const found = await getRunnableAgent(db, { slug, pinnedVersionId: key.pinnedVersionId });
