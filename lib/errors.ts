@@ -15,6 +15,8 @@ export const errorCodes = {
     message: "No model provider is configured for this agent's model.",
   },
   PROVIDER_ERROR: { status: 502, message: "The model provider returned an error." },
+  SANDBOX_BUSY: { status: 503, message: "The sandbox is busy. Try again in a few seconds." },
+  RUN_INTERRUPTED: { status: 500, message: "The run was interrupted by a platform restart." },
   OUTPUT_INVALID: { status: 422, message: "The agent's output does not match its output schema." },
   TOOL_FAILED: { status: 422, message: "A tool the agent called failed." },
   WALLET_REJECTED: { status: 400, message: "The request was rejected in the wallet." },

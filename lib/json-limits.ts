@@ -72,3 +72,9 @@ export function recordable(value: unknown, maxChars = MAX_RECORDED_CHARS): unkno
   if (json.length <= maxChars) return safe;
   return { truncated: true, chars: json.length, preview: clean(json.slice(0, maxChars)) };
 }
+
+/** Text as it can be stored: U+0000 and lone surrogates replaced, cut at `maxChars` with a note. */
+export function recordableText(text: string, maxChars = MAX_RECORDED_CHARS): string {
+  const safe = clean(text);
+  return safe.length <= maxChars ? safe : `${safe.slice(0, maxChars)}… [${safe.length - maxChars} more characters not recorded]`;
+}

@@ -9,7 +9,7 @@ import { AppError } from "@/lib/errors";
  * its credit back. An agent's own failures (its code throws, times out, returns output that
  * breaks its schema, a tool it chose fails) are charged: the run happened.
  */
-export const REFUNDED_ERROR_CODES = new Set(["INTERNAL", "PROVIDER_ERROR", "PROVIDER_NOT_CONFIGURED"]);
+export const REFUNDED_ERROR_CODES = new Set(["INTERNAL", "PROVIDER_ERROR", "PROVIDER_NOT_CONFIGURED", "SANDBOX_BUSY", "RUN_INTERRUPTED"]);
 
 export type MeteredKey = { id: string; orgId: string; monthlyRunCap: number | null };
 

@@ -1,4 +1,4 @@
-import { APICallError, RetryError, generateText, stepCountIs, streamText, tool, type LanguageModel, type ToolSet } from "ai";
+import { APICallError, RetryError } from "ai";
 import type { Db } from "@/db/client";
 import { createExecution, finishExecution, finishExecutions, type ExecutionEnd } from "@/db/queries/executions";
 import { Coalescer, perDatabase } from "@/lib/coalesce";
@@ -7,37 +7,12 @@ import { AppError, isAppError } from "@/lib/errors";
 import { jsonValueProblem } from "@/lib/json-limits";
 import type { AgentSpec } from "../spec";
 import { validateAgainstSchema } from "./json-schema";
-import { getLanguageModel } from "./providers";
+import { runCodeAgent } from "./code-agent";
+import { runModelAgent } from "./model-agent";
 import { computeReceiptHash } from "./receipt";
-import type { SandboxPool } from "./sandbox";
-import type { AddressPolicy } from "./tools/address-policy";
-import { callTool, isToolName, toolRegistry, type ToolContext } from "./tools/registry";
+import { createRunContext, type RunAgentDeps, type RunEvent, type Step } from "./run-context";
 
-/** One recorded step of an execution; `at` is milliseconds since the run started. */
-export type Step =
-  | { type: "log"; at: number; message: string }
-  | { type: "tool"; at: number; durationMs: number; name: string; args: unknown; result?: unknown; error?: string }
-  | {
-      type: "model";
-      at: number;
-      durationMs: number;
-      model: string;
-      text: string;
-      toolCalls: { name: string; args: unknown }[];
-      tokensIn: number;
-      tokensOut: number;
-      finishReason: string;
-    };
-
-export type RunEvent = { type: "started"; executionId: string } | { type: "step"; step: Step } | { type: "text"; delta: string };
-
-export type RunAgentDeps = {
-  db: Db;
-  sandbox: SandboxPool;
-  policy: AddressPolicy;
-  /** Model lookup; defaults to the providers configured by environment. */
-  resolveModel?: (model: NonNullable<AgentSpec["model"]>) => LanguageModel;
-};
+export type { RunAgentDeps, RunEvent, Step } from "./run-context";
 
 export type RunAgentParams = {
   agentId: string;
@@ -85,8 +60,6 @@ export type ExecutionRecord = {
   finishedAt: Date;
 };
 
-const MAX_STEPS_RECORDED = 500;
-
 /**
  * Why the input cannot be run: it cannot be stored (U+0000, a lone surrogate, nesting past
  * MAX_JSON_DEPTH) or it breaks the agent's input schema; [] when it fits.
@@ -101,16 +74,6 @@ export function agentInputProblems(spec: AgentSpec, input: unknown): string[] {
 export function validateAgentInput(spec: AgentSpec, input: unknown): void {
   const problems = agentInputProblems(spec, input);
   if (problems.length) throw new AppError("INVALID_INPUT", problems.join("; "), { fieldErrors: { input: problems } });
-}
-
-/** What the model is asked: a lone text field as itself, anything else as JSON. */
-function inputToPrompt(input: unknown): string {
-  if (typeof input === "string") return input;
-  if (input && typeof input === "object" && !Array.isArray(input)) {
-    const entries = Object.entries(input);
-    if (entries.length === 1 && typeof entries[0]![1] === "string") return entries[0]![1];
-  }
-  return JSON.stringify(input, null, 2);
 }
 
 /**
@@ -168,56 +131,14 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
   }));
   params.onEvent?.({ type: "started", executionId: id });
 
-  const t0 = performance.now();
-  const elapsed = () => Math.round(performance.now() - t0);
-  const steps: Step[] = [];
-  const record = (step: Step) => {
-    if (steps.length < MAX_STEPS_RECORDED) steps.push(step);
-    params.onEvent?.({ type: "step", step });
-  };
-  const usage = { in: 0, out: 0 };
-  // Created on first use (model calls take its signal): most code agents never need one.
-  let abort: AbortController | undefined;
-  const abortSignal = () => (abort ??= new AbortController()).signal;
-  let ended = false;
-  const timeoutMs = spec.limits.timeoutMs;
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    (abort ??= new AbortController()).abort(new AppError("AGENT_TIMEOUT", `The agent did not finish within ${timeoutMs} ms.`));
-  }, timeoutMs);
-
-  const resolveModel = deps.resolveModel ?? getLanguageModel;
-  const toolContext: ToolContext = {
-    db,
+  const context = createRunContext(deps, {
     agentId: params.agentId,
-    knowledgeDocumentIds: params.versionId ? (spec.knowledgeDocumentIds ?? []) : undefined,
-    policy: deps.policy,
-    runCode: async (code, input) => {
-      const result = await deps.sandbox.run(
-        { code, input, mode: "expression", tools: [], timeoutMs: Math.min(5_000, timeoutMs) },
-        { hostCall: async () => Promise.reject(new Error("run_code has no ctx")), onLog: (m) => record({ type: "log", at: elapsed(), message: m }) },
-      );
-      if (!result.ok) throw new AppError("TOOL_FAILED", `run_code: ${result.error.message}`);
-      return result.output;
-    },
-  };
-
-  const runTool = async (name: string, args: unknown) => {
-    const at = elapsed();
-    const started = performance.now();
-    try {
-      if (!spec.tools.includes(name as never)) throw new AppError("TOOL_FAILED", `The tool ${name} is not enabled for this agent.`);
-      const result = await callTool(name, args, toolContext);
-      record({ type: "tool", at, durationMs: Math.round(performance.now() - started), name, args, result });
-      return result;
-    } catch (error) {
-      const message = isAppError(error) ? error.message : `${name} failed`;
-      if (!isAppError(error)) console.warn(`[run-agent] tool ${name} failed`, error);
-      record({ type: "tool", at, durationMs: Math.round(performance.now() - started), name, args, error: message });
-      throw isAppError(error) ? error : new AppError("TOOL_FAILED", message, { cause: error });
-    }
-  };
+    versionId: params.versionId,
+    spec,
+    tenant: params.orgId ? `org:${params.orgId}` : `user:${params.userId ?? "anonymous"}`,
+    priority: params.source === "playground" ? "free" : "paid",
+    onEvent: params.onEvent,
+  });
 
   let output: unknown = null;
   let outcome: { status: ExecutionRecord["status"]; code: string | null; message: string | null } = {
@@ -227,25 +148,28 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
   };
   try {
     if (spec.code) {
-      output = await runCodeAgent();
+      output = await runCodeAgent(deps, context, params.input);
     } else if (spec.model) {
-      output = await runModelAgent(spec.model);
+      output = await runModelAgent(deps, context, spec.model, params.input, params.onEvent);
     } else {
       throw new AppError("AGENT_FAILED", "This agent has neither code nor a model to run.");
     }
+    const unstorable = jsonValueProblem(output);
+    if (unstorable) throw new AppError("OUTPUT_INVALID", `The output cannot be recorded: ${unstorable}`);
     if (spec.outputSchema) {
       const problems = validateAgainstSchema(spec.outputSchema, output);
       if (problems.length) throw new AppError("OUTPUT_INVALID", `The output does not match the output schema: ${problems.join("; ")}`);
     }
   } catch (error) {
-    const c = classify(error, timedOut);
+    const c = classify(error, context.timedOut);
     outcome = { status: c.status, code: c.code, message: c.message };
     output = null;
   } finally {
-    clearTimeout(timer);
-    ended = true;
-    if (abort && !abort.signal.aborted) abort.abort(new Error("the run has ended"));
+    context.end();
   }
+  const steps = context.recordedSteps();
+  const usage = context.usage;
+  const elapsed = context.elapsed;
 
   const finishedAt = new Date();
   const durationMs = elapsed();
@@ -294,121 +218,6 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
     startedAt,
     finishedAt,
   };
-
-  async function llmFromCode(request: unknown): Promise<unknown> {
-    if (!spec.model) throw new AppError("AGENT_FAILED", "ctx.llm needs a model: pick one in the agent's settings.");
-    const req = (request ?? {}) as { prompt?: unknown; system?: unknown; maxOutputTokens?: unknown };
-    if (typeof req.prompt !== "string" || !req.prompt) throw new AppError("AGENT_FAILED", "ctx.llm needs a prompt string.");
-    const model = resolveModel(spec.model);
-    const at = elapsed();
-    const started = performance.now();
-    const result = await generateText({
-      model,
-      system: typeof req.system === "string" ? req.system : spec.systemPrompt || undefined,
-      prompt: req.prompt,
-      maxOutputTokens: Math.min(Number(req.maxOutputTokens) || spec.limits.maxOutputTokens, spec.limits.maxOutputTokens),
-      abortSignal: abortSignal(),
-    });
-    usage.in += result.usage.inputTokens ?? 0;
-    usage.out += result.usage.outputTokens ?? 0;
-    record({
-      type: "model",
-      at,
-      durationMs: Math.round(performance.now() - started),
-      model: `${spec.model.provider}:${spec.model.id}`,
-      text: result.text,
-      toolCalls: [],
-      tokensIn: result.usage.inputTokens ?? 0,
-      tokensOut: result.usage.outputTokens ?? 0,
-      finishReason: result.finishReason,
-    });
-    return { text: result.text, usage: { tokensIn: result.usage.inputTokens ?? 0, tokensOut: result.usage.outputTokens ?? 0 } };
-  }
-
-  async function runCodeAgent(): Promise<unknown> {
-    let llmCalls = 0;
-    const result = await deps.sandbox.run(
-      { code: spec.code!, input: params.input ?? null, tools: spec.tools, timeoutMs, mode: "handler" },
-      {
-        onLog: (message) => record({ type: "log", at: elapsed(), message }),
-        hostCall: async (kind, name, args) => {
-          if (ended || timedOut) throw new Error("the run has ended");
-          if (kind === "llm") {
-            if (++llmCalls > spec.limits.maxSteps) throw new Error(`ctx.llm was called more than ${spec.limits.maxSteps} times (max steps).`);
-            return llmFromCode(args);
-          }
-          return runTool(name, args);
-        },
-      },
-    );
-    if (!result.ok) {
-      if (result.error.code === "timeout") throw new AppError("AGENT_TIMEOUT", result.error.message);
-      throw new AppError("AGENT_FAILED", result.error.message);
-    }
-    return result.output;
-  }
-
-  async function runModelAgent(modelRef: NonNullable<AgentSpec["model"]>): Promise<unknown> {
-    const model = resolveModel(modelRef);
-    const tools: ToolSet = {};
-    for (const name of spec.tools) {
-      if (!isToolName(name)) continue;
-      const definition = toolRegistry[name];
-      tools[name] = tool({
-        description: definition.description,
-        inputSchema: definition.input,
-        execute: (args: unknown) => runTool(name, args),
-      });
-    }
-    let stepStart = performance.now();
-    let stepAt = elapsed();
-    const result = streamText({
-      model,
-      system: spec.systemPrompt || undefined,
-      prompt: inputToPrompt(params.input),
-      tools,
-      stopWhen: stepCountIs(spec.limits.maxSteps),
-      maxOutputTokens: spec.limits.maxOutputTokens,
-      abortSignal: abortSignal(),
-      maxRetries: 1,
-      // Errors arrive as "error" parts below and are classified there; the SDK's default
-      // handler would print the raw provider message to the log a second time.
-      onError: () => {},
-    });
-    let text = "";
-    let toolCalls: { name: string; args: unknown }[] = [];
-    for await (const part of result.fullStream) {
-      if (part.type === "text-delta") {
-        text += part.text;
-        params.onEvent?.({ type: "text", delta: part.text });
-      } else if (part.type === "finish-step") {
-        usage.in += part.usage.inputTokens ?? 0;
-        usage.out += part.usage.outputTokens ?? 0;
-        record({
-          type: "model",
-          at: stepAt,
-          durationMs: Math.round(performance.now() - stepStart),
-          model: `${modelRef.provider}:${modelRef.id}`,
-          text,
-          toolCalls,
-          tokensIn: part.usage.inputTokens ?? 0,
-          tokensOut: part.usage.outputTokens ?? 0,
-          finishReason: part.finishReason,
-        });
-        text = "";
-        toolCalls = [];
-        stepStart = performance.now();
-        stepAt = elapsed();
-      } else if (part.type === "tool-call") {
-        toolCalls.push({ name: part.toolName, args: part.input });
-      } else if (part.type === "error") {
-        throw part.error;
-      } else if (part.type === "abort") {
-        throw abort?.signal.reason ?? new AppError("AGENT_TIMEOUT");
-      }
-    }
-    return { text: await result.text };
-  }
 }
 
 /** End states of concurrent runs are written together: one UPDATE per batch. */

@@ -9,7 +9,11 @@
  */
 import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle, QuickJSWASMModule } from "quickjs-emscripten";
 
-export type SandboxErrorCode = "timeout" | "memory" | "code_error" | "invalid_output";
+/**
+ * `cancelled`: the run ended (or was stopped) before this code finished. `busy`: the pool
+ * refused to start the job (its tenant has too many waiting, or it waited too long).
+ */
+export type SandboxErrorCode = "timeout" | "memory" | "code_error" | "invalid_output" | "cancelled" | "busy";
 
 export type SandboxRequest = {
   code: string;
@@ -33,6 +37,8 @@ export const DEFAULT_MEMORY_LIMIT = 32 * 1024 * 1024;
 export const DEFAULT_STACK_LIMIT = 512 * 1024;
 const MAX_OUTPUT_CHARS = 1_000_000;
 const MAX_LOG_CHARS = 4_000;
+/** What ctx.log may write in one run, in characters; past it lines are dropped, here in the worker. */
+export const MAX_LOG_CHARS_PER_RUN = 64 * 1024;
 
 /** The language's own functions the plumbing calls, taken before creator code runs. */
 type Builtins = { parse: QuickJSHandle; stringify: QuickJSHandle; freeze: QuickJSHandle; resolve: QuickJSHandle };
@@ -63,6 +69,10 @@ export async function runInQuickJS(
   hostCall: HostCall,
   onLog: (message: string) => void,
   onResult?: (result: SandboxResult) => void,
+  /** Aborted when the run this job belongs to has ended: the code is interrupted. */
+  stop?: AbortSignal,
+  /** Asked while code runs (when no message can be read): true stops it as `stop` would. */
+  isStopped?: () => boolean,
 ): Promise<SandboxResult> {
   const runtime = QuickJS.newRuntime();
   runtime.setMemoryLimit(request.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
@@ -70,6 +80,7 @@ export async function runInQuickJS(
   const deadline = Date.now() + request.timeoutMs;
   let timedOut = false;
   runtime.setInterruptHandler(() => {
+    if (stop?.aborted || isStopped?.()) return true;
     if (Date.now() <= deadline) return false;
     timedOut = true;
     return true;
@@ -81,13 +92,15 @@ export async function runInQuickJS(
 
   const fail = (code: SandboxErrorCode, message: string): SandboxResult => ({ ok: false, error: { code, message } });
 
+  const cancelled = (): SandboxResult => fail("cancelled", "The run ended before this code finished.");
   let result: SandboxResult | undefined;
   try {
     result = await evaluate();
+    if (stop?.aborted && !result.ok) result = cancelled();
     return result;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    result = fail(classify(message, timedOut), message);
+    result = stop?.aborted ? cancelled() : fail(classify(message, timedOut), message);
     return result;
   } finally {
     clearTimeout(timer);
@@ -181,7 +194,11 @@ export async function runInQuickJS(
 
     const ctx = vm.newObject();
     const tools = vm.newObject();
+    // A log flood stops here: nothing past the run's allowance is copied out of QuickJS or
+    // posted to the host, however long the code keeps logging.
+    let logged = 0;
     const log = vm.newFunction("log", (...parts) => {
+      if (logged >= MAX_LOG_CHARS_PER_RUN) return;
       const texts: string[] = [];
       for (const part of parts) {
         if (vm.typeof(part) === "string") {
@@ -192,7 +209,9 @@ export async function runInQuickJS(
         if ("error" in json) return { error: json.error };
         texts.push(json.text ?? "");
       }
-      onLog(texts.join(" ").slice(0, MAX_LOG_CHARS));
+      const line = texts.join(" ").slice(0, Math.min(MAX_LOG_CHARS, MAX_LOG_CHARS_PER_RUN - logged));
+      logged += line.length;
+      onLog(logged >= MAX_LOG_CHARS_PER_RUN ? `${line}\n[ctx.log limit of ${MAX_LOG_CHARS_PER_RUN} characters per run reached: further output is dropped]` : line);
     });
     const llm = vm.newFunction("llm", (request) => call("llm", "", request, true));
     vm.setProp(ctx, "log", log);
@@ -252,10 +271,12 @@ export async function runInQuickJS(
       started.value.dispose();
       // The interrupt handler only runs while JS runs; a timer covers time spent waiting
       // on host calls.
-      const timeout = new Promise<"timeout">((resolve) => {
+      const timeout = new Promise<"timeout" | "stopped">((resolve) => {
         timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
+        stop?.addEventListener("abort", () => resolve("stopped"), { once: true });
       });
       const raced = await Promise.race([settled, timeout]);
+      if (raced === "stopped") return cancelled();
       if (raced === "timeout") {
         timedOut = true;
         return fail("timeout", `The code did not finish within ${request.timeoutMs} ms.`);

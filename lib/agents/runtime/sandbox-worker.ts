@@ -1,28 +1,37 @@
 /**
  * Worker thread that hosts QuickJS. Creator code never runs on the thread that serves
  * requests: a runaway here delays only this worker, and the pool can terminate it.
- * Protocol (all JSON-safe):
- *   main → worker  { type: "run", id, request } | { type: "host-result", callId, ok, value | error }
+ * A worker runs one run's jobs: its top-level job and, while that one waits on a host call,
+ * the nested run_code jobs it started. Protocol (all JSON-safe):
+ *   main → worker  { type: "run", id, request, niceness } | { type: "cancel", id }
+ *                  | { type: "host-result", callId, ok, value | error }
  *   worker → main  { type: "log", id, message } | { type: "host-call", id, callId, kind, name, args }
  *                  | { type: "done", id, result } | { type: "ready" }
- * and workerData.finished, a counter in shared memory this worker raises as each job ends
- * (before its "done" goes out), so the pool knows the worker is free before reading "done".
+ * and workerData.stopped, a ring of job ids in shared memory that the pool writes when it
+ * stops a job: code busy in a loop reads no message, so its interrupt handler looks there.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { getQuickJS } from "quickjs-emscripten";
-import { lowerThreadPriority } from "../../thread-priority";
+import { lowerThreadPriority, WORKER_NICENESS } from "../../thread-priority";
 import { runInQuickJS, type SandboxRequest } from "./sandbox-core";
 
 if (!parentPort) throw new Error("sandbox-worker must run in a worker thread");
 const port = parentPort;
-const { finished } = workerData as { finished: Int32Array };
+const { stopped } = workerData as { stopped: Int32Array };
+
+function isStoppedJob(id: number): boolean {
+  for (let i = 1; i < stopped.length; i++) if (Atomics.load(stopped, i) === id) return true;
+  return false;
+}
 
 // Creator code runs below the priority of the thread that serves requests.
-lowerThreadPriority();
+let niceness = lowerThreadPriority() ? WORKER_NICENESS : -1;
 const QuickJS = await getQuickJS();
 
 let nextCallId = 1;
 const calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+/** Jobs running here, to stop one when its run ends. */
+const running = new Map<number, AbortController>();
 
 port.on("message", (message: { type: string; [key: string]: unknown }) => {
   if (message.type === "host-result") {
@@ -33,8 +42,18 @@ port.on("message", (message: { type: string; [key: string]: unknown }) => {
     else call.reject(new Error(String(message.error)));
     return;
   }
+  if (message.type === "cancel") {
+    running.get(message.id as number)?.abort();
+    return;
+  }
   if (message.type === "run") {
     const id = message.id as number;
+    // Free (playground) runs get less CPU than paid ones when both want it; both run below
+    // the thread that serves requests.
+    const wanted = message.niceness as number;
+    if (wanted !== niceness && lowerThreadPriority(wanted)) niceness = wanted;
+    const stop = new AbortController();
+    running.set(id, stop);
     void runInQuickJS(
       QuickJS,
       message.request as SandboxRequest,
@@ -47,8 +66,14 @@ port.on("message", (message: { type: string; [key: string]: unknown }) => {
       (log) => port.postMessage({ type: "log", id, message: log }),
       // The answer goes out before the runtime is torn down.
       (result) => {
-        Atomics.add(finished, 0, 1);
+        running.delete(id);
         port.postMessage({ type: "done", id, result });
+      },
+      stop.signal,
+      () => {
+        if (!isStoppedJob(id)) return false;
+        stop.abort();
+        return true;
       },
     );
   }

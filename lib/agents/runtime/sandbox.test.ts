@@ -1,9 +1,8 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { WORKER_NICENESS } from "@/lib/thread-priority";
 import { niceOf, threadsStartedBy } from "@/lib/thread-priority.testing";
-import { SandboxPool, type SandboxRequest } from "./sandbox";
+import { SandboxPool, type SandboxJob, type SandboxRequest } from "./sandbox";
 
 const pool = new SandboxPool(2, 4);
 beforeAll(() => pool.warm());
@@ -214,11 +213,12 @@ test("by default two jobs per CPU run code at once, and the next one waits for a
   try {
     await fresh.warm();
     // Each job reports when it started and ended (by the host's clock, which the sandbox shares).
+    // One tenant each: a tenant alone may use only its share.
     const spans = await Promise.all(
-      Array.from({ length: slots + 1 }, () =>
+      Array.from({ length: slots + 1 }, (_, i) =>
         fresh.run(
           { code: `async function handler() { const start = Date.now(); while (Date.now() < start + 400) {} return [start, Date.now()]; }`, input: null, timeoutMs: 10_000, tools: [] },
-          noHost,
+          { ...noHost, tenant: `t${i}` },
         ),
       ),
     );
@@ -259,10 +259,10 @@ describe("sandbox pool scheduling", () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const waiting = narrow.run(
       { code: `async function handler(input, ctx) { return await ctx.tools.wait({}); }`, input: null, timeoutMs: 5_000, tools: ["wait"] },
-      { hostCall: async () => (await gate, "answered"), onLog: () => {} },
+      { hostCall: async () => (await gate, "answered"), onLog: () => {}, tenant: "a" },
     );
-    // While the first job waits on its host call, a second one runs to the end.
-    const second = await narrow.run({ code: busy(20), input: null, timeoutMs: 2_000, tools: [] }, noHost);
+    // While the first job waits on its host call, another tenant's job runs to the end.
+    const second = await narrow.run({ code: busy(20), input: null, timeoutMs: 2_000, tools: [] }, { ...noHost, tenant: "b" });
     expect(second.ok).toBe(true);
     release();
     expect(await waiting).toEqual({ ok: true, output: "answered" });
@@ -280,39 +280,138 @@ describe("sandbox pool scheduling", () => {
     expect(runaway).toMatchObject({ ok: false, error: { code: "timeout" } });
     expect(next).toEqual({ ok: true, output: "after" });
   });
+});
 
-  test("a worker that has answered takes the next job before the request thread has read that answer", async () => {
-    const single = new SandboxPool(1, 1, 1);
-    const posted = vi.spyOn(Worker.prototype, "postMessage");
-    const runsPosted = () => posted.mock.calls.filter(([message]) => (message as { type?: string }).type === "run").length;
-    // Microtasks only: the event loop gets no turn, so no message from a worker is read.
-    const microtasks = async () => {
-      for (let i = 0; i < 20; i++) await null;
-    };
+describe("sandbox fairness and bounds", () => {
+  const loop = `async function handler() { for (;;) {} }`;
+  const quick = `async function handler(input) { return input }`;
+
+  test("a free tenant's infinite loops take at most its share: a paid job starts at once and ends fast", async () => {
+    const shared = new SandboxPool(2, 8, 4);
     try {
-      await single.warm();
-      const first = single.run({ code: `async function handler() { return "first" }`, input: null, timeoutMs: 2_000, tools: [] }, noHost);
-      await microtasks();
-      expect(runsPosted()).toBe(1);
-      // This thread stays busy until the worker has counted the job finished: its answer is
-      // waiting, unread, as it does on a busy server.
-      const finished = (single as unknown as { workers: { finished: Int32Array }[] }).workers[0]!.finished;
-      const deadline = Date.now() + 10_000;
-      while (Atomics.load(finished, 0) === 0 && Date.now() < deadline) {
-        // busy
-      }
-      expect(Atomics.load(finished, 0)).toBe(1);
-      const second = single.run({ code: `async function handler() { return "second" }`, input: null, timeoutMs: 2_000, tools: [] }, noHost);
-      await microtasks();
-      // The only worker, with maxComputing 1, already has the second job.
-      expect(runsPosted()).toBe(2);
-      expect(await Promise.all([first, second])).toEqual([
-        { ok: true, output: "first" },
-        { ok: true, output: "second" },
-      ]);
+      await shared.warm();
+      const loops = Array.from({ length: 8 }, () =>
+        shared.run({ code: loop, input: null, timeoutMs: 1_500, tools: [] }, { ...noHost, tenant: "user:hostile", priority: "free" }),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      const started = performance.now();
+      expect(await shared.run({ code: quick, input: 7, timeoutMs: 1_000, tools: [] }, { ...noHost, tenant: "org:paying", priority: "paid" })).toEqual({ ok: true, output: 7 });
+      expect(performance.now() - started).toBeLessThan(300);
+      const results = await Promise.all(loops);
+      expect(results.every((r) => !r.ok && (r.error.code === "timeout" || r.error.code === "busy"))).toBe(true);
     } finally {
-      posted.mockRestore();
+      await shared.close();
+    }
+  });
+
+  test("a job's deadline counts from when it starts computing, not from when it was queued", async () => {
+    const single = new SandboxPool(1, 2, 1);
+    try {
+      const busy = (ms: number) => `async function handler() { const end = Date.now() + ${ms}; while (Date.now() < end) {} return "done"; }`;
+      const [first, second] = await Promise.all([
+        single.run({ code: busy(300), input: null, timeoutMs: 2_000, tools: [] }, { ...noHost, tenant: "a" }),
+        single.run({ code: busy(100), input: null, timeoutMs: 250, tools: [] }, { ...noHost, tenant: "b" }),
+      ]);
+      expect(first).toEqual({ ok: true, output: "done" });
+      expect(second).toEqual({ ok: true, output: "done" });
+    } finally {
       await single.close();
+    }
+  });
+
+  test("a job that cannot start in time is refused as busy; one whose run ended while waiting is dropped", async () => {
+    const single = new SandboxPool(1, 2, 1, { maxWaitMs: 200 });
+    try {
+      const hog = single.run({ code: loop, input: null, timeoutMs: 1_000, tools: [] }, { ...noHost, tenant: "a" });
+      await new Promise((r) => setTimeout(r, 50));
+      const started = performance.now();
+      const refused = await single.run({ code: quick, input: 1, timeoutMs: 1_000, tools: [] }, { ...noHost, tenant: "b" });
+      expect(refused).toMatchObject({ ok: false, error: { code: "busy" } });
+      expect(performance.now() - started).toBeLessThan(500);
+      const ended = new AbortController();
+      const logs: string[] = [];
+      const dropped = single.run({ code: `async function handler(i, ctx) { ctx.log("ran"); return 1 }`, input: null, timeoutMs: 1_000, tools: [] }, { hostCall: async () => null, onLog: (m) => logs.push(m), tenant: "c", signal: ended.signal });
+      ended.abort();
+      expect(await dropped).toMatchObject({ ok: false, error: { code: "cancelled" } });
+      await hog;
+      expect(logs).toEqual([]);
+    } finally {
+      await single.close();
+    }
+  });
+
+  test("eight runs that each start a nested job all finish: the nested job runs in its parent's worker", async () => {
+    const small = new SandboxPool(2, 8, 2);
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => {
+          let job: SandboxJob | undefined;
+          return small.run(
+            { code: `async function handler(input, ctx) { return await ctx.tools.child({ n: input }) }`, input: i, timeoutMs: 5_000, tools: ["child"] },
+            {
+              tenant: "org:one",
+              onStart: (started) => (job = started),
+              onLog: () => {},
+              hostCall: async (_kind, _name, args) => {
+                const result = await small.run({ code: "return input.n * 10", input: args, timeoutMs: 1_000, tools: [], mode: "expression" }, { ...noHost, parent: job });
+                if (!result.ok) throw new Error(result.error.message);
+                return result.output;
+              },
+            },
+          );
+        }),
+      );
+      expect(results).toEqual(Array.from({ length: 8 }, (_, i) => ({ ok: true, output: i * 10 })));
+    } finally {
+      await small.close();
+    }
+  });
+
+  test("nested jobs die with their parent: none is left running once the parent has ended", async () => {
+    const single = new SandboxPool(1, 2, 1);
+    try {
+      let job: SandboxJob | undefined;
+      const children: Promise<unknown>[] = [];
+      const parent = await single.run(
+        { code: `async function handler(input, ctx) { for (let i = 0; i < 20; i++) ctx.tools.child({}).catch(() => {}); return "parent done" }`, input: null, timeoutMs: 2_000, tools: ["child"] },
+        {
+          tenant: "a",
+          onStart: (started) => (job = started),
+          onLog: () => {},
+          hostCall: async () => {
+            children.push(single.run({ code: "for (;;) {}", input: null, timeoutMs: 10_000, tools: [], mode: "expression" }, { ...noHost, parent: job }));
+            return null;
+          },
+        },
+      );
+      expect(parent).toEqual({ ok: true, output: "parent done" });
+      const started = performance.now();
+      const ended = await Promise.all(children);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(ended.every((r) => (r as { ok: boolean }).ok === false)).toBe(true);
+      // The pool's only computing turn is free again.
+      expect(await single.run({ code: quick, input: 3, timeoutMs: 1_000, tools: [] }, { ...noHost, tenant: "b" })).toEqual({ ok: true, output: 3 });
+    } finally {
+      await single.close();
+    }
+  });
+
+  test("a worker crash fails only the job in that worker", async () => {
+    const two = new SandboxPool(2, 2, 2);
+    try {
+      await two.warm();
+      const slow = (tenant: string) =>
+        two.run({ code: `async function handler() { const end = Date.now() + 300; while (Date.now() < end) {} return "${tenant}" }`, input: null, timeoutMs: 2_000, tools: [] }, { ...noHost, tenant });
+      const [a, b] = [slow("a"), slow("b")];
+      await new Promise((r) => setTimeout(r, 100));
+      const workers = (two as unknown as { workers: { worker: { terminate(): Promise<number> }; jobs: Map<number, unknown> }[] }).workers;
+      const crashed = workers.find((w) => w.jobs.size > 0)!;
+      await crashed.worker.terminate();
+      const results = await Promise.all([a, b]);
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => !r.ok && /stopped unexpectedly/.test(r.error.message))).toHaveLength(1);
+    } finally {
+      await two.close();
     }
   });
 });

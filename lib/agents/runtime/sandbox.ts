@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { WORKER_NICENESS } from "@/lib/thread-priority";
 import { bundledWorkerModule } from "@/lib/worker-module";
 import type { HostCall, SandboxRequest, SandboxResult } from "./sandbox-core";
 
@@ -7,80 +8,118 @@ export type { SandboxRequest, SandboxResult } from "./sandbox-core";
 
 /** Extra time a worker gets past a job's deadline before it is terminated. */
 const KILL_GRACE_MS = 1_000;
+/** Free (playground) code runs at the lowest CPU priority, so paid runs win the cores. */
+const FREE_NICENESS = 19;
 
-type Job = {
-  request: SandboxRequest;
+export type SandboxPriority = "paid" | "free";
+
+/** A running job, as handed to `onStart`; pass it as `parent` to run a nested job in the same worker. */
+export type SandboxJob = { readonly id: number };
+
+export type SandboxHooks = {
   hostCall: HostCall;
   onLog: (message: string) => void;
-  resolve: (result: SandboxResult) => void;
-  killTimer: NodeJS.Timeout;
-  /** Host calls this job is waiting on (its worker is idle meanwhile). */
-  waiting: number;
+  /** Whose capacity the job uses: `org:<id>` for API runs, `user:<id>` for the playground. */
+  tenant?: string;
+  /** Paid (API) jobs start before free (playground) ones and run at a higher CPU priority. */
+  priority?: SandboxPriority;
+  /** Aborted when the run has ended: a waiting job is dropped, a running one stopped. */
+  signal?: AbortSignal;
+  /** Called as the job starts computing: its deadline counts from here. */
+  onStart?: (job: SandboxJob) => void;
+  /** The job of the same run that waits on this one (nested run_code): this one runs in its worker. */
+  parent?: SandboxJob;
 };
+
+export type SandboxLimits = {
+  /** Worker threads at most; each holds one run's jobs. */
+  maxWorkers: number;
+  /** Jobs computing at once (a job waiting on a model or a tool does not count). */
+  maxComputing: number;
+  /** The share of workers and of computing turns one tenant may hold. */
+  tenantShare: number;
+  /** The share of workers and of computing turns all free (playground) jobs together may hold. */
+  freeShare: number;
+  /** Jobs one tenant may have waiting; past it, a new one is refused at once. */
+  maxWaitingPerTenant: number;
+  /** How long a job may wait to start before it is refused. */
+  maxWaitMs: number;
+};
+
+type Job = SandboxJob & {
+  request: SandboxRequest;
+  hooks: SandboxHooks;
+  tenant: string;
+  priority: SandboxPriority;
+  resolve: (result: SandboxResult) => void;
+  killTimer?: NodeJS.Timeout;
+  /** Host calls this job is waiting on (it does not compute meanwhile). */
+  waiting: number;
+  worker?: PoolWorker;
+  /** Set while the job waits to start. */
+  queued?: { since: number; timer: NodeJS.Timeout };
+  parent?: Job;
+};
+
+/** Slots in each worker's ring of stopped job ids (shared memory). */
+const STOPPED_RING = 64;
 
 type PoolWorker = {
   worker: Worker;
-  /** Jobs whose answer the request thread has not read yet. */
+  /** [next slot, …ids]: jobs stopped by the pool, read by code busy in a loop (sandbox-worker.ts). */
+  stopped: Int32Array;
+  /** The run's jobs in this worker (a top-level job and its nested ones), until their answers are read. */
   jobs: Map<number, Job>;
   ready: Promise<void>;
-  /** Jobs given to the worker, counted when it is taken for one (before the job is posted). */
-  given: number;
-  /** Jobs the worker has finished, counted by the worker itself (shared memory). */
-  finished: Int32Array;
 };
-
-type Waiter = { resolve: (worker: PoolWorker) => void; reject: (error: Error) => void };
 
 let nextJobId = 1;
 
-/** Whether the worker's job is waiting on a host call (a model, a tool) rather than running code. */
-function waitsOnHost(entry: PoolWorker): boolean {
-  for (const job of entry.jobs.values()) if (job.waiting > 0) return true;
-  return false;
-}
+const busy = (message: string): SandboxResult => ({ ok: false, error: { code: "busy", message } });
 
 /**
- * A pool of worker threads running QuickJS. QuickJS's interrupt handler stops runaway JS at its deadline; a worker stuck past the
- * deadline anyway (for example inside a huge native allocation) is terminated and
- * replaced, so the server always keeps serving.
+ * A pool of worker threads running QuickJS. QuickJS's interrupt handler stops runaway JS at
+ * its deadline; a worker stuck past the deadline anyway (inside a huge native allocation,
+ * say) is terminated and replaced, so the server keeps serving. A worker holds one run's
+ * jobs at a time, so a kill hits no other run.
+ *
+ * Capacity is shared between tenants: no tenant holds more than `tenantShare` of the
+ * workers or of the computing turns, free jobs together no more than `freeShare`, and paid
+ * jobs start first. A job's deadline counts from when it starts; a job that cannot start
+ * soon is refused (`busy`), and a job whose run has ended is dropped or stopped.
  */
 export class SandboxPool {
   private readonly workers: PoolWorker[] = [];
-  /** Runs waiting for a worker, first come first served. */
-  private readonly queue: Waiter[] = [];
+  /** Jobs waiting to start, in arrival order. */
+  private readonly queue: Job[] = [];
+  private readonly jobsById = new Map<number, Job>();
+  private readonly limits: SandboxLimits;
   private closed = false;
 
-  /**
-   * `size` workers are kept warm by `warm()`; up to `maxWorkers` exist, each running one
-   * job at a time, and at most `maxComputing` of them run code at the same moment, by
-   * default two per CPU (bench/api, rounds alternating between the settings on one server:
-   * about 5 % more metered runs than one per CPU); many more would only take turns on the
-   * same cores, each turn costing a thread switch. A job that waits on a model or a tool
-   * leaves its turn to the next one.
-   *
-   * A worker counts its finished jobs itself, in memory it shares with the pool, so it is
-   * free for the next job the moment it has answered, not only once the request thread
-   * has read that answer: on a busy server the request thread reads it only after the
-   * requests already waiting for it (bench/api: 2–5 ms later, for a run of 0.5 ms).
-   */
   constructor(
     private readonly size: number,
-    private readonly maxWorkers = Math.max(size, 8),
-    private readonly maxComputing = 2 * Math.max(1, availableParallelism()),
-  ) {}
+    maxWorkers = Math.max(size, 8),
+    maxComputing = 2 * Math.max(1, availableParallelism()),
+    limits: Partial<Omit<SandboxLimits, "maxWorkers" | "maxComputing">> = {},
+  ) {
+    this.limits = { maxWorkers, maxComputing, tenantShare: 0.5, freeShare: 0.5, maxWaitingPerTenant: 256, maxWaitMs: 10_000, ...limits };
+  }
+
+  private share(total: number, fraction: number) {
+    return Math.max(1, Math.floor(total * fraction));
+  }
 
   private spawn(): PoolWorker {
-    const finished = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const stopped = new Int32Array(new SharedArrayBuffer((STOPPED_RING + 1) * Int32Array.BYTES_PER_ELEMENT));
     const worker = new Worker(bundledWorkerModule("lib/agents/runtime/sandbox-worker.ts"), {
       resourceLimits: { maxOldGenerationSizeMb: 256 },
-      workerData: { finished },
+      workerData: { stopped },
     });
     worker.unref();
     const entry: PoolWorker = {
       worker,
+      stopped,
       jobs: new Map(),
-      given: 0,
-      finished,
       ready: new Promise((resolve, reject) => {
         worker.once("message", () => resolve());
         worker.once("error", reject);
@@ -89,7 +128,7 @@ export class SandboxPool {
     worker.on("message", (message: { type: string; id: number; [key: string]: unknown }) => {
       const job = entry.jobs.get(message.id);
       if (!job) return;
-      if (message.type === "log") job.onLog(String(message.message));
+      if (message.type === "log") job.hooks.onLog(String(message.message));
       else if (message.type === "host-call") {
         const callId = message.callId;
         const resume = (reply: Record<string, unknown>) => {
@@ -97,17 +136,16 @@ export class SandboxPool {
           job.waiting--;
           worker.postMessage(reply);
         };
-        // While it waits, the job leaves its turn to the next one.
+        // While it waits, the job leaves its computing turn to the next one.
         if (job.waiting++ === 0) this.pump();
-        job
+        job.hooks
           .hostCall(message.kind as "llm" | "tool", String(message.name), message.args)
           .then(
             (value) => resume({ type: "host-result", callId, ok: true, value: value ?? null }),
             (error: unknown) => resume({ type: "host-result", callId, ok: false, error: error instanceof Error ? error.message : String(error) }),
           );
       } else if (message.type === "done") {
-        this.finish(entry, message.id, message.result as SandboxResult);
-        this.pump();
+        this.settle(job, message.result as SandboxResult);
       }
     });
     const crashed = (reason: string) => this.replace(entry, reason);
@@ -116,46 +154,112 @@ export class SandboxPool {
     return entry;
   }
 
-  private finish(entry: PoolWorker, id: number, result: SandboxResult) {
-    const job = entry.jobs.get(id);
-    if (!job) return;
+  /** Ends a job with its result; its nested jobs end with it. */
+  private settle(job: Job, result: SandboxResult) {
+    if (!this.jobsById.delete(job.id)) return;
+    if (job.queued) {
+      clearTimeout(job.queued.timer);
+      this.queue.splice(this.queue.indexOf(job), 1);
+    }
     clearTimeout(job.killTimer);
-    entry.jobs.delete(id);
+    job.worker?.jobs.delete(job.id);
+    for (const child of this.jobsById.values()) {
+      if (child.parent === job) this.stop(child);
+    }
     job.resolve(result);
+    this.pump();
   }
 
-  /** Jobs given to this worker that it has not finished (including one about to be posted). */
-  private unfinished(entry: PoolWorker): number {
-    return entry.given - Atomics.load(entry.finished, 0);
+  /** Stops a job whose run has ended: dropped while it waits, interrupted while it runs. */
+  private stop(job: Job) {
+    if (!this.jobsById.has(job.id)) return;
+    if (job.queued) return this.settle(job, { ok: false, error: { code: "cancelled", message: "The run ended before this code started." } });
+    const entry = job.worker;
+    if (!entry) return;
+    const slot = Atomics.add(entry.stopped, 0, 1) % STOPPED_RING;
+    Atomics.store(entry.stopped, 1 + slot, job.id);
+    entry.worker.postMessage({ type: "cancel", id: job.id });
   }
 
-  /** Workers running code now: on a job (or about to be) that is not waiting on a host call. */
-  private computing(): number {
-    let n = 0;
-    for (const entry of this.workers) if (this.unfinished(entry) > 0 && !waitsOnHost(entry)) n++;
-    return n;
+  /** Whether the worker is running code: one of its jobs is not waiting on a host call. */
+  private computing(entry: PoolWorker): boolean {
+    for (const job of entry.jobs.values()) if (job.waiting === 0) return true;
+    return false;
   }
 
-  /** A free worker (a new one while under the cap), taken for a job; undefined while `maxComputing` run code or all are busy. */
-  private acquire(): PoolWorker | undefined {
-    if (this.computing() >= this.maxComputing) return undefined;
-    let entry = this.workers.find((w) => this.unfinished(w) === 0);
-    if (!entry) {
-      if (this.workers.length >= this.maxWorkers) return undefined;
-      entry = this.spawn();
-      this.workers.push(entry);
+  /** The top-level job a worker holds (its run's), if any. */
+  private owner(entry: PoolWorker): Job | undefined {
+    for (const job of entry.jobs.values()) if (!job.parent) return job;
+    return entry.jobs.values().next().value;
+  }
+
+  /** Whether `job` may start now, given what every worker holds and runs. */
+  private mayStart(job: Job): boolean {
+    const { maxWorkers, maxComputing, tenantShare, freeShare } = this.limits;
+    let computing = 0;
+    let tenantComputing = 0;
+    let freeComputing = 0;
+    let tenantWorkers = 0;
+    let freeWorkers = 0;
+    let idle = false;
+    for (const entry of this.workers) {
+      const owner = this.owner(entry);
+      if (!owner) {
+        idle = true;
+        continue;
+      }
+      const isComputing = this.computing(entry);
+      computing += Number(isComputing);
+      if (owner.tenant === job.tenant) {
+        tenantWorkers++;
+        tenantComputing += Number(isComputing);
+      }
+      if (owner.priority === "free") {
+        freeWorkers++;
+        freeComputing += Number(isComputing);
+      }
     }
-    entry.given++;
-    return entry;
+    if (computing >= maxComputing || tenantComputing >= this.share(maxComputing, tenantShare)) return false;
+    if (job.priority === "free" && freeComputing >= this.share(maxComputing, freeShare)) return false;
+    // A nested job runs in its parent's worker; a top-level one needs a worker of its own.
+    if (job.parent) return true;
+    if (!idle && this.workers.length >= maxWorkers) return false;
+    if (tenantWorkers >= this.share(maxWorkers, tenantShare)) return false;
+    return job.priority === "paid" || freeWorkers < this.share(maxWorkers, freeShare);
   }
 
-  /** Hands free workers to the runs waiting for one, in order. */
+  /** Starts every waiting job that may start: paid ones first, each tenant within its share. */
   private pump() {
-    while (this.queue.length) {
-      const entry = this.acquire();
-      if (!entry) return;
-      this.queue.shift()!.resolve(entry);
+    for (const priority of ["paid", "free"] as const) {
+      for (const job of [...this.queue]) {
+        if (job.priority === priority && this.mayStart(job)) this.start(job);
+      }
     }
+  }
+
+  private start(job: Job) {
+    clearTimeout(job.queued!.timer);
+    this.queue.splice(this.queue.indexOf(job), 1);
+    job.queued = undefined;
+    let entry = job.parent?.worker;
+    if (!entry) {
+      entry = this.workers.find((w) => w.jobs.size === 0);
+      if (!entry) {
+        entry = this.spawn();
+        this.workers.push(entry);
+      }
+    }
+    job.worker = entry;
+    entry.jobs.set(job.id, job);
+    void entry.ready.then(
+      () => {
+        if (!this.jobsById.has(job.id)) return;
+        job.killTimer = setTimeout(() => this.replace(entry, "a run exceeded its deadline", job.id), job.request.timeoutMs + KILL_GRACE_MS);
+        entry.worker.postMessage({ type: "run", id: job.id, request: job.request, niceness: job.priority === "free" ? FREE_NICENESS : WORKER_NICENESS });
+        job.hooks.onStart?.(job);
+      },
+      () => this.replace(entry, "the worker failed to start"),
+    );
   }
 
   /** Fails the worker's jobs and takes it out of the pool; the next run spawns a new one. */
@@ -168,38 +272,35 @@ export class SandboxPool {
         id === culpritId
           ? { ok: false, error: { code: "timeout", message: `The code did not finish within ${job.request.timeoutMs} ms and was stopped.` } }
           : { ok: false, error: { code: "code_error", message: `The sandbox stopped unexpectedly (${reason}).` } };
-      this.finish(entry, id, result);
+      this.settle(job, result);
     }
     void entry.worker.terminate();
-    // A waiting job can now get a fresh worker.
     this.pump();
   }
 
-  /**
-   * Runs one job. Each worker runs one job at a time, so a runaway job that must be
-   * terminated takes no other job down with it; the pool grows to `maxWorkers`, then
-   * jobs wait in a queue, as they do while `maxComputing` jobs are running code.
-   */
-  async run(request: SandboxRequest, hooks: { hostCall: HostCall; onLog: (message: string) => void }): Promise<SandboxResult> {
+  /** Runs one job when capacity allows (see the class comment); resolves with its result, never rejects once queued. */
+  async run(request: SandboxRequest, hooks: SandboxHooks): Promise<SandboxResult> {
     if (this.closed) throw new Error("sandbox pool is closed");
-    const worker = await new Promise<PoolWorker>((resolve, reject) => {
-      this.queue.push({ resolve, reject });
-      this.pump();
-    });
-    try {
-      await worker.ready;
-    } catch (error) {
-      this.replace(worker, "the worker failed to start");
-      throw error;
+    const parent = hooks.parent && this.jobsById.get(hooks.parent.id);
+    if (hooks.parent && !parent) return { ok: false, error: { code: "cancelled", message: "The code that started this one has ended." } };
+    const tenant = parent?.tenant ?? hooks.tenant ?? "anonymous";
+    const priority = parent?.priority ?? hooks.priority ?? "paid";
+    if (hooks.signal?.aborted) return { ok: false, error: { code: "cancelled", message: "The run ended before this code started." } };
+    const waiting = this.queue.filter((j) => j.tenant === tenant).length;
+    if (waiting >= this.limits.maxWaitingPerTenant) {
+      return busy(`Too many runs are waiting for the sandbox (${waiting}); wait for some to finish.`);
     }
-    const id = nextJobId++;
     return new Promise<SandboxResult>((resolve) => {
-      const killTimer = setTimeout(
-        () => this.replace(worker, "a run exceeded its deadline", id),
-        request.timeoutMs + KILL_GRACE_MS,
+      const job: Job = { id: nextJobId++, request, hooks, tenant, priority, resolve, waiting: 0, parent };
+      const timer = setTimeout(
+        () => this.settle(job, busy(`The sandbox is busy: this run waited ${Math.round(this.limits.maxWaitMs / 1000)} s without starting.`)),
+        this.limits.maxWaitMs,
       );
-      worker.jobs.set(id, { request, ...hooks, resolve, killTimer, waiting: 0 });
-      worker.worker.postMessage({ type: "run", id, request });
+      job.queued = { since: Date.now(), timer };
+      this.jobsById.set(job.id, job);
+      this.queue.push(job);
+      hooks.signal?.addEventListener("abort", () => this.stop(job), { once: true });
+      this.pump();
     });
   }
 
@@ -211,7 +312,7 @@ export class SandboxPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const waiter of this.queue.splice(0)) waiter.reject(new Error("sandbox pool is closed"));
+    for (const job of [...this.queue]) this.settle(job, { ok: false, error: { code: "cancelled", message: "The sandbox pool is closed." } });
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((w) => w.worker.terminate()));
   }

@@ -18,6 +18,8 @@ import { jsonResponse } from "@/lib/api/json-response";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAY_WAIT_MS = 30_000;
+/** What a run refused by a busy sandbox is told to wait before retrying. */
+const SANDBOX_RETRY_AFTER_SECONDS = 5;
 
 type Body = Awaited<ReturnType<typeof readJsonBody>>;
 type Started = { execution: { id: string; startedAt: Date }; creditId: string };
@@ -229,6 +231,11 @@ async function runStarted(
       // runAgent records every outcome itself; reaching here means the platform failed.
       await refundCredit(db, { executionId: metered.execution.id }).catch(() => undefined);
       throw error;
+    }
+    if (record.errorCode === "SANDBOX_BUSY") {
+      // Refused before it started (and refunded): the client should come back shortly.
+      headers.set("Retry-After", String(SANDBOX_RETRY_AFTER_SECONDS));
+      return problemResponse("unavailable", record.errorMessage ?? undefined, { headers, extensions: { executionId: record.id } });
     }
     return createdResponse(record, runnable, auth, creditRefunded);
   } catch (error) {

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createAddressPolicy } from "./address-policy";
-import { httpFetch, type Lookup } from "./http-fetch";
+import { httpFetch, MAX_CONCURRENT_FETCHES_PER_TENANT, type Lookup } from "./http-fetch";
 
 const strict = createAddressPolicy("");
 
@@ -50,6 +50,11 @@ describe("http_fetch", () => {
         res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data" }).end();
       } else if (req.url === "/big") {
         res.writeHead(200, { "content-type": "text/plain" }).end("x".repeat(5_000));
+      } else if (req.url === "/trickle") {
+        // Headers at once, then a byte every 50 ms for as long as the client listens.
+        res.writeHead(200, { "content-type": "text/plain" });
+        const drip = setInterval(() => res.write("x"), 50);
+        res.on("close", () => clearInterval(drip));
       } else if (req.url === "/slow") {
         setTimeout(() => res.end("late"), 2_000);
       } else {
@@ -115,6 +120,35 @@ describe("http_fetch", () => {
       const started = Date.now();
       await expect(httpFetch({ url: `http://127.0.0.1:${port}/slow` }, { policy, timeoutMs: 200 })).rejects.toThrow(/timed out/);
       expect(Date.now() - started).toBeLessThan(1_500);
+    });
+
+    test("the deadline covers the whole fetch: a server that trickles its body is cut off at it", async () => {
+      const started = Date.now();
+      await expect(httpFetch({ url: `http://127.0.0.1:${port}/trickle` }, { policy, timeoutMs: 400 })).rejects.toThrow(/timed out/);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    });
+
+    test("the end of the run stops a fetch in flight", async () => {
+      const controller = new AbortController();
+      const started = Date.now();
+      const fetching = httpFetch({ url: `http://127.0.0.1:${port}/trickle` }, { policy, timeoutMs: 10_000, signal: controller.signal });
+      setTimeout(() => controller.abort(), 200);
+      await expect(fetching).rejects.toThrow(/the run has ended/);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    });
+
+    test(`at most ${MAX_CONCURRENT_FETCHES_PER_TENANT} fetches of one tenant are in flight; another tenant is not held up`, async () => {
+      const controller = new AbortController();
+      const hogs = Array.from({ length: MAX_CONCURRENT_FETCHES_PER_TENANT + 2 }, () =>
+        httpFetch({ url: `http://127.0.0.1:${port}/trickle` }, { policy, tenant: "hog", timeoutMs: 10_000, signal: controller.signal }).catch((e: Error) => e),
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      const requests = await new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)));
+      expect(requests).toBe(MAX_CONCURRENT_FETCHES_PER_TENANT);
+      const other = await httpFetch({ url: `http://127.0.0.1:${port}/` }, { policy, tenant: "other", timeoutMs: 2_000 });
+      expect(other.status).toBe(200);
+      controller.abort();
+      await Promise.all(hogs);
     });
   });
 });

@@ -4,7 +4,12 @@ import https from "node:https";
 import { isIP } from "node:net";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { KeyedSemaphore } from "@/lib/semaphore";
 import type { AddressPolicy } from "./address-policy";
+
+/** Fetches one tenant may have in flight at once, across all its runs in this process. */
+export const MAX_CONCURRENT_FETCHES_PER_TENANT = 8;
+const fetchSlots = new KeyedSemaphore(MAX_CONCURRENT_FETCHES_PER_TENANT);
 
 export const httpFetchInput = z.object({
   url: z.string().url(),
@@ -29,6 +34,10 @@ export type HttpFetchOptions = {
   maxBytes?: number;
   timeoutMs?: number;
   maxRedirects?: number;
+  /** Whose fetch this is; fetches are capped per tenant. */
+  tenant?: string;
+  /** Aborted when the run has ended: the fetch stops, whatever stage it is at. */
+  signal?: AbortSignal;
   /** DNS resolution; tests substitute their own resolver. */
   lookup?: Lookup;
 };
@@ -40,21 +49,28 @@ const refused = (message: string) => new AppError("TOOL_FAILED", `http_fetch ref
  * Fetches a public URL for an agent. Every address the name resolves to must pass the
  * policy, and the connection is made to the address that was checked (the socket's own
  * lookup is the check), so DNS rebinding between check and connect is not possible.
- * Redirects are followed by hand and checked again; the body is capped in size and time.
+ * Redirects are followed by hand and checked again. The body is capped in size, and the
+ * whole fetch (every redirect, the slowest body) in time: a server that trickles its answer
+ * cannot hold it past the deadline, nor past the end of the run.
  */
 export async function httpFetch(rawInput: HttpFetchInput, options: HttpFetchOptions): Promise<HttpFetchResult> {
   const input = httpFetchInput.parse(rawInput);
   const maxBytes = options.maxBytes ?? 1_000_000;
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  let url = new URL(input.url);
-  for (let redirects = 0; ; redirects++) {
-    const result = await requestOnce(url, input, options, maxBytes, deadline);
-    if ("redirect" in result) {
-      if (redirects >= (options.maxRedirects ?? 3)) throw refused("too many redirects");
-      url = new URL(result.redirect, url);
-      continue;
+  const release = await fetchSlots.acquire(options.tenant ?? "anonymous", options.signal);
+  try {
+    let url = new URL(input.url);
+    for (let redirects = 0; ; redirects++) {
+      const result = await requestOnce(url, input, options, maxBytes, deadline);
+      if ("redirect" in result) {
+        if (redirects >= (options.maxRedirects ?? 3)) throw refused("too many redirects");
+        url = new URL(result.redirect, url);
+        continue;
+      }
+      return result;
     }
-    return result;
+  } finally {
+    release();
   }
 }
 
@@ -126,9 +142,19 @@ function requestOnce(
             truncated,
           });
         response.on("end", finish);
-        response.on("error", (error) => (truncated ? undefined : reject(error)));
+        response.on("error", (error) => (truncated ? undefined : reject(error instanceof AppError ? error : refused(error.message))));
       },
     );
+    // `timeout` above is an idle timeout; this one ends the request at the deadline however
+    // steadily the server sends, and the run's end ends it at once.
+    const total = setTimeout(() => request.destroy(refused("timed out")), remaining);
+    const stop = () => request.destroy(refused("the run has ended"));
+    options.signal?.addEventListener("abort", stop, { once: true });
+    const cleanup = () => {
+      clearTimeout(total);
+      options.signal?.removeEventListener("abort", stop);
+    };
+    request.on("close", cleanup);
     request.on("timeout", () => request.destroy(refused("timed out")));
     request.on("error", (error) => reject(error instanceof AppError ? error : refused(error.message)));
     if (input.body && input.method === "POST") request.write(input.body);

@@ -11,6 +11,10 @@ export type ToolContext = {
   /** Frozen document ids of a published version; undefined for the draft. */
   knowledgeDocumentIds?: string[];
   policy: AddressPolicy;
+  /** Whose run this is (`org:<id>` or `user:<id>`): outbound capacity is shared per tenant. */
+  tenant: string;
+  /** Aborted when the run has ended: every tool stops. */
+  signal: AbortSignal;
   /** Runs a JavaScript function body in a fresh sandbox. */
   runCode: (code: string, input: unknown) => Promise<unknown>;
 };
@@ -44,7 +48,7 @@ export const toolRegistry = {
   http_fetch: define({
     description: "Fetch a public http(s) URL. Returns status, content type and the body as text (capped at 1 MB).",
     input: httpFetchInput,
-    run: (args, ctx) => httpFetch(args, { policy: ctx.policy }),
+    run: (args, ctx) => httpFetch(args, { policy: ctx.policy, tenant: ctx.tenant, signal: ctx.signal }),
   }),
   run_code: define({
     description:
