@@ -186,6 +186,57 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
     expect(result.errorMessage).toContain("ANTHROPIC_API_KEY");
   });
 
+  test("eight runs that each call run_code at once all finish (no deadlock in the pool)", async () => {
+    const s = spec({ tools: ["run_code"], code: `async function handler(input, ctx) { return await ctx.tools.run_code({ code: "return input * 2", input: input.n }) }` });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, n) => run(s, { n })));
+    expect(results.map((r) => [r.status, r.output])).toEqual(Array.from({ length: 8 }, (_, n) => ["succeeded", n * 2]));
+  });
+
+  test("2,000 run_code calls at once: capped at 100, 4 at a time, and nothing is left running once the run ends", async () => {
+    const s = spec({
+      tools: ["run_code"],
+      limits: { timeoutMs: 1_500 },
+      code: `async function handler(input, ctx) {
+        const calls = Array.from({ length: 2000 }, () => ctx.tools.run_code({ code: "const end = Date.now() + 50; while (Date.now() < end) {} return 1" }).then(() => "ok", (e) => e.message));
+        const results = await Promise.all(calls);
+        return { ok: results.filter((r) => r === "ok").length, refused: results.filter((r) => /at most 100 times/.test(r)).length };
+      }`,
+    });
+    const started = performance.now();
+    const result = await run(s, {});
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // Either the cap answered every call past the 100th and the run finished, or the run hit its deadline.
+    if (result.status === "succeeded") expect(result.output).toEqual({ ok: 100, refused: 1900 });
+    else expect(result.status).toBe("timed_out");
+    // The pool is free: a trivial run starts and ends at once.
+    const after = performance.now();
+    expect((await run(spec({ code: `async function handler() { return 1 }` }), {})).status).toBe("succeeded");
+    expect(performance.now() - after).toBeLessThan(500);
+  });
+
+  test("a log flood is cut off in the sandbox: the record and the events stay bounded", async () => {
+    let eventChars = 0;
+    const s = spec({ limits: { timeoutMs: 1_000 }, code: `async function handler(input, ctx) { for (;;) ctx.log("x".repeat(2000)) }` });
+    const result = await runAgent(deps(), { agentId, versionId: null, spec: s, input: {}, source: "playground", userId: ownerId, onEvent: (e) => (eventChars += JSON.stringify(e).length) });
+    expect(result.status).toBe("timed_out");
+    expect(eventChars).toBeLessThan(100 * 1024);
+    expect(JSON.stringify(result.steps).length).toBeLessThan(100 * 1024);
+    expect(JSON.stringify(result.steps)).toContain("ctx.log limit");
+  });
+
+  test("output Postgres cannot store fails the run with a reason; a tool result it cannot store is recorded cleaned", async () => {
+    const bad = await run(spec({ code: `async function handler() { return { text: "a\\u0000b" } }` }), {});
+    expect(bad).toMatchObject({ status: "failed", errorCode: "OUTPUT_INVALID" });
+    expect(bad.errorMessage).toMatch(/U\+0000/);
+    expect((await stored(bad.id)).status).toBe("failed");
+    const tooled = await run(
+      spec({ tools: ["run_code"], code: `async function handler(i, ctx) { const r = await ctx.tools.run_code({ code: "return 'nul \\\\u0000 here'" }); return r.length }` }),
+      {},
+    );
+    expect(tooled).toMatchObject({ status: "succeeded", output: 10 });
+    expect((await stored(tooled.id)).steps).toEqual([expect.objectContaining({ type: "tool", name: "run_code", result: "nul \ufffd here" })]);
+  });
+
   test("input is validated against the input schema before anything is recorded", () => {
     const s = spec({ inputSchema: { type: "object", required: ["csv"], properties: { csv: { type: "string" } } } });
     expect(() => validateAgentInput(s, { csv: 1 })).toThrow(/\/csv must be string/);
