@@ -1,6 +1,7 @@
 /**
  * Runs once per server process. Warms the sandbox pool (SANDBOX_WORKERS workers), so the
- * first runs do not wait for QuickJS to load, and starts the chain event indexer and the
+ * first runs do not wait for QuickJS to load, ends runs a stopped process left running
+ * (lib/metering/reaper.ts), and starts the chain event indexer and the
  * receipt attestation timer when a chain is configured; both are idempotent, so several
  * app instances may run them at once.
  */
@@ -10,6 +11,8 @@ export async function register() {
   getSandboxPool(env.SANDBOX_WORKERS)
     .warm()
     .catch((error: unknown) => console.error("[sandbox] could not start the sandbox workers:", error));
+  const { startReaperLoop } = await import("@/lib/metering/reaper-loop");
+  startReaperLoop();
   const { startAttestationLoop, startIndexerLoop } = await import("@/lib/chain/indexer-loop");
   startIndexerLoop();
   startAttestationLoop();

@@ -457,15 +457,21 @@ export const executions = pgTable(
     receiptBatchId: uuid("receipt_batch_id").references((): AnyPgColumn => receiptBatches.id, { onDelete: "set null" }),
     receiptLeafIndex: integer("receipt_leaf_index"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * When a run still `running` must have ended (its timeout, the longest wait for a
+     * sandbox, and a margin): past it, its process died, and the reaper ends it as failed.
+     */
+    deadlineAt: timestamp("deadline_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  // No index may include a column that finishing a run changes (status, output, hashes …):
-  // the finish UPDATE then stays heap-only (HOT) and writes no index entries.
   (t) => [
     index("executions_agent_created_idx").on(t.agentId, t.createdAt),
     index("executions_version_id_idx").on(t.versionId),
-    index("executions_user_id_idx").on(t.userId),
+    // Playground quotas count a user's recent runs.
+    index("executions_user_created_idx").on(t.userId, t.createdAt),
+    // The reaper's look-up of runs left running past their deadline; only running rows are in it.
+    index("executions_running_deadline_idx").on(t.deadlineAt).where(sql`${t.status} = 'running'`),
     index("executions_org_created_idx").on(t.orgId, t.createdAt),
     index("executions_api_key_id_idx").on(t.apiKeyId),
     index("executions_credit_id_idx").on(t.creditId),

@@ -1,3 +1,5 @@
+import { describeError } from "@/lib/log";
+
 /**
  * Group commit for hot writes: callers submit one item each and get its own result, while
  * the items that arrive during the same tick, or while the previous batch is still being
@@ -57,7 +59,7 @@ export class Coalescer<In, Out> {
           results = await this.options.batch(entries.map((e) => e.item));
           if (results.length !== entries.length) throw new Error(`batch returned ${results.length} results for ${entries.length} items`);
         } catch (error) {
-          console.warn(`[coalesce] a batch of ${entries.length} failed; writing its items one by one:`, error instanceof Error ? error.message : error);
+          console.warn(`[coalesce] a batch of ${entries.length} failed; writing its items one by one: ${describeError(error)}`);
           results = null;
         }
         if (results) {

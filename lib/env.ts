@@ -34,8 +34,17 @@ const schema = z.object({
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   ANTHROPIC_MODELS: z.string().default("claude-sonnet-4-5,claude-haiku-4-5"),
+  /** Allow agents to use any model id of a configured provider, not only the ones listed in OPENAI_MODELS / ANTHROPIC_MODELS. */
+  MODEL_ALLOW_ANY: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   /** Worker threads kept warm for the code sandbox. */
   SANDBOX_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Playground quotas per user: runs going at once, runs started per minute, model tokens per 24 hours. */
+  PLAYGROUND_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(2),
+  PLAYGROUND_RUNS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  PLAYGROUND_TOKENS_PER_DAY: z.coerce.number().int().min(0).default(200_000),
   /** Hosts or CIDR ranges that http_fetch may reach even though they are private (comma-separated). */
   HTTP_FETCH_ALLOW: z.string().default(""),
   /** EVM JSON-RPC endpoint. Unset: `npm start` runs a local anvil chain and deploys the contracts. */

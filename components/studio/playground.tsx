@@ -70,8 +70,9 @@ export function Playground({
         body: JSON.stringify({ input: parsed, versionId: versionId || null }),
       });
       if (!response.ok || !response.body) {
-        const problem = (await response.json().catch(() => ({}))) as { title?: string; errors?: string[] };
-        setError([problem.title ?? `The run was refused (HTTP ${response.status}).`, ...(problem.errors ?? [])].join(" "));
+        // An RFC 9457 problem: `detail` says what was wrong.
+        const problem = (await response.json().catch(() => ({}))) as { title?: string; detail?: string };
+        setError(problem.detail ?? problem.title ?? `The run was refused (HTTP ${response.status}).`);
         return;
       }
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -90,6 +91,7 @@ export function Playground({
             | { type: "step"; step: Step }
             | { type: "done"; execution: Done }
             | { type: "error"; message: string }
+            | { type: "truncated"; message: string }
             | { type: "started"; executionId: string };
           if (event.type === "text") setText((t) => t + event.delta);
           else if (event.type === "step") setSteps((s) => [...s, event.step]);

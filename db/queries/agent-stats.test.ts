@@ -4,7 +4,7 @@ import type { DbHandle } from "../client";
 import { testBackends } from "../testing";
 import { getAgentRunStats, listPublicVersions } from "./agent-stats";
 import { createAgent, publishAgentVersion } from "./agents";
-import { createExecution, finishExecution } from "./executions";
+import { createExecution, finishExecution } from "./executions.testing";
 import { createUser } from "./users";
 
 describe.each(await testBackends())("agent stats on $name", (backend) => {

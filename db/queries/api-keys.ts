@@ -1,6 +1,6 @@
-import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { agents, agentVersions, apiKeys, credits, rateLimitWindows } from "../schema";
+import { agents, agentVersions, apiKeys, credits } from "../schema";
 
 const keyColumns = {
   id: apiKeys.id,
@@ -50,35 +50,6 @@ export async function revokeApiKey(db: Db, params: { orgId: string; keyId: strin
   return row;
 }
 
-/**
- * The live key with this hash and, in the same statement, the request counted in its
- * current one-minute window (shared by every app instance) and its last use recorded
- * (at most every 10 seconds). Revoked keys come back with `requestCount` null and count
- * nothing. One round trip: this runs before every API request.
- */
-export async function authenticateKeyHash(db: Db, params: { keyHash: string; windowStart: Date; now: Date }) {
-  const result = await db.execute(sql`
-    with k as (
-      select k.id, k.org_id, k.name, k.prefix, k.agent_ids, k.rate_limit_per_minute, k.monthly_run_cap,
-             k.pinned_version_id, k.revoked_at, o.name as org_name
-      from api_keys k join organizations o on o.id = k.org_id
-      where k.key_hash = ${params.keyHash}
-    ), counted as (
-      insert into rate_limit_windows (api_key_id, window_start, count)
-      select id, ${params.windowStart.toISOString()}::timestamptz, 1 from k where revoked_at is null
-      on conflict (api_key_id, window_start) do update set count = rate_limit_windows.count + 1
-      returning count
-    ), touched as (
-      update api_keys set last_used_at = ${params.now.toISOString()}::timestamptz
-      where id in (select id from k where revoked_at is null)
-        and (last_used_at is null or last_used_at < ${new Date(params.now.getTime() - 10_000).toISOString()}::timestamptz)
-      returning id
-    )
-    select k.*, (select count from counted) as request_count from k`);
-  const row = (result as unknown as { rows: Record<string, unknown>[] }).rows[0];
-  return row ? keyFromRow(row) : undefined;
-}
-
 export type AuthenticatedKey = ReturnType<typeof keyFromRow>;
 
 /** An API key as the authentication statements return it (snake_case columns, as the drivers give them). */
@@ -103,11 +74,6 @@ function parseUuidArray(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
   if (typeof value === "string") return value.replace(/^\{|\}$/g, "").split(",").filter(Boolean);
   return [];
-}
-
-/** Drops a key's rate-limit windows older than the current one. */
-export async function pruneRateLimitWindows(db: Db, params: { keyId: string; windowStart: Date }) {
-  await db.delete(rateLimitWindows).where(and(eq(rateLimitWindows.apiKeyId, params.keyId), lt(rateLimitWindows.windowStart, params.windowStart)));
 }
 
 /** Agents an organisation can scope keys to: those it holds credits for, with versions to pin. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DbHandle } from "../client";
 import { testBackends } from "../testing";
 import { createAgent, listPublishedAgents, publishAgentVersion } from "./agents";
-import { createExecution } from "./executions";
+import { createExecution } from "./executions.testing";
 import { setAgentListing } from "./purchases";
 import { addRatingReview, listAgentReviews, recordRatingEvent, type RatingEvent } from "./ratings";
 import { createUser } from "./users";

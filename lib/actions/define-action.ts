@@ -2,6 +2,7 @@ import { z } from "zod";
 import { getDb, type Db } from "@/db/client";
 import { requireUser, type SessionUser } from "@/lib/auth/session";
 import { errorCodes, isAppError, type ErrorCode, type FieldErrors } from "@/lib/errors";
+import { describeError } from "@/lib/log";
 
 export type ActionError = { code: ErrorCode; message: string; fieldErrors?: FieldErrors };
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
@@ -15,10 +16,10 @@ export function toActionError(error: unknown, action: string): ActionError {
     return { code: "INVALID_INPUT", message: errorCodes.INVALID_INPUT.message, fieldErrors };
   }
   if (isAppError(error)) {
-    if (error.cause) console.warn(`[action ${action}] ${error.code}`, error.cause);
+    if (error.cause) console.warn(`[action ${action}] ${error.code}: ${describeError(error.cause)}`);
     return { code: error.code, message: error.message, fieldErrors: error.fieldErrors };
   }
-  console.error(`[action ${action}] unexpected error`, error);
+  console.error(`[action ${action}] unexpected error: ${describeError(error)}`);
   return { code: "INTERNAL", message: errorCodes.INTERNAL.message };
 }
 

@@ -1,6 +1,7 @@
 import { isAddress } from "viem";
 import { z } from "zod";
 import { schemaProblems } from "./runtime/json-schema";
+import { modelProblem } from "./runtime/providers";
 import { agentDetailsSchema, agentSpecSchema } from "./spec";
 
 /** What the studio saves: the agent's details and its draft spec, side by side. */
@@ -12,6 +13,8 @@ export const draftSchema = agentDetailsSchema
       if (schema === null) continue;
       for (const message of schemaProblems(schema)) ctx.addIssue({ code: "custom", path: [key], message });
     }
+    const model = draft.model && modelProblem(draft.model);
+    if (model) ctx.addIssue({ code: "custom", path: ["model"], message: model });
   });
 
 export type Draft = z.output<typeof draftSchema>;

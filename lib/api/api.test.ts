@@ -22,7 +22,7 @@ describe.each(await testBackends())("public API on $name", (backend) => {
   afterAll(() => handle?.close());
 
   const run = (slug: string, secret: string | null, body: unknown, headers?: Record<string, string>) =>
-    createRun(handle.db, apiRequest(`/agents/${slug}/runs`, { secret, body, headers }), slug);
+    createRun(handle.db, apiRequest(`/agents/${slug}/runs`, { secret, body, headers }), { slug: slug });
 
   test("a metered run returns the recorded execution, takes one credit and carries rate-limit headers", async () => {
     const agent = await publishedAgent(handle.db, ownerId, doublerSpec, "5000");
@@ -38,7 +38,7 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     const [credit] = await handle.db.select().from(credits).where(eq(credits.orgId, org.id));
     expect(credit).toMatchObject({ granted: 3, used: 1 });
 
-    const fetched = await getRun(handle.db, apiRequest(`/runs/${body.id}`, { secret }), body.id);
+    const fetched = await getRun(handle.db, apiRequest(`/runs/${body.id}`, { secret }), { id: body.id });
     expect(fetched.status).toBe(200);
     expect(await fetched.json()).toEqual(body);
     // The buyer's input and output are theirs: the agent's creator does not see the run.
@@ -59,7 +59,7 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     expect(missing.status).toBe(401);
     expect(missing.headers.get("www-authenticate")).toMatch(/^Bearer/);
     expect((await missing.json()).type).toBe(problemTypeUri("invalid-api-key"));
-    const malformed = await createRun(handle.db, apiRequest(`/agents/${agent.slug}/runs`, { body: { input: { n: 1 } }, headers: { authorization: "Basic abc" } }), agent.slug);
+    const malformed = await createRun(handle.db, apiRequest(`/agents/${agent.slug}/runs`, { body: { input: { n: 1 } }, headers: { authorization: "Basic abc" } }), { slug: agent.slug });
     expect(malformed.status).toBe(401);
     expect((await run(agent.slug, "anm_live_not-a-real-key", { input: { n: 1 } })).status).toBe(401);
     expect((await run(agent.slug, `anm_live_${"x".repeat(32)}`, { input: { n: 1 } })).status).toBe(401);
@@ -69,7 +69,7 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     expect((await scoped.json()).type).toBe(problemTypeUri("out-of-scope"));
     // Another organisation's run is not found with this key, even by id.
     const theirRun = await (await run(other.slug, theirs.secret, { input: { n: 2 } })).json();
-    expect((await getRun(handle.db, apiRequest(`/runs/${theirRun.id}`, { secret: mine.secret }), theirRun.id)).status).toBe(404);
+    expect((await getRun(handle.db, apiRequest(`/runs/${theirRun.id}`, { secret: mine.secret }), { id: theirRun.id })).status).toBe(404);
 
     await mine.revoke();
     const revoked = await run(agent.slug, mine.secret, { input: { n: 1 } });
@@ -84,13 +84,18 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     vi.restoreAllMocks();
   });
 
-  test("404 for an unknown agent, 422 for a bad body or input that breaks the schema, 402 when credits run out", async () => {
+  test("404 for an unknown agent, 400 for malformed JSON, 415 for another content type, 413 past 1 MiB, 422 for input that breaks the schema, 402 when credits run out", async () => {
     const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
     const { secret } = await orgWithKey(handle.db, [agent.id], { credits: 1 });
     expect((await run("no-such-agent", secret, { input: {} })).status).toBe(404);
     const notJson = await run(agent.slug, secret, "{ nope");
-    expect(notJson.status).toBe(422);
-    expect((await notJson.json()).detail).toBe("The body is not valid JSON.");
+    expect(notJson.status).toBe(400);
+    expect((await notJson.json()).type).toBe(problemTypeUri("malformed-request"));
+    const text = await createRun(handle.db, apiRequest(`/agents/${agent.slug}/runs`, { secret, body: "{}", headers: { "content-type": "text/plain" } }), { slug: agent.slug });
+    expect(text.status).toBe(415);
+    const huge = await run(agent.slug, secret, { input: { n: 1, pad: "x".repeat(1024 * 1024) } });
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).type).toBe(problemTypeUri("payload-too-large"));
     expect((await run(agent.slug, secret, { n: 1 })).status).toBe(422);
     const invalid = await run(agent.slug, secret, { input: { n: "one" } });
     expect(invalid.status).toBe(422);

@@ -1,5 +1,7 @@
 import type { Db } from "@/db/client";
-import { authenticateKeyHash, pruneRateLimitWindows, type AuthenticatedKey } from "@/db/queries/api-keys";
+import type { AuthenticatedKey } from "@/db/queries/api-keys";
+import { authenticateApiKeys } from "@/db/queries/runs";
+import { Coalescer, perDatabase } from "@/lib/coalesce";
 import { hashApiKey, readBearerKey } from "./keys";
 import { problemResponse } from "./problem";
 
@@ -9,27 +11,37 @@ export type Authenticated = { ok: true; key: ApiKey; headers: Headers } | { ok: 
 const WINDOW_MS = 60_000;
 const challenge = { "WWW-Authenticate": 'Bearer realm="AI Nomads API"' };
 
+/** The start of the one-minute rate-limit window `now` falls in. */
+export function windowStartOf(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS);
+}
+
+type Looked = { key: ApiKey | undefined; now: Date };
+
+/** Concurrent requests' keys are looked up and counted in one statement (lib/coalesce.ts). */
+const lookups = perDatabase((db: Db) => {
+  const batch = async (keyHashes: string[]): Promise<Looked[]> => {
+    const now = new Date();
+    const keys = await authenticateApiKeys(db, { keyHashes, windowStart: windowStartOf(now), now });
+    return keys.map((key) => ({ key, now }));
+  };
+  return new Coalescer<string, Looked>({ batch, single: async (keyHash) => (await batch([keyHash]))[0]!, maxItems: 64 });
+});
+
 /**
  * Checks the Bearer key (shape, hash lookup, not revoked) and counts the request against
  * the key's per-minute limit in the database, shared by every app instance. Returns the
  * RateLimit-* headers every response of this request carries. Wrong, unknown and revoked
  * keys get the same 401, so the answer says nothing about which keys exist.
  */
-export async function authenticate(db: Db, request: Request, now = new Date()): Promise<Authenticated> {
+export async function authenticate(db: Db, request: Request): Promise<Authenticated> {
   const bearer = readBearerKey(request.headers.get("authorization"));
   if (bearer.kind === "missing") {
     return { ok: false, response: problemResponse("invalid-api-key", "Send your API key as `Authorization: Bearer <key>`.", { headers: challenge }) };
   }
-  const windowStart = windowStartOf(now);
-  const key = bearer.kind === "key" ? await authenticateKeyHash(db, { keyHash: hashApiKey(bearer.secret), windowStart, now }) : undefined;
-  // The first request of a new window clears the key's old windows.
-  if (key?.requestCount === 1) await pruneRateLimitWindows(db, { keyId: key.id, windowStart });
+  if (bearer.kind !== "key") return admit(undefined, new Date());
+  const { key, now } = await lookups(db).submit(hashApiKey(bearer.secret));
   return admit(key, now);
-}
-
-/** The start of the one-minute rate-limit window `now` falls in. */
-export function windowStartOf(now: Date): Date {
-  return new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS);
 }
 
 /**

@@ -55,7 +55,7 @@ export async function orgWithKey(
 export function apiRequest(path: string, init: { method?: string; secret?: string | null; body?: unknown; headers?: Record<string, string> } = {}) {
   const headers = new Headers(init.headers);
   if (init.secret) headers.set("authorization", `Bearer ${init.secret}`);
-  if (init.body !== undefined) headers.set("content-type", "application/json");
+  if (init.body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
   return new Request(`http://localhost/api/v1${path}`, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
     headers,

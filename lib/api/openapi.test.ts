@@ -5,7 +5,8 @@
  * handlers produce no status the document leaves out.
  */
 import Ajv2020 from "ajv/dist/2020";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { runtimeDeps } from "@/lib/agents/runtime/runtime-deps";
 import type { DbHandle } from "@/db/client";
 import { createUser } from "@/db/queries/users";
 import { testBackends } from "@/db/testing";
@@ -67,7 +68,7 @@ describe.each(await testBackends())("OpenAPI contract on $name", (backend) => {
     const { secret } = await orgWithKey(db, [agent.id], { credits: 2, rateLimitPerMinute: 1000 });
     const tight = await orgWithKey(db, [agent.id], { credits: 1, rateLimitPerMinute: 1 });
     const run = (secretOrNull: string | null, slug: string, body: unknown, headers?: Record<string, string>) =>
-      createRun(db, apiRequest(`/agents/${slug}/runs`, { secret: secretOrNull, body, headers }), slug);
+      createRun(db, apiRequest(`/agents/${slug}/runs`, { secret: secretOrNull, body, headers }), { slug: slug });
 
     await expectResponse("createRun", 201, run(secret, agent.slug, { input: { n: 1 } }, { "idempotency-key": "k1" }));
     await expectResponse("createRun", 200, run(secret, agent.slug, { input: { n: 1 } }, { "idempotency-key": "k1" }));
@@ -76,20 +77,33 @@ describe.each(await testBackends())("OpenAPI contract on $name", (backend) => {
     await expectResponse("createRun", 404, run(secret, "missing-agent", { input: { n: 1 } }));
     await expectResponse("createRun", 409, run(secret, agent.slug, { input: { n: 2 } }, { "idempotency-key": "k1" }));
     await expectResponse("createRun", 422, run(secret, agent.slug, { input: { n: "x" } }));
+    await expectResponse("createRun", 400, run(secret, agent.slug, "{ not json"));
+    await expectResponse("createRun", 413, run(secret, agent.slug, { input: { n: 1, pad: "x".repeat(1024 * 1024) } }));
+    await expectResponse("createRun", 415, createRun(db, apiRequest(`/agents/${agent.slug}/runs`, { secret, body: "{}", headers: { "content-type": "text/plain" } }), { slug: agent.slug }));
+    {
+      // A sandbox that cannot start the run: 503 with Retry-After, and the credit comes back.
+      const pool = runtimeDeps(db).sandbox;
+      const busy = vi.spyOn(pool, "run").mockResolvedValue({ ok: false, error: { code: "busy", message: "The sandbox is busy." } });
+      try {
+        await expectResponse("createRun", 503, run(secret, agent.slug, { input: { n: 1 } }));
+      } finally {
+        busy.mockRestore();
+      }
+    }
     const second = await (await run(secret, agent.slug, { input: { n: 3 } })).json();
     await expectResponse("createRun", 402, run(secret, agent.slug, { input: { n: 4 } }));
     await run(tight.secret, agent.slug, { input: { n: 1 } });
     await expectResponse("createRun", 429, run(tight.secret, agent.slug, { input: { n: 1 } }));
 
-    await expectResponse("getRun", 200, getRun(db, apiRequest(`/runs/${second.id}`, { secret }), second.id));
-    await expectResponse("getRun", 401, getRun(db, apiRequest(`/runs/${second.id}`, { secret: "anm_live_short" }), second.id));
-    await expectResponse("getRun", 404, getRun(db, apiRequest("/runs/not-a-uuid", { secret }), "not-a-uuid"));
-    await expectResponse("getRun", 429, getRun(db, apiRequest(`/runs/${second.id}`, { secret: tight.secret }), second.id));
+    await expectResponse("getRun", 200, getRun(db, apiRequest(`/runs/${second.id}`, { secret }), { id: second.id }));
+    await expectResponse("getRun", 401, getRun(db, apiRequest(`/runs/${second.id}`, { secret: "anm_live_short" }), { id: second.id }));
+    await expectResponse("getRun", 404, getRun(db, apiRequest("/runs/not-a-uuid", { secret }), { id: "not-a-uuid" }));
+    await expectResponse("getRun", 429, getRun(db, apiRequest(`/runs/${second.id}`, { secret: tight.secret }), { id: second.id }));
 
-    await expectResponse("getReceipt", 200, getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, { secret }), second.id));
-    await expectResponse("getReceipt", 401, getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, {}), second.id));
-    await expectResponse("getReceipt", 404, getReceipt(db, apiRequest(`/runs/${crypto.randomUUID()}/receipt`, { secret }), crypto.randomUUID()));
-    await expectResponse("getReceipt", 429, getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, { secret: tight.secret }), second.id));
+    await expectResponse("getReceipt", 200, getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, { secret }), { id: second.id }));
+    await expectResponse("getReceipt", 401, getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, {}), { id: second.id }));
+    await expectResponse("getReceipt", 404, getReceipt(db, apiRequest(`/runs/${crypto.randomUUID()}/receipt`, { secret }), { id: crypto.randomUUID() }));
+    await expectResponse("getReceipt", 429, getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, { secret: tight.secret }), { id: second.id }));
 
     await expectResponse("listAgents", 200, listAgents(db, apiRequest("/agents", { secret })));
     await expectResponse("listAgents", 401, listAgents(db, apiRequest("/agents", {})));

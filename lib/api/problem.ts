@@ -1,5 +1,6 @@
 import { jsonResponse } from "@/lib/api/json-response";
 import { AppError, type ErrorCode } from "@/lib/errors";
+import { describeError } from "@/lib/log";
 
 /**
  * The public API's problem types (RFC 9457). Each `type` is a stable URI reference into
@@ -7,10 +8,15 @@ import { AppError, type ErrorCode } from "@/lib/errors";
  */
 export const problemTypes = {
   "invalid-api-key": { status: 401, title: "Missing or invalid API key" },
+  "unauthorized": { status: 401, title: "Sign in to continue" },
+  "forbidden": { status: 403, title: "Not allowed" },
   "out-of-scope": { status: 403, title: "The API key may not use this agent" },
   "payment-required": { status: 402, title: "No run credits left" },
   "not-found": { status: 404, title: "Not found" },
   "idempotency-conflict": { status: 409, title: "Idempotency-Key reused with a different request" },
+  "malformed-request": { status: 400, title: "The body is not valid JSON" },
+  "payload-too-large": { status: 413, title: "The body is too large" },
+  "unsupported-media-type": { status: 415, title: "The body must be JSON" },
   "invalid-request": { status: 422, title: "The request is invalid" },
   "rate-limited": { status: 429, title: "Too many requests" },
   "monthly-cap-reached": { status: 429, title: "The API key's monthly run cap is reached" },
@@ -42,19 +48,29 @@ const byCode: Partial<Record<ErrorCode, ProblemType>> = {
   FORBIDDEN: "out-of-scope",
   NOT_FOUND: "not-found",
   INVALID_INPUT: "invalid-request",
+  MALFORMED_REQUEST: "malformed-request",
+  PAYLOAD_TOO_LARGE: "payload-too-large",
+  UNSUPPORTED_MEDIA_TYPE: "unsupported-media-type",
   CONFLICT: "idempotency-conflict",
   RATE_LIMITED: "rate-limited",
   MONTHLY_CAP_REACHED: "monthly-cap-reached",
   PAYMENT_REQUIRED: "payment-required",
   CHAIN_UNAVAILABLE: "unavailable",
+  SANDBOX_BUSY: "unavailable",
 };
 
-/** Maps an error thrown inside a handler to a problem response; unknown errors are logged and hidden. */
-export function problemFromError(error: unknown, headers?: HeadersInit): Response {
+/** Session routes (the playground) speak of the signed-in user, not of API keys. */
+const sessionCodes: Partial<Record<ErrorCode, ProblemType>> = { ...byCode, UNAUTHORIZED: "unauthorized", FORBIDDEN: "forbidden" };
+
+/**
+ * Maps an error thrown inside a handler to a problem response; unknown errors are logged
+ * (without data, see lib/log.ts) and hidden. The one translation for both kinds of route.
+ */
+export function problemFromError(error: unknown, headers?: HeadersInit, transport: "api" | "session" = "api"): Response {
   if (error instanceof AppError) {
-    const type = byCode[error.code];
+    const type = (transport === "api" ? byCode : sessionCodes)[error.code];
     if (type) return problemResponse(type, error.message, { headers, extensions: error.fieldErrors ? { errors: error.fieldErrors } : undefined });
   }
-  console.error("[api] unexpected error", error);
+  console.error(`[api] unexpected error: ${describeError(error)}`);
   return problemResponse("internal", "Something went wrong on our side. The request can be retried.", { headers });
 }

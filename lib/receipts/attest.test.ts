@@ -8,7 +8,7 @@ import { sendAndConfirmTransaction } from "thirdweb";
 import { privateKeyToAccount } from "thirdweb/wallets";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { createExecution } from "@/db/queries/executions";
+import { createExecution } from "@/db/queries/executions.testing";
 import { setAgentListing } from "@/db/queries/purchases";
 import { createUser } from "@/db/queries/users";
 import { executions, receiptBatches } from "@/db/schema";
@@ -57,12 +57,12 @@ describe.each(await testBackends())("receipt attestation on $name", (backend) =>
     const { secret } = await orgWithKey(db, [agent.id], { credits: runs + 5 });
     const ids: string[] = [];
     for (let i = 0; i < runs; i++) {
-      const response = await createRun(db, apiRequest(`/agents/${agent.slug}/runs`, { secret, body: { input: { n: i, fail: i === 1 } } }), agent.slug);
+      const response = await createRun(db, apiRequest(`/agents/${agent.slug}/runs`, { secret, body: { input: { n: i, fail: i === 1 } } }), { slug: agent.slug });
       ids.push((await response.json()).id);
     }
     // The creator's own playground run is never attested.
     await createExecution(db, { agentId: agent.id, versionId: null, source: "playground", input: {}, inputHash: "h", startedAt: new Date() });
-    const receiptOf = async (id: string) => (await (await getReceipt(db, apiRequest(`/runs/${id}/receipt`, { secret }), id)).json()) as ReceiptProof;
+    const receiptOf = async (id: string) => (await (await getReceipt(db, apiRequest(`/runs/${id}/receipt`, { secret }), { id: id })).json()) as ReceiptProof;
     return { agent, listingId, ids, receiptOf };
   }
 

@@ -1,5 +1,6 @@
 import { getDbHandle } from "@/db/client";
 import { pingDatabase } from "@/db/queries/health";
+import { describeError } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +11,7 @@ export async function GET() {
     await pingDatabase(handle.db);
     return Response.json({ status: "ok", database: handle.kind });
   } catch (error) {
-    console.error("[health] database check failed", error);
+    console.error(`[health] database check failed: ${describeError(error)}`);
     return Response.json({ status: "error", database: "unreachable" }, { status: 503 });
   }
 }

@@ -34,14 +34,30 @@ export function configuredProviders(): { id: ProviderId; label: string; models: 
   return all.filter((p) => isConfigured(p.id));
 }
 
+const listedModels = (provider: ProviderId) => list(provider === "openai" ? env.OPENAI_MODELS : env.ANTHROPIC_MODELS);
+
+/**
+ * Why an agent may not use this model, or null when it may: only the models the operator
+ * lists (OPENAI_MODELS, ANTHROPIC_MODELS) unless MODEL_ALLOW_ANY is set, so a creator
+ * cannot point the platform's provider account at any model it serves. Checked when a draft
+ * is saved and again when a run asks for the model.
+ */
+export function modelProblem(model: ModelRef): string | null {
+  if (env.MODEL_ALLOW_ANY || listedModels(model.provider).includes(model.id)) return null;
+  return `The model ${model.id} is not offered here. Pick one of: ${listedModels(model.provider).join(", ") || "(none configured)"}.`;
+}
+
 /**
  * The AI SDK model for an agent's model setting. Throws PROVIDER_NOT_CONFIGURED, naming
- * the variables to set, when the environment has no such provider.
+ * the variables to set, when the environment has no such provider, and MODEL_NOT_ALLOWED
+ * for a model the operator does not offer.
  */
 export function getLanguageModel(model: ModelRef): LanguageModel {
   if (!isConfigured(model.provider)) {
     throw new AppError("PROVIDER_NOT_CONFIGURED", `This agent needs the ${model.provider} provider. ${setupHint[model.provider]}`);
   }
+  const problem = modelProblem(model);
+  if (problem) throw new AppError("MODEL_NOT_ALLOWED", problem);
   if (model.provider === "openai") {
     // Chat Completions: the API every OpenAI-compatible server implements.
     const openai = createOpenAI({ apiKey: env.OPENAI_API_KEY ?? "not-needed", baseURL: env.OPENAI_BASE_URL });

@@ -10,7 +10,10 @@ import { testBackends } from "@/db/testing";
 import { agentSpecSchema, type AgentSpec } from "../spec";
 import { scriptedModel } from "./mock-model.testing";
 import { computeReceiptHash } from "./receipt";
-import { runAgent, validateAgentInput, type RunAgentDeps } from "./run-agent";
+import { hashCanonical } from "@/lib/canonical-json";
+import { executeRun } from "@/lib/metering/execute-run";
+import { runDeadline, startRun } from "@/lib/metering/start-run";
+import { validateAgentInput, type RunAgentDeps, type RunEvent } from "./run-agent";
 import { SandboxPool } from "./sandbox";
 import { createAddressPolicy } from "./tools/address-policy";
 
@@ -44,8 +47,25 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
     ...extra,
   });
   const spec = (partial: Partial<AgentSpec>) => agentSpecSchema.parse(partial);
-  const run = (s: AgentSpec, input: unknown, extra: Partial<RunAgentDeps> = {}) =>
-    runAgent(deps(extra), { agentId, versionId: null, spec: s, input, source: "playground", userId: ownerId });
+  /** A playground run through the product's path: startRun (quotas out of the way), then executeRun. */
+  const run = async (s: AgentSpec, input: unknown, extra: Partial<RunAgentDeps> = {}, onEvent?: (event: RunEvent) => void) => {
+    const inputHash = hashCanonical(input ?? null);
+    const started = await startRun(handle.db, {
+      source: "playground",
+      executionId: randomUUID(),
+      agentId,
+      versionId: null,
+      input,
+      inputHash,
+      costWei: "0",
+      deadlineAt: runDeadline(s),
+      userId: ownerId,
+      quotas: { maxRunning: 1_000, maxPerMinute: 100_000, maxTokensPerDay: 1e12 },
+    });
+    if (started.kind !== "started") throw new Error(`not started: ${started.kind}`);
+    const { id, startedAt } = started.execution;
+    return executeRun(deps(extra), { id, startedAt, agentId, versionId: null, inputHash, costWei: "0", charged: false }, { spec: s, input, tenant: `user:${ownerId}`, priority: "free", onEvent });
+  };
   const stored = async (id: string) => (await getExecutionForOwner(handle.db, { executionId: id, ownerId }))!.execution;
 
   test("a code agent's output, logs and tool calls are recorded with a verifiable receipt", async () => {
@@ -87,14 +107,12 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
       { text: "Shipping takes three to five business days." },
     ]);
     const deltas: string[] = [];
-    const result = await runAgent(deps({ resolveModel: () => model }), {
-      agentId,
-      versionId: null,
-      spec: spec({ model: { provider: "openai", id: "mock" }, tools: ["knowledge_search"], systemPrompt: "Be brief." }),
-      input: { question: "How long is shipping?" },
-      source: "playground",
-      onEvent: (e) => e.type === "text" && deltas.push(e.delta),
-    });
+    const result = await run(
+      spec({ model: { provider: "openai", id: "mock" }, tools: ["knowledge_search"], systemPrompt: "Be brief." }),
+      { question: "How long is shipping?" },
+      { resolveModel: () => model },
+      (e) => void (e.type === "text" && deltas.push(e.delta)),
+    );
     expect(result.status).toBe("succeeded");
     expect(result.output).toEqual({ text: "Shipping takes three to five business days." });
     expect(deltas.join("")).toBe("Shipping takes three to five business days.");
@@ -195,7 +213,7 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
   test("2,000 run_code calls at once: capped at 100, 4 at a time, and nothing is left running once the run ends", async () => {
     const s = spec({
       tools: ["run_code"],
-      limits: { timeoutMs: 1_500 },
+      limits: { timeoutMs: 1_500, maxSteps: 8, maxOutputTokens: 1_024 },
       code: `async function handler(input, ctx) {
         const calls = Array.from({ length: 2000 }, () => ctx.tools.run_code({ code: "const end = Date.now() + 50; while (Date.now() < end) {} return 1" }).then(() => "ok", (e) => e.message));
         const results = await Promise.all(calls);
@@ -216,8 +234,8 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
 
   test("a log flood is cut off in the sandbox: the record and the events stay bounded", async () => {
     let eventChars = 0;
-    const s = spec({ limits: { timeoutMs: 1_000 }, code: `async function handler(input, ctx) { for (;;) ctx.log("x".repeat(2000)) }` });
-    const result = await runAgent(deps(), { agentId, versionId: null, spec: s, input: {}, source: "playground", userId: ownerId, onEvent: (e) => (eventChars += JSON.stringify(e).length) });
+    const s = spec({ limits: { timeoutMs: 1_000, maxSteps: 8, maxOutputTokens: 1_024 }, code: `async function handler(input, ctx) { for (;;) ctx.log("x".repeat(2000)) }` });
+    const result = await run(s, {}, {}, (e) => void (eventChars += JSON.stringify(e).length));
     expect(result.status).toBe("timed_out");
     expect(eventChars).toBeLessThan(100 * 1024);
     expect(JSON.stringify(result.steps).length).toBeLessThan(100 * 1024);

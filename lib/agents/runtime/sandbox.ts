@@ -8,6 +8,8 @@ export type { SandboxRequest, SandboxResult } from "./sandbox-core";
 
 /** Extra time a worker gets past a job's deadline before it is terminated. */
 const KILL_GRACE_MS = 1_000;
+/** How long a job may wait for the sandbox by default before it is refused. */
+export const SANDBOX_MAX_WAIT_MS = 10_000;
 /** Free (playground) code runs at the lowest CPU priority, so paid runs win the cores. */
 const FREE_NICENESS = 19;
 
@@ -102,7 +104,7 @@ export class SandboxPool {
     maxComputing = 2 * Math.max(1, availableParallelism()),
     limits: Partial<Omit<SandboxLimits, "maxWorkers" | "maxComputing">> = {},
   ) {
-    this.limits = { maxWorkers, maxComputing, tenantShare: 0.5, freeShare: 0.5, maxWaitingPerTenant: 256, maxWaitMs: 10_000, ...limits };
+    this.limits = { maxWorkers, maxComputing, tenantShare: 0.5, freeShare: 0.5, maxWaitingPerTenant: 256, maxWaitMs: SANDBOX_MAX_WAIT_MS, ...limits };
   }
 
   private share(total: number, fraction: number) {

@@ -1,247 +1,110 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
-import { startMeteredRuns, type MeteredStart, type MeteredStartResult } from "@/db/queries/api-metering";
-import { getExecutionForOrg, getRunnableAgent } from "@/db/queries/api-runs";
-import { agentInputProblems, isSelfContained, runAgent, validateAgentInput, type ExecutionRecord } from "@/lib/agents/runtime/run-agent";
+import { getExecutionForOrg } from "@/db/queries/api-runs";
+import { getRunnableVersion } from "@/db/queries/runs";
+import { validateAgentInput } from "@/lib/agents/runtime/run-agent";
 import { runtimeDeps } from "@/lib/agents/runtime/runtime-deps";
 import { agentSpecSchema } from "@/lib/agents/spec";
-import { admit, authenticate, windowStartOf, type ApiKey, type Authenticated } from "@/lib/api/authenticate";
-import { hashApiKey, readBearerKey } from "@/lib/api/keys";
-import { meterRun, REFUNDED_ERROR_CODES, refundCredit, requestHashOf } from "@/lib/api/metering";
-import { problemFromError, problemResponse } from "@/lib/api/problem";
-import { readJsonBody } from "@/lib/api/request";
+import type { ApiKey } from "@/lib/api/authenticate";
+import { jsonResponse } from "@/lib/api/json-response";
+import { problemResponse } from "@/lib/api/problem";
 import { executionResource } from "@/lib/api/resources";
 import { runnableCache, type Runnable } from "@/lib/api/runnable-cache";
+import { withApiKey } from "@/lib/api/with-api-key";
 import { hashCanonical } from "@/lib/canonical-json";
-import { Coalescer, perDatabase } from "@/lib/coalesce";
-import { jsonResponse } from "@/lib/api/json-response";
+import { AppError } from "@/lib/errors";
+import { executeRun } from "@/lib/metering/execute-run";
+import { runDeadline, startRun } from "@/lib/metering/start-run";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAY_WAIT_MS = 30_000;
 /** What a run refused by a busy sandbox is told to wait before retrying. */
 const SANDBOX_RETRY_AFTER_SECONDS = 5;
 
-type Body = Awaited<ReturnType<typeof readJsonBody>>;
-type Started = { execution: { id: string; startedAt: Date }; creditId: string };
-
-/**
- * Runs a published agent for the key's organisation: authenticate and rate-limit, check
- * scope, validate the input against the agent's schema, meter (one credit, one execution
- * row, in one statement or transaction), run, and answer with the recorded execution.
- * With an Idempotency-Key, a retry of the same request returns the first execution unchanged.
- *
- * Most requests take the fast path: the input is validated against the version this
- * agent resolved to last time, and one batched statement (shared by the requests that
- * arrive together) authenticates, counts, checks that version and charges. Whatever that
- * statement does not charge continues on the general path, already authenticated.
- */
-export async function createRun(db: Db, request: Request, slug: string): Promise<Response> {
-  try {
-    return await meterAndRun(db, request, slug);
-  } catch (error) {
-    // The database or the platform failed before a key was known (the fast path, or the
-    // key lookup): a problem response, not an unexplained 500.
-    return problemFromError(error);
-  }
+/** The version this key runs of the agent: the cached hint, else looked up (and cached). */
+async function resolveRunnable(db: Db, slug: string, key: ApiKey, fresh: boolean): Promise<Runnable | undefined> {
+  const cache = runnableCache(db);
+  const cached = fresh ? undefined : cache.get(slug, key.pinnedVersionId);
+  if (cached) return cached;
+  const found = await getRunnableVersion(db, { slug, pinnedVersionId: key.pinnedVersionId });
+  const runnable = found && { ...found, spec: agentSpecSchema.parse(found.version.spec) };
+  cache.set(slug, key.pinnedVersionId, runnable);
+  return runnable;
 }
 
-async function meterAndRun(db: Db, request: Request, slug: string): Promise<Response> {
-  const idempotencyKey = request.headers.get("idempotency-key");
-  const bearer = readBearerKey(request.headers.get("authorization"));
-  let auth: Authenticated | undefined;
-  let body: Body | undefined;
-  const keyHash = bearer.kind === "key" ? hashApiKey(bearer.secret) : null;
-  if (keyHash !== null && idempotencyKey === null) {
-    const cache = runnableCache(db);
-    const cached = cache.lookup(keyHash, slug);
-    if (cached) {
-      body = await readJsonBody(request);
-      const input = inputOf(body);
-      if (input && agentInputProblems(cached.spec, input.value).length === 0) {
-        const inputHash = hashCanonical(input.value ?? null);
-        // A self-contained agent runs first and is recorded, finished, by the statement
-        // that charges it: one statement per run instead of two.
-        const completed = cache.mayRunFirst(keyHash) && isSelfContained(cached.spec) ? await runFirst(db, cached, input.value, inputHash) : null;
-        const fast = await fastStart(db).submit({
-          executionId: completed?.id ?? randomUUID(),
-          keyHash,
-          slug,
-          versionId: cached.version.id,
-          input: input.value,
-          inputHash,
-          // The request hash only serves Idempotency-Key retries, which never take this path.
-          requestHash: null,
-          costWei: cached.version.priceWei,
-          completed: completed ?? undefined,
-        });
-        auth = admit(fast.key, fast.now);
-        cache.noteCharged(keyHash, auth.ok && fast.execution !== null);
-        if (!auth.ok) {
-          cache.forgetKey(keyHash);
-          return auth.response;
-        }
-        cache.rememberPin(keyHash, auth.key.pinnedVersionId);
-        if (fast.execution && completed) return createdResponse(completed, cached, auth, false);
-        if (fast.execution) {
-          const { id, startedAt, creditId } = fast.execution;
-          return runStarted(db, auth, cached, input.value, inputHash, null, { execution: { id, startedAt }, creditId });
-        }
-      }
-    }
+/** The `input` of a JSON body `{ "input": … }`. */
+function inputOf(body: unknown): unknown {
+  if (typeof body !== "object" || body === null || Array.isArray(body) || !("input" in body)) {
+    throw new AppError("INVALID_INPUT", 'The body must be a JSON object with an "input" field.');
   }
-  auth ??= await authenticate(db, request);
-  if (!auth.ok) {
-    if (keyHash !== null) runnableCache(db).forgetKey(keyHash);
-    return auth.response;
-  }
-  const { key, headers } = auth;
-  try {
-    const found = await getRunnableAgent(db, { slug, pinnedVersionId: key.pinnedVersionId });
-    const runnable: Runnable | undefined = found && { ...found, spec: agentSpecSchema.parse(found.version.spec) };
-    if (keyHash !== null) runnableCache(db).remember(keyHash, key.pinnedVersionId, slug, runnable);
-    if (!runnable) return problemResponse("not-found", `There is no published agent "${slug}".`, { headers });
-    if (!key.agentIds.includes(runnable.agent.id)) {
-      return problemResponse("out-of-scope", `This API key is not scoped to "${slug}". An organisation owner can add it to the key's agents.`, { headers });
-    }
-    if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      return problemResponse("invalid-request", "Idempotency-Key must be 1–255 visible ASCII characters.", { headers });
-    }
-    body ??= await readJsonBody(request);
-    if (!body.ok) return problemResponse("invalid-request", body.message, { headers });
-    const input = inputOf(body);
-    if (!input) return problemResponse("invalid-request", 'The body must be a JSON object with an "input" field.', { headers });
-    validateAgentInput(runnable.spec, input.value);
+  return (body as { input: unknown }).input;
+}
 
-    const inputHash = hashCanonical(input.value ?? null);
-    const metered = await meterRun(db, {
-      key,
-      agentId: runnable.agent.id,
-      versionId: runnable.version.id,
-      input: input.value,
+/**
+ * Runs a published agent for the key's organisation: the version the key runs, scope, the
+ * input against the agent's schema (only once the key is authenticated), then startRun
+ * (idempotency, cap, one credit and the execution row, in one statement), the run, and its
+ * recorded end. With an Idempotency-Key, a retry of the same request returns the first
+ * execution unchanged.
+ */
+export const createRun = withApiKey<{ slug: string }>(async ({ db, request, key, headers, params: { slug }, body }) => {
+  const idempotencyKey = request.headers.get("idempotency-key");
+  if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) throw new AppError("INVALID_INPUT", "Idempotency-Key must be 1–255 visible ASCII characters.");
+  // A second pass only when the cached version turned out stale.
+  for (let pass = 0; ; pass++) {
+    const runnable = await resolveRunnable(db, slug, key, pass > 0);
+    if (!runnable) throw new AppError("NOT_FOUND", `There is no published agent "${slug}".`);
+    if (!key.agentIds.includes(runnable.agent.id)) {
+      throw new AppError("FORBIDDEN", `This API key is not scoped to "${slug}". An organisation owner can add it to the key's agents.`);
+    }
+    const input = inputOf(await body());
+    validateAgentInput(runnable.spec, input);
+    const inputHash = hashCanonical(input ?? null);
+    const common = { agentId: runnable.agent.id, versionId: runnable.version.id, costWei: runnable.version.priceWei };
+    const started = await startRun(db, {
+      ...common,
+      source: "api",
+      executionId: randomUUID(),
+      input,
       inputHash,
+      deadlineAt: runDeadline(runnable.spec),
+      keyId: key.id,
+      orgId: key.orgId,
+      pinnedVersionId: key.pinnedVersionId,
+      monthlyRunCap: key.monthlyRunCap,
       idempotencyKey,
-      requestHash: idempotencyKey === null ? null : requestHashOf({ agentId: runnable.agent.id, versionId: runnable.version.id, input: input.value }),
-      costWei: runnable.version.priceWei,
+      requestHash: idempotencyKey === null ? null : hashCanonical({ ...common, input: input ?? null }),
     });
-    if (metered.kind === "replay") {
-      const row = await waitForFinish(db, metered.executionId, key.orgId);
+    if (started.kind === "stale" && pass === 0) continue;
+    if (started.kind === "stale") throw new AppError("CONFLICT", "The agent changed while this request was made; retry it.");
+    if (started.kind === "replay") {
+      const row = await waitForFinish(db, started.executionId, key.orgId);
       headers.set("Idempotent-Replayed", "true");
-      headers.set("Location", `/api/v1/runs/${metered.executionId}`);
+      headers.set("Location", `/api/v1/runs/${started.executionId}`);
       return jsonResponse(executionResource(row), { status: 200, headers });
     }
-    return runStarted(db, auth, runnable, input.value, inputHash, idempotencyKey, metered);
-  } catch (error) {
-    return problemFromError(error, headers);
-  }
-}
-
-/** The `input` of a JSON body `{ "input": … }`, or undefined when the body is not of that shape. */
-function inputOf(body: Body): { value: unknown } | undefined {
-  if (!body.ok) return undefined;
-  const value = body.value;
-  if (typeof value !== "object" || value === null || Array.isArray(value) || !("input" in value)) return undefined;
-  return { value: (value as { input: unknown }).input };
-}
-
-const approximateSize = (value: unknown) => (value === null || typeof value !== "object" ? 64 : JSON.stringify(value).length);
-
-/** The fast path's metering statements, batched per database (see lib/coalesce.ts). */
-const fastStart = perDatabase((db: Db) => {
-  const start = async (requests: MeteredStart[]) => {
-    const now = new Date();
-    const results = await startMeteredRuns(db, { windowStart: windowStartOf(now), now, requests });
-    return results.map((result) => ({ ...result, now }));
-  };
-  return new Coalescer<MeteredStart, MeteredStartResult & { now: Date }>({
-    batch: start,
-    single: async (request) => (await start([request]))[0]!,
-    maxItems: 64,
-    sizeOf: (request) => approximateSize(request.input) + (request.completed ? approximateSize(request.completed.output) + approximateSize(request.completed.steps) : 0),
-    maxSize: 2 * 1024 * 1024,
-  });
-});
-
-/** What every API run of this version passes to runAgent. */
-const runOf = (runnable: Runnable, input: unknown, inputHash: string) => ({
-  agentId: runnable.agent.id,
-  versionId: runnable.version.id,
-  spec: runnable.spec,
-  input,
-  inputHash,
-  source: "api" as const,
-  costWei: runnable.version.priceWei,
-});
-
-/**
- * Runs a self-contained agent before it is charged; the caller records the result with
- * the charge. A platform failure (which would be refunded) is not recorded this way:
- * null sends the request down the usual path, which records and refunds it.
- */
-async function runFirst(db: Db, runnable: Runnable, input: unknown, inputHash: string): Promise<ExecutionRecord | null> {
-  const record = await runAgent(runtimeDeps(db), {
-    ...runOf(runnable, input, inputHash),
-    execution: { id: randomUUID(), startedAt: new Date() },
-    recordedBy: "caller",
-  });
-  return record.errorCode && REFUNDED_ERROR_CODES.has(record.errorCode) ? null : record;
-}
-
-/** 201 with the recorded execution, from what runAgent returned (no second read). */
-function createdResponse(record: ExecutionRecord, runnable: Runnable, auth: { key: ApiKey; headers: Headers }, creditRefunded: boolean): Response {
-  const { key, headers } = auth;
-  headers.set("Location", `/api/v1/runs/${record.id}`);
-  const resource = executionResource({
-    ...record,
-    agentId: runnable.agent.id,
-    agentSlug: runnable.agent.slug,
-    version: runnable.version.version,
-    costWei: runnable.version.priceWei,
-    creditRefunded,
-    apiKeyId: key.id,
-  });
-  return jsonResponse(resource, { status: 201, headers });
-}
-
-/** Runs a charged execution and answers with what was recorded; the platform's failures give the credit back. */
-async function runStarted(
-  db: Db,
-  auth: { key: ApiKey; headers: Headers },
-  runnable: Runnable,
-  input: unknown,
-  inputHash: string,
-  idempotencyKey: string | null,
-  metered: Started,
-): Promise<Response> {
-  const { key, headers } = auth;
-  try {
-    let record;
-    let creditRefunded = false;
-    try {
-      record = await runAgent(runtimeDeps(db), {
-        ...runOf(runnable, input, inputHash),
-        orgId: key.orgId,
-        apiKeyId: key.id,
-        creditId: metered.creditId,
-        idempotencyKey,
-        requestHash: null,
-        execution: metered.execution,
-      });
-      if (record.errorCode && REFUNDED_ERROR_CODES.has(record.errorCode)) creditRefunded = await refundCredit(db, { executionId: record.id });
-    } catch (error) {
-      // runAgent records every outcome itself; reaching here means the platform failed.
-      await refundCredit(db, { executionId: metered.execution.id }).catch(() => undefined);
-      throw error;
-    }
+    const record = await executeRun(
+      runtimeDeps(db),
+      { id: started.execution.id, startedAt: started.execution.startedAt, agentId: runnable.agent.id, versionId: runnable.version.id, inputHash, costWei: runnable.version.priceWei, charged: true },
+      { spec: runnable.spec, input, tenant: `org:${key.orgId}`, priority: "paid" },
+    );
     if (record.errorCode === "SANDBOX_BUSY") {
       // Refused before it started (and refunded): the client should come back shortly.
       headers.set("Retry-After", String(SANDBOX_RETRY_AFTER_SECONDS));
       return problemResponse("unavailable", record.errorMessage ?? undefined, { headers, extensions: { executionId: record.id } });
     }
-    return createdResponse(record, runnable, auth, creditRefunded);
-  } catch (error) {
-    return problemFromError(error, headers);
+    headers.set("Location", `/api/v1/runs/${record.id}`);
+    const resource = executionResource({
+      ...record,
+      agentId: runnable.agent.id,
+      agentSlug: runnable.agent.slug,
+      version: runnable.version.version,
+      costWei: runnable.version.priceWei,
+      apiKeyId: key.id,
+    });
+    return jsonResponse(resource, { status: 201, headers });
   }
-}
+});
 
 /** The replayed execution once it has finished (a concurrent first request may still be running). */
 async function waitForFinish(db: Db, executionId: string, orgId: string) {

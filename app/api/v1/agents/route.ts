@@ -1,8 +1,6 @@
-import { getDb } from "@/db/client";
 import { listAgents } from "@/lib/api/handlers/list-agents";
+import { apiRoute } from "@/lib/api/with-api-key";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
-  return listAgents(await getDb(), request);
-}
+export const GET = apiRoute(listAgents);

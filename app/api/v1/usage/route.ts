@@ -1,8 +1,6 @@
-import { getDb } from "@/db/client";
 import { getUsage } from "@/lib/api/handlers/get-usage";
+import { apiRoute } from "@/lib/api/with-api-key";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
-  return getUsage(await getDb(), request);
-}
+export const GET = apiRoute(getUsage);

@@ -1,8 +1,6 @@
-import { getDb } from "@/db/client";
 import { createRun } from "@/lib/api/handlers/create-run";
+import { apiRoute } from "@/lib/api/with-api-key";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request, { params }: { params: Promise<{ slug: string }> }) {
-  return createRun(await getDb(), request, (await params).slug);
-}
+export const POST = apiRoute(createRun);

@@ -1,8 +1,6 @@
-import { getDb } from "@/db/client";
 import { getReceipt } from "@/lib/api/handlers/get-receipt";
+import { apiRoute } from "@/lib/api/with-api-key";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  return getReceipt(await getDb(), request, (await params).id);
-}
+export const GET = apiRoute(getReceipt);

@@ -1,0 +1,51 @@
+import { getDb, type Db } from "@/db/client";
+import { authenticate, type ApiKey } from "./authenticate";
+import { problemFromError } from "./problem";
+import { readJsonBody } from "./request";
+
+export type ApiContext<P> = {
+  db: Db;
+  request: Request;
+  /** The authenticated key; this request is counted in its per-minute window. */
+  key: ApiKey;
+  /** Headers every response of this request carries (RateLimit-*); add to them freely. */
+  headers: Headers;
+  params: P;
+  /** The JSON body, read once with the 1 MiB cap (413, 415 and 400 are thrown). */
+  body: () => Promise<unknown>;
+};
+
+/** An API operation as the wrapper exposes it: `(db, request, params)`, which tests call directly. */
+export type ApiHandler<P> = (db: Db, request: Request, params?: P) => Promise<Response>;
+
+/**
+ * The one wrapper of `/api/v1/**` route handlers: authenticates the Bearer key and counts the
+ * request against its rate limit (401, 429), runs the operation, turns whatever it throws into
+ * a problem response (RFC 9457), and puts the key's RateLimit-* headers on every answer. No
+ * operation has an error shape of its own.
+ */
+export function withApiKey<P extends object = object>(operation: (ctx: ApiContext<P>) => Promise<Response>): ApiHandler<P> {
+  return async (db, request, params) => {
+    let auth;
+    try {
+      auth = await authenticate(db, request);
+    } catch (error) {
+      return problemFromError(error);
+    }
+    if (!auth.ok) return auth.response;
+    let body: Promise<unknown> | undefined;
+    let response: Response;
+    try {
+      response = await operation({ db, request, key: auth.key, headers: auth.headers, params: params ?? ({} as P), body: () => (body ??= readJsonBody(request)) });
+    } catch (error) {
+      response = problemFromError(error, auth.headers);
+    }
+    for (const [name, value] of auth.headers) if (!response.headers.has(name)) response.headers.set(name, value);
+    return response;
+  };
+}
+
+/** A Next.js route handler for an API operation: the app's database and the route's params. */
+export function apiRoute<P extends object>(handler: ApiHandler<P>) {
+  return async (request: Request, context: { params: Promise<P> }) => handler(await getDb(), request, await context.params);
+}

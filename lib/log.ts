@@ -1,0 +1,24 @@
+/**
+ * What may be logged of an error: its kind, its database error code and the message of the
+ * innermost cause, with quoted values masked. Never its parameters, its details or the
+ * query it failed in: Drizzle's errors carry a statement's parameters (another customer's
+ * input, an API key's hash) in their message, and Postgres's carry values in `detail` and
+ * `where`. Errors are logged with ids; data stays in the database.
+ */
+export function describeError(error: unknown): string {
+  let current: unknown = error;
+  const kinds: string[] = [];
+  let code: string | undefined;
+  let innermost: { message?: unknown } | undefined;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const e = current as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; constraint?: unknown };
+    kinds.push(typeof e.name === "string" ? e.name : typeof current);
+    if (typeof e.code === "string") code = e.constraint ? `${e.code} ${String(e.constraint)}` : e.code;
+    innermost = e;
+    current = e.cause;
+  }
+  const raw = typeof innermost?.message === "string" ? innermost.message : String(error);
+  // Drizzle: "Failed query: <sql>\nparams: <values>"; keep none of it.
+  const message = /^Failed query:/.test(raw) ? "a query failed" : raw.split("\n")[0]!.replace(/"[^"]*"|'[^']*'/g, '"…"').slice(0, 200);
+  return `${kinds.join(" ← ")}${code ? ` [${code}]` : ""}: ${message}`;
+}

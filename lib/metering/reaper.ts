@@ -1,0 +1,40 @@
+import type { Db } from "@/db/client";
+import { listOverdueRuns } from "@/db/queries/runs";
+import { recordRunEnd } from "./record-end";
+
+const BATCH = 200;
+
+/**
+ * Ends the runs left `running` past their deadline (their process died: a crash, a kill,
+ * a deploy) as failed with RUN_INTERRUPTED, a platform failure, so a charged run gets its
+ * credit back. Through the same path as any run's end: a run is ended, and refunded, once,
+ * even when several instances reap at the same time. Returns how many it ended.
+ */
+export async function reapOverdueRuns(db: Db, now = new Date()): Promise<number> {
+  let ended = 0;
+  for (;;) {
+    const overdue = await listOverdueRuns(db, { now, limit: BATCH });
+    const records = await Promise.all(
+      overdue.map((run) =>
+        recordRunEnd(
+          db,
+          { ...run, charged: true },
+          {
+            status: "failed",
+            output: null,
+            outputHash: null,
+            errorCode: "RUN_INTERRUPTED",
+            errorMessage: "The run was interrupted by a platform restart before it finished. Its credit was returned.",
+            steps: [],
+            tokensIn: 0,
+            tokensOut: 0,
+            durationMs: Math.max(0, now.getTime() - run.startedAt.getTime()),
+          },
+          now,
+        ),
+      ),
+    );
+    ended += records.length;
+    if (overdue.length < BATCH) return ended;
+  }
+}
