@@ -1,33 +1,23 @@
 /**
  * API benchmark: throughput and latency of authenticated, metered runs of a trivial code
- * agent (POST /api/v1/agents/{slug}/runs: body and input validation, a fresh sandbox run,
- * then one batched statement that checks the key, counts the shared rate limit, takes the
- * credit and inserts the finished execution; the agent is self-contained, so it runs
- * before it is charged, see ARCHITECTURE.md) against a
+ * agent (POST /api/v1/agents/{slug}/runs: the key checked and counted, body and input
+ * validated, start_runs takes the credit and inserts the row, a fresh sandbox run,
+ * finish_runs records the end; each statement batched with concurrent requests) against a
  * bare route handler returning JSON (GET /api/v1, the API index: no auth, no database),
  * measured in the same run against the same production server (`next start`), on PGlite
- * and, when reachable, on Postgres. After a warm-up of WARMUP requests per side, rounds
- * alternate baseline and metered; medians are reported. Throughput is measured where each
- * side is saturated, with 32 concurrent clients: the bare handler is saturated at 16
- * already (its request thread is the whole cost; PGlite run, 16, 32, 64 clients: 1737,
- * 1717, 1604 req/s), a metered run only from about 32 (883, 1033, 990 req/s), because it
- * spends most of its time waiting on worker threads (sandbox, database) rather than on
- * the request thread, so it takes more requests in flight to keep every thread busy. At
- * 16 clients metered throughput was about 51 % of bare on the same server. The load generator shares the
- * machine's cores with the server, so it is kept light: bench/http-client.ts, prebuilt
- * HTTP/1.1 requests over keep-alive connections (asking for gzip as fetch does) and just
- * enough parsing to check each response. Per
- * request it costs about half the CPU that node:http did here (bare 0.07–0.10 against
- * 0.10–0.22 ms, metered 0.07–0.21 against 0.17–0.34 ms, from /proc), CPU the server gets back.
+ * and, when reachable, on Postgres. After a warm-up of WARMUP requests per side (V8 and
+ * each worker thread optimise with use), rounds alternate baseline and metered; medians
+ * are reported. 32 concurrent clients, where both sides are saturated. The load client
+ * (bench/http-client.ts) is kept light because it shares the two cores with the server.
  * On Linux each side also reports where its CPU went per request (medians of the rounds,
  * from /proc): the server's request thread, its other threads, Postgres, the load generator.
+ * Results and their history: docs/performance.md.
  *
  *   npm run bench:api               (SECONDS=5 CONCURRENCY=32 ROUNDS=3 WARMUP=20000 to change;
  *                                    BACKENDS=pglite or postgres for one side;
  *                                    CPU_PROF_DIR=dir for V8 CPU profiles of the server)
  */
 import nextEnv from "@next/env";
-import { spawn } from "node:child_process";
 import { gunzipSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -36,6 +26,7 @@ import path from "node:path";
 import pg from "pg";
 import { buildIfNeeded } from "../scripts/build-if-needed";
 import { Connection, requestBytes, type Reply } from "./http-client";
+import { median, quantile, startServer, stopServer } from "./server";
 
 nextEnv.loadEnvConfig(process.cwd());
 const { openDb } = await import("../db/client");
@@ -125,26 +116,6 @@ async function seed(backend: Backend): Promise<{ slug: string; secret: string }>
   }
 }
 
-async function startServer(env: Record<string, string>) {
-  // CPU_PROF_DIR=dir writes V8 CPU profiles of the server (main thread and workers) there.
-  const profile = process.env.CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CPU_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], {
-    env: { ...process.env, ...env, NODE_ENV: "production", PORT: String(PORT), SEED_DEMO_DATA: "false", ATTEST_INTERVAL_SECONDS: "0", CHAIN_RPC_URL: "" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  for (let i = 0; i < 300; i++) {
-    const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill();
-  throw new Error("the server did not start");
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;
-}
-
 const json = (reply: Reply) => {
   const body = reply.headers.get("content-encoding") === "gzip" ? gunzipSync(reply.body) : reply.body;
   return JSON.parse(body.toString("utf8")) as Record<string, unknown>;
@@ -173,8 +144,6 @@ async function load(connections: Connection[], seconds: number, request: () => B
   latencies.sort((a, b) => a - b);
   return { requests: latencies.length, rps: latencies.length / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 type Cpu = { requestThread: number; otherThreads: number; database: number; loadGenerator: number };
 
@@ -238,7 +207,7 @@ console.log(`API benchmark: ${WARMUP} warm-up requests, then ${SECONDS} s × ${R
 const rows: string[] = [];
 for (const backend of backends) {
   const { slug, secret } = await seed(backend);
-  const server = await startServer(backend.env);
+  const server = await startServer(PORT, backend.env);
   // Open keep-alive connections would hold up the server's graceful shutdown.
   const connections = Array.from({ length: CONCURRENCY }, () => new Connection(PORT));
   try {
@@ -297,8 +266,7 @@ for (const backend of backends) {
     console.log(rows.at(-1));
   } finally {
     for (const connection of connections) connection.close();
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
+    await stopServer(server);
     await backend.cleanup();
   }
 }

@@ -473,7 +473,8 @@ export const executions = pgTable(
     // The reaper's look-up of runs left running past their deadline; only running rows are in it.
     index("executions_running_deadline_idx").on(t.deadlineAt).where(sql`${t.status} = 'running'`),
     index("executions_org_created_idx").on(t.orgId, t.createdAt),
-    index("executions_api_key_id_idx").on(t.apiKeyId),
+    // Monthly caps count a key's runs this month.
+    index("executions_api_key_created_idx").on(t.apiKeyId, t.createdAt),
     index("executions_credit_id_idx").on(t.creditId),
     index("executions_receipt_batch_idx").on(t.receiptBatchId, t.receiptLeafIndex),
     uniqueIndex("executions_org_idempotency_key")

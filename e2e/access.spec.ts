@@ -36,6 +36,16 @@ test("a second user cannot see the first user's drafts or organisation", async (
   await bobPage.goto(`/agents/${draftUrl.split("/").pop()}`);
   await expect(bobPage.getByRole("heading", { name: "Not found" })).toBeVisible();
 
+  // The playground route: another user's (or no) agent is not found, a cross-site post is
+  // refused, and a body past 1 MiB is refused before anything is read into memory.
+  const origin = new URL(bobPage.url()).origin;
+  const playground = (agentId: string, data: unknown, from = origin) => bobPage.request.post(`/api/studio/agents/${agentId}/runs`, { headers: { origin: from }, data });
+  const missing = await playground(crypto.randomUUID(), { input: {} });
+  expect(missing.status()).toBe(404);
+  expect(missing.headers()["content-type"]).toContain("application/problem+json");
+  expect((await playground(crypto.randomUUID(), { input: {} }, "https://evil.example")).status()).toBe(403);
+  expect((await playground(crypto.randomUUID(), { input: "x".repeat(1024 * 1024) })).status()).toBe(413);
+
   // Alice's things are unchanged and still hers.
   await alicePage.goto("/studio");
   await expect(alicePage.getByText("Alice Secret Draft")).toBeVisible();

@@ -16,7 +16,8 @@
 -- runs in the last minute, model tokens in the last day).
 -- requests: [{ ord, execution_id, source: 'api'|'playground', agent_id, version_id, input,
 --   input_hash, cost_wei, deadline_at, key_id, org_id, pinned_version_id, monthly_run_cap,
---   idempotency_key, request_hash, user_id, max_running, max_per_minute, max_tokens_per_day }]
+--   idempotency_key, request_hash, user_id, max_running, max_per_minute, max_tokens_per_day,
+--   needs_lock: true when the request has an Idempotency-Key, a capped key or is a playground run }]
 create or replace function start_runs(requests jsonb, run_at timestamptz)
 returns table (ord integer, outcome text, execution_id uuid, started_at timestamptz, credit_id uuid, first_ord integer)
 language plpgsql
@@ -27,15 +28,18 @@ begin
   -- Serialise what concurrent statements (other batches, other app instances) could both
   -- pass: one Idempotency-Key, one capped key's count, one user's quotas. Sorted, so two
   -- statements never wait on each other in opposite orders.
-  perform pg_advisory_xact_lock(hashtextextended(r.org_id::text || ':' || r.idempotency_key, 0))
-  from (select distinct x.org_id, x.idempotency_key from jsonb_to_recordset(requests) as x(org_id uuid, idempotency_key text)
-        where x.idempotency_key is not null order by 1, 2) r;
-  perform 1 from api_keys k
-  where k.id in (select x.key_id from jsonb_to_recordset(requests) as x(key_id uuid, monthly_run_cap integer) where x.monthly_run_cap is not null)
-  order by k.id for update;
-  perform 1 from users u
-  where u.id in (select x.user_id from jsonb_to_recordset(requests) as x(user_id uuid, source text) where x.source = 'playground')
-  order by u.id for update;
+  -- (Only when a request needs it: most batches are API runs without either.)
+  if requests @> '[{"needs_lock": true}]' then
+    perform pg_advisory_xact_lock(hashtextextended(r.org_id::text || ':' || r.idempotency_key, 0))
+    from (select distinct x.org_id, x.idempotency_key from jsonb_to_recordset(requests) as x(org_id uuid, idempotency_key text)
+          where x.idempotency_key is not null order by 1, 2) r;
+    perform 1 from api_keys k
+    where k.id in (select x.key_id from jsonb_to_recordset(requests) as x(key_id uuid, monthly_run_cap integer) where x.monthly_run_cap is not null)
+    order by k.id for update;
+    perform 1 from users u
+    where u.id in (select x.user_id from jsonb_to_recordset(requests) as x(user_id uuid, source text) where x.source = 'playground')
+    order by u.id for update;
+  end if;
 
   -- A new snapshot: what the statements holding those locks committed is seen here.
   return query
@@ -63,7 +67,9 @@ begin
             where x.api_key_id = r.key_id and x.created_at >= date_trunc('month', run_at, 'UTC') and not x.credit_refunded
           ) > r.monthly_run_cap then 'cap_reached'
           when r.source = 'playground' and r.rk + (
-            select count(*) from executions x where x.user_id = r.user_id and x.source = 'playground' and x.status = 'running'
+            -- A run older than an hour is past any deadline (the reaper ends it): the index range stays short.
+            select count(*) from executions x
+            where x.user_id = r.user_id and x.created_at > run_at - interval '1 hour' and x.source = 'playground' and x.status = 'running'
           ) > r.max_running then 'quota_running'
           when r.source = 'playground' and r.rk + (
             select count(*) from executions x
@@ -77,7 +83,13 @@ begin
         end as verdict,
         e.id as earlier_id
       from req r
-      left join executions e on r.idempotency_key is not null and e.org_id = r.org_id and e.idempotency_key = r.idempotency_key
+      -- A lateral look-up per request (the unique index on org and key), only for requests
+      -- that carry a key: a join here would be planned once, generically, as a scan.
+      left join lateral (
+        select x.id, x.request_hash from executions x
+        where r.idempotency_key is not null and x.org_id = r.org_id and x.idempotency_key = r.idempotency_key
+        limit 1
+      ) e on true
     ), want as (
       select distinct c.org_id, c.agent_id from checked c where c.verdict = 'go' and c.source = 'api'
     ), locked as (

@@ -12,13 +12,19 @@ const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[]
  */
 export async function authenticateApiKeys(db: Db, params: { keyHashes: string[]; windowStart: Date; now: Date }): Promise<(AuthenticatedKey | undefined)[]> {
   if (!params.keyHashes.length) return [];
-  const requests = params.keyHashes.map((keyHash, ord) => ({ ord, key_hash: keyHash }));
-  const touchedBefore = new Date(params.now.getTime() - 10_000);
   const result = await db.execute(
-    sql`select * from authenticate_api_keys(${JSON.stringify(requests)}::jsonb, ${params.windowStart.toISOString()}::timestamptz, ${params.now.toISOString()}::timestamptz, ${touchedBefore.toISOString()}::timestamptz)`,
+    sql`select * from authenticate_api_keys(${JSON.stringify(authPayload(params.keyHashes))}::jsonb, ${params.windowStart.toISOString()}::timestamptz, ${params.now.toISOString()}::timestamptz, ${touchedBefore(params.now)}::timestamptz)`,
   );
-  const byOrd = new Map(rowsOf(result).map((row) => [Number(row.ord), row]));
-  return params.keyHashes.map((_, ord) => {
+  return authResults(params.keyHashes.length, rowsOf(result));
+}
+
+const authPayload = (keyHashes: string[]) => keyHashes.map((keyHash, ord) => ({ ord, key_hash: keyHash }));
+/** Last use is recorded at most every 10 s. */
+const touchedBefore = (now: Date) => new Date(now.getTime() - 10_000).toISOString();
+
+function authResults(count: number, rows: Record<string, unknown>[]): (AuthenticatedKey | undefined)[] {
+  const byOrd = new Map(rows.map((row) => [Number(row.ord), row]));
+  return Array.from({ length: count }, (_, ord) => {
     const row = byOrd.get(ord);
     return row && row.id !== null ? keyFromRow(row) : undefined;
   });
@@ -78,7 +84,12 @@ export type RunStartOutcome =
  */
 export async function startRuns(db: Db, params: { requests: RunStart[]; now: Date }): Promise<RunStartOutcome[]> {
   if (!params.requests.length) return [];
-  const requests = params.requests.map((r, ord) => ({
+  const result = await db.execute(sql`select * from start_runs(${JSON.stringify(startPayload(params.requests))}::jsonb, ${params.now.toISOString()}::timestamptz)`);
+  return startResults(params.requests.length, rowsOf(result));
+}
+
+function startPayload(requests: RunStart[]) {
+  return requests.map((r, ord) => ({
     ord,
     execution_id: r.executionId,
     source: r.source,
@@ -88,6 +99,8 @@ export async function startRuns(db: Db, params: { requests: RunStart[]; now: Dat
     input_hash: r.inputHash,
     cost_wei: r.costWei,
     deadline_at: r.deadlineAt.toISOString(),
+    // start_runs serialises these requests with locks; the others need none.
+    needs_lock: r.source === "playground" || r.idempotencyKey !== null || r.monthlyRunCap !== null,
     ...(r.source === "api"
       ? {
           key_id: r.keyId,
@@ -104,9 +117,11 @@ export async function startRuns(db: Db, params: { requests: RunStart[]; now: Dat
           max_tokens_per_day: r.quotas.maxTokensPerDay,
         }),
   }));
-  const result = await db.execute(sql`select * from start_runs(${JSON.stringify(requests)}::jsonb, ${params.now.toISOString()}::timestamptz)`);
-  const byOrd = new Map(rowsOf(result).map((row) => [Number(row.ord), row]));
-  return params.requests.map((_, ord): RunStartOutcome => {
+}
+
+function startResults(count: number, rows: Record<string, unknown>[]): RunStartOutcome[] {
+  const byOrd = new Map(rows.map((row) => [Number(row.ord), row]));
+  return Array.from({ length: count }, (_, ord): RunStartOutcome => {
     const row = byOrd.get(ord);
     if (!row) throw new Error(`start_runs returned no row for request ${ord}`);
     const outcome = row.outcome as string;
@@ -143,7 +158,12 @@ export type RunEnd = {
  */
 export async function finishRuns(db: Db, ends: RunEnd[]): Promise<boolean[]> {
   if (!ends.length) return [];
-  const rows = ends.map((e) => ({
+  const result = await db.execute(sql`select finish_runs as id from finish_runs(${JSON.stringify(finishPayload(ends))}::jsonb)`);
+  return finishResults(ends, rowsOf(result).map((r) => r.id as string));
+}
+
+function finishPayload(ends: RunEnd[]) {
+  return ends.map((e) => ({
     id: e.id,
     status: e.status,
     output: e.output ?? null,
@@ -158,9 +178,38 @@ export async function finishRuns(db: Db, ends: RunEnd[]): Promise<boolean[]> {
     finished_at: e.finishedAt.toISOString(),
     refund: e.refund,
   }));
-  const result = await db.execute(sql`select finish_runs as id from finish_runs(${JSON.stringify(rows)}::jsonb)`);
-  const moved = new Set(rowsOf(result).map((r) => r.id as string));
+}
+
+function finishResults(ends: RunEnd[], movedIds: string[]): boolean[] {
+  const moved = new Set(movedIds);
   return ends.map((e) => moved.has(e.id));
+}
+
+/**
+ * Everything the run path has waiting, in one round trip (run_path_batch): the ends of
+ * finished runs first, then key look-ups, then new runs; each part is the statement its
+ * own function above runs, with the same results.
+ */
+export async function runPathBatch(
+  db: Db,
+  params: { keyHashes: string[]; starts: RunStart[]; ends: RunEnd[]; windowStart: Date; now: Date },
+): Promise<{ auths: (AuthenticatedKey | undefined)[]; starts: RunStartOutcome[]; ends: boolean[] }> {
+  const result = await db.execute(sql`select kind, data from run_path_batch(
+    ${JSON.stringify(authPayload(params.keyHashes))}::jsonb, ${params.windowStart.toISOString()}::timestamptz,
+    ${params.now.toISOString()}::timestamptz, ${touchedBefore(params.now)}::timestamptz,
+    ${JSON.stringify(startPayload(params.starts))}::jsonb, ${JSON.stringify(finishPayload(params.ends))}::jsonb)`);
+  const parts = { auth: [] as Record<string, unknown>[], start: [] as Record<string, unknown>[], finish: [] as string[] };
+  for (const row of rowsOf(result)) {
+    // Both drivers hand jsonb over parsed (a finish row's data is the id, a JSON string).
+    const data = row.data;
+    if (row.kind === "finish") parts.finish.push(data as string);
+    else parts[row.kind as "auth" | "start"].push(data as Record<string, unknown>);
+  }
+  return {
+    auths: authResults(params.keyHashes.length, parts.auth),
+    starts: startResults(params.starts.length, parts.start),
+    ends: finishResults(params.ends, parts.finish),
+  };
 }
 
 /** Runs still `running` past their deadline (their process died): what their receipt covers. */

@@ -1,7 +1,6 @@
 import type { Db } from "@/db/client";
 import type { AuthenticatedKey } from "@/db/queries/api-keys";
-import { authenticateApiKeys } from "@/db/queries/runs";
-import { Coalescer, perDatabase } from "@/lib/coalesce";
+import { runPath, windowStartOf } from "@/lib/metering/run-path";
 import { hashApiKey, readBearerKey } from "./keys";
 import { problemResponse } from "./problem";
 
@@ -9,24 +8,8 @@ export type ApiKey = AuthenticatedKey;
 export type Authenticated = { ok: true; key: ApiKey; headers: Headers } | { ok: false; response: Response };
 
 const WINDOW_MS = 60_000;
+export { windowStartOf };
 const challenge = { "WWW-Authenticate": 'Bearer realm="AI Nomads API"' };
-
-/** The start of the one-minute rate-limit window `now` falls in. */
-export function windowStartOf(now: Date): Date {
-  return new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS);
-}
-
-type Looked = { key: ApiKey | undefined; now: Date };
-
-/** Concurrent requests' keys are looked up and counted in one statement (lib/coalesce.ts). */
-const lookups = perDatabase((db: Db) => {
-  const batch = async (keyHashes: string[]): Promise<Looked[]> => {
-    const now = new Date();
-    const keys = await authenticateApiKeys(db, { keyHashes, windowStart: windowStartOf(now), now });
-    return keys.map((key) => ({ key, now }));
-  };
-  return new Coalescer<string, Looked>({ batch, single: async (keyHash) => (await batch([keyHash]))[0]!, maxItems: 64 });
-});
 
 /**
  * Checks the Bearer key (shape, hash lookup, not revoked) and counts the request against
@@ -40,8 +23,9 @@ export async function authenticate(db: Db, request: Request): Promise<Authentica
     return { ok: false, response: problemResponse("invalid-api-key", "Send your API key as `Authorization: Bearer <key>`.", { headers: challenge }) };
   }
   if (bearer.kind !== "key") return admit(undefined, new Date());
-  const { key, now } = await lookups(db).submit(hashApiKey(bearer.secret));
-  return admit(key, now);
+  const looked = await runPath(db).submit({ kind: "auth", keyHash: hashApiKey(bearer.secret) });
+  if (looked.kind !== "auth") throw new Error("run path: an auth item got another kind of result");
+  return admit(looked.key, looked.now);
 }
 
 /**

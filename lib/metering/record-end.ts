@@ -1,10 +1,10 @@
 import type { Db } from "@/db/client";
-import { finishRuns, type RunEnd } from "@/db/queries/runs";
+import type { RunEnd } from "@/db/queries/runs";
 import type { RunOutcome } from "@/lib/agents/runtime/run-agent";
 import { computeReceiptHash } from "@/lib/agents/runtime/receipt";
-import { Coalescer, perDatabase } from "@/lib/coalesce";
 import { describeError } from "@/lib/log";
 import { isRefunded } from "./refund-policy";
+import { runPath } from "./run-path";
 
 /** A run whose row start_runs inserted: what its receipt covers besides its outcome. */
 export type StartedRun = {
@@ -20,16 +20,6 @@ export type StartedRun = {
 
 /** A finished run as recorded: its outcome, receipt and whether its credit came back. */
 export type ExecutionRecord = RunOutcome & { id: string; receiptHash: string; startedAt: Date; finishedAt: Date; creditRefunded: boolean };
-
-/** End states of concurrent runs are written together: one statement per batch. */
-const finishes = perDatabase(
-  (db: Db) =>
-    new Coalescer<RunEnd, boolean>({
-      batch: (items) => finishRuns(db, items),
-      single: async (item) => (await finishRuns(db, [item]))[0]!,
-      maxItems: 32,
-    }),
-);
 
 /**
  * Records how a run ended: its end state, usage, duration, receipt hash and, for a platform
@@ -56,7 +46,9 @@ export async function recordRunEnd(db: Db, run: StartedRun, outcome: RunOutcome,
   let moved = false;
   for (let attempt = 1; ; attempt++) {
     try {
-      moved = await finishes(db).submit(end);
+      const submitted = await runPath(db).submit({ kind: "finish", end });
+      if (submitted.kind !== "finish") throw new Error("run path: a finish item got another kind of result");
+      moved = submitted.moved;
       break;
     } catch (error) {
       if (attempt >= 3) {

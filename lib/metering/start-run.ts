@@ -1,9 +1,9 @@
 import type { Db } from "@/db/client";
-import { startRuns, type RunStart, type RunStartOutcome } from "@/db/queries/runs";
+import type { RunStart } from "@/db/queries/runs";
 import type { AgentSpec } from "@/lib/agents/spec";
 import { SANDBOX_MAX_WAIT_MS } from "@/lib/agents/runtime/sandbox";
-import { Coalescer, perDatabase } from "@/lib/coalesce";
 import { AppError } from "@/lib/errors";
+import { runPath } from "./run-path";
 
 export type { RunStart } from "@/db/queries/runs";
 
@@ -21,33 +21,6 @@ export type StartResult =
   /** The version the caller validated against is no longer the one the key runs: look it up again. */
   | { kind: "stale" };
 
-const approximateSize = (value: unknown) => (value === null || typeof value !== "object" ? 64 : JSON.stringify(value).length);
-
-/** A batch's outcomes, with each duplicate Idempotency-Key answered as its first request was. */
-async function startBatch(db: Db, requests: RunStart[]): Promise<RunStartOutcome[]> {
-  const outcomes = await startRuns(db, { requests, now: new Date() });
-  return outcomes.map((outcome, i) => {
-    if (outcome.outcome !== "duplicate") return outcome;
-    const first = outcomes[outcome.firstIndex]!;
-    const [mine, theirs] = [requests[i]!, requests[outcome.firstIndex]!];
-    const sameRequest = mine.source === "api" && theirs.source === "api" && mine.requestHash === theirs.requestHash;
-    if (first.outcome === "started" || first.outcome === "replay") return sameRequest ? { outcome: "replay", executionId: first.executionId } : { outcome: "conflict", executionId: first.executionId };
-    return first;
-  });
-}
-
-/** Concurrent starts share one statement (lib/coalesce.ts). */
-const starts = perDatabase(
-  (db: Db) =>
-    new Coalescer<RunStart, RunStartOutcome>({
-      batch: (requests) => startBatch(db, requests),
-      single: async (request) => (await startBatch(db, [request]))[0]!,
-      maxItems: 64,
-      sizeOf: (request) => approximateSize(request.input),
-      maxSize: 2 * 1024 * 1024,
-    }),
-);
-
 /**
  * Starts a run: the one path that inserts an execution row, with its cost. An API run takes
  * one credit (after its Idempotency-Key, version and monthly cap are checked); a playground
@@ -55,7 +28,9 @@ const starts = perDatabase(
  * (402, 409, 429); a retried Idempotency-Key answers `replay`.
  */
 export async function startRun(db: Db, request: RunStart): Promise<StartResult> {
-  const result = await starts(db).submit(request);
+  const submitted = await runPath(db).submit({ kind: "start", request });
+  if (submitted.kind !== "start") throw new Error("run path: a start item got another kind of result");
+  const result = submitted.outcome;
   switch (result.outcome) {
     case "started":
       return { kind: "started", execution: { id: result.executionId, startedAt: result.startedAt }, creditId: result.creditId };

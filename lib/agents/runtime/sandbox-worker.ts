@@ -6,18 +6,19 @@
  *   main → worker  { type: "run", id, request, niceness } | { type: "cancel", id }
  *                  | { type: "host-result", callId, ok, value | error }
  *   worker → main  { type: "log", id, message } | { type: "host-call", id, callId, kind, name, args }
- *                  | { type: "done", id, result } | { type: "ready" }
- * and workerData.stopped, a ring of job ids in shared memory that the pool writes when it
- * stops a job: code busy in a loop reads no message, so its interrupt handler looks there.
+ *                  | { type: "done", id, result } | { type: "ready" }   (on workerData.port, which
+ *                  the pool can drain synchronously before it fails a crashed worker's jobs)
+ * and in shared memory: workerData.stopped, a ring of job ids the pool writes when it stops
+ * a job (code busy in a loop reads no message, so its interrupt handler looks there), and
+ * workerData.finished, the jobs this worker has finished, counted before each "done".
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { getQuickJS } from "quickjs-emscripten";
 import { lowerThreadPriority, WORKER_NICENESS } from "../../thread-priority";
 import { runInQuickJS, type SandboxRequest } from "./sandbox-core";
 
 if (!parentPort) throw new Error("sandbox-worker must run in a worker thread");
-const port = parentPort;
-const { stopped } = workerData as { stopped: Int32Array };
+const { stopped, finished, port } = workerData as { stopped: Int32Array; finished: Int32Array; port: MessagePort };
 
 function isStoppedJob(id: number): boolean {
   for (let i = 1; i < stopped.length; i++) if (Atomics.load(stopped, i) === id) return true;
@@ -33,7 +34,7 @@ const calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error
 /** Jobs running here, to stop one when its run ends. */
 const running = new Map<number, AbortController>();
 
-port.on("message", (message: { type: string; [key: string]: unknown }) => {
+parentPort.on("message", (message: { type: string; [key: string]: unknown }) => {
   if (message.type === "host-result") {
     const call = calls.get(message.callId as number);
     if (!call) return;
@@ -67,6 +68,8 @@ port.on("message", (message: { type: string; [key: string]: unknown }) => {
       // The answer goes out before the runtime is torn down.
       (result) => {
         running.delete(id);
+        // Counted before the answer goes out: the pool frees this job's computing turn at once.
+        Atomics.add(finished, 0, 1);
         port.postMessage({ type: "done", id, result });
       },
       stop.signal,

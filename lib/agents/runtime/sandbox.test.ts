@@ -415,3 +415,28 @@ describe("sandbox fairness and bounds", () => {
     }
   });
 });
+
+test("a worker that has answered takes the next run before its answer is read, and a crash then fails only the new run", async () => {
+  const single = new SandboxPool(1, 1, 1);
+  type Internals = { workers: { finished: Int32Array; jobs: Map<number, unknown> }[]; replace(entry: unknown, reason: string): void };
+  try {
+    await single.warm();
+    const first = single.run({ code: `async function handler() { return "first" }`, input: null, timeoutMs: 2_000, tools: [] }, { ...noHost, tenant: "a" });
+    for (let i = 0; i < 20; i++) await null; // microtasks only: no message from the worker is read
+    const internals = single as unknown as Internals;
+    const entry = internals.workers[0]!;
+    const deadline = Date.now() + 10_000;
+    while (Atomics.load(entry.finished, 0) === 0 && Date.now() < deadline) {
+      // busy, as a loaded request thread is: the answer waits unread
+    }
+    const second = single.run({ code: `async function handler() { for (;;) {} }`, input: null, timeoutMs: 2_000, tools: [] }, { ...noHost, tenant: "b" });
+    for (let i = 0; i < 20; i++) await null;
+    // The only worker already holds the second run, with the first one's answer still unread.
+    expect(entry.jobs.size).toBe(2);
+    internals.replace(entry, "a simulated crash");
+    expect(await first).toEqual({ ok: true, output: "first" });
+    expect(await second).toMatchObject({ ok: false, error: { code: "code_error", message: expect.stringMatching(/a simulated crash/) } });
+  } finally {
+    await single.close();
+  }
+});

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { WORKER_NICENESS } from "@/lib/thread-priority";
 import { bundledWorkerModule } from "@/lib/worker-module";
 import type { HostCall, SandboxRequest, SandboxResult } from "./sandbox-core";
@@ -68,12 +68,21 @@ const STOPPED_RING = 64;
 
 type PoolWorker = {
   worker: Worker;
+  /** Everything the worker says comes on this port, so a crash can first read what it already answered. */
+  port: MessagePort;
+  /** The top-level job of the run the worker took last (its tenant holds the worker while it is unfinished). */
+  current?: Job;
   /** [next slot, …ids]: jobs stopped by the pool, read by code busy in a loop (sandbox-worker.ts). */
   stopped: Int32Array;
+  /** Jobs posted to the worker, and [jobs it has finished], counted by the worker in shared memory. */
+  given: number;
+  finished: Int32Array;
   /** The run's jobs in this worker (a top-level job and its nested ones), until their answers are read. */
   jobs: Map<number, Job>;
   ready: Promise<void>;
 };
+
+type WorkerMessage = { type: string; id: number; [key: string]: unknown };
 
 let nextJobId = 1;
 
@@ -113,47 +122,56 @@ export class SandboxPool {
 
   private spawn(): PoolWorker {
     const stopped = new Int32Array(new SharedArrayBuffer((STOPPED_RING + 1) * Int32Array.BYTES_PER_ELEMENT));
+    const finished = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const { port1, port2 } = new MessageChannel();
     const worker = new Worker(bundledWorkerModule("lib/agents/runtime/sandbox-worker.ts"), {
       resourceLimits: { maxOldGenerationSizeMb: 256 },
-      workerData: { stopped },
+      workerData: { stopped, finished, port: port2 },
+      transferList: [port2],
     });
     worker.unref();
+    port1.unref();
     const entry: PoolWorker = {
       worker,
+      port: port1,
       stopped,
+      given: 0,
+      finished,
       jobs: new Map(),
       ready: new Promise((resolve, reject) => {
-        worker.once("message", () => resolve());
+        port1.once("message", () => resolve());
         worker.once("error", reject);
       }),
     };
-    worker.on("message", (message: { type: string; id: number; [key: string]: unknown }) => {
-      const job = entry.jobs.get(message.id);
-      if (!job) return;
-      if (message.type === "log") job.hooks.onLog(String(message.message));
-      else if (message.type === "host-call") {
-        const callId = message.callId;
-        const resume = (reply: Record<string, unknown>) => {
-          if (entry.jobs.get(message.id) !== job) return;
-          job.waiting--;
-          worker.postMessage(reply);
-        };
-        // While it waits, the job leaves its computing turn to the next one.
-        if (job.waiting++ === 0) this.pump();
-        job.hooks
-          .hostCall(message.kind as "llm" | "tool", String(message.name), message.args)
-          .then(
-            (value) => resume({ type: "host-result", callId, ok: true, value: value ?? null }),
-            (error: unknown) => resume({ type: "host-result", callId, ok: false, error: error instanceof Error ? error.message : String(error) }),
-          );
-      } else if (message.type === "done") {
-        this.settle(job, message.result as SandboxResult);
-      }
-    });
+    port1.on("message", (message: WorkerMessage) => this.receive(entry, message));
     const crashed = (reason: string) => this.replace(entry, reason);
     worker.on("error", (error) => crashed(`sandbox worker crashed: ${error.message}`));
     worker.on("exit", () => crashed("sandbox worker exited"));
     return entry;
+  }
+
+  /** A message from a worker: a log line, a host call, or a job's answer. */
+  private receive(entry: PoolWorker, message: WorkerMessage) {
+    const job = entry.jobs.get(message.id);
+    if (!job) return;
+    if (message.type === "log") job.hooks.onLog(String(message.message));
+    else if (message.type === "done") this.settle(job, message.result as SandboxResult);
+    else if (message.type === "host-call") {
+      const callId = message.callId;
+      const resume = (reply: Record<string, unknown>) => {
+        if (entry.jobs.get(message.id) !== job) return;
+        job.waiting--;
+        entry.worker.postMessage(reply);
+      };
+      // While it waits, the job leaves its computing turn to the next one.
+      if (job.waiting++ === 0) this.pump();
+      job.hooks
+        .hostCall(message.kind as "llm" | "tool", String(message.name), message.args)
+        .then(
+          (value) => resume({ type: "host-result", callId, ok: true, value: value ?? null }),
+          (error: unknown) => resume({ type: "host-result", callId, ok: false, error: error instanceof Error ? error.message : String(error) }),
+        );
+    }
   }
 
   /** Ends a job with its result; its nested jobs end with it. */
@@ -183,16 +201,27 @@ export class SandboxPool {
     entry.worker.postMessage({ type: "cancel", id: job.id });
   }
 
-  /** Whether the worker is running code: one of its jobs is not waiting on a host call. */
-  private computing(entry: PoolWorker): boolean {
-    for (const job of entry.jobs.values()) if (job.waiting === 0) return true;
-    return false;
+  /** Jobs given to the worker that it has not answered yet (its own count, in shared memory). */
+  private unfinished(entry: PoolWorker): number {
+    return entry.given - Atomics.load(entry.finished, 0);
   }
 
-  /** The top-level job a worker holds (its run's), if any. */
+  /**
+   * The run a worker holds: its last top-level job, while the worker has not answered every
+   * job it was given. A worker that has answered is free for the next run at once, before
+   * this busy thread has read the answer (read later, from the worker's port, or drained
+   * from it first should the worker crash, so an answered job is never failed).
+   */
   private owner(entry: PoolWorker): Job | undefined {
-    for (const job of entry.jobs.values()) if (!job.parent) return job;
-    return entry.jobs.values().next().value;
+    return this.unfinished(entry) > 0 ? entry.current : undefined;
+  }
+
+  /** Whether the worker is running code: its run has a job that is not waiting on a host call. */
+  private computing(entry: PoolWorker): boolean {
+    const run = this.owner(entry);
+    if (!run) return false;
+    for (const job of entry.jobs.values()) if ((job === run || job.parent === run) && job.waiting === 0) return true;
+    return false;
   }
 
   /** Whether `job` may start now, given what every worker holds and runs. */
@@ -245,17 +274,23 @@ export class SandboxPool {
     job.queued = undefined;
     let entry = job.parent?.worker;
     if (!entry) {
-      entry = this.workers.find((w) => w.jobs.size === 0);
+      entry = this.workers.find((w) => !this.owner(w));
       if (!entry) {
         entry = this.spawn();
         this.workers.push(entry);
       }
     }
     job.worker = entry;
+    if (!job.parent) entry.current = job;
     entry.jobs.set(job.id, job);
+    // Counted as given now, before it is posted: it holds its computing turn from here.
+    entry.given++;
     void entry.ready.then(
       () => {
-        if (!this.jobsById.has(job.id)) return;
+        if (!this.jobsById.has(job.id)) {
+          entry.given--; // never posted: the worker will not count it
+          return;
+        }
         job.killTimer = setTimeout(() => this.replace(entry, "a run exceeded its deadline", job.id), job.request.timeoutMs + KILL_GRACE_MS);
         entry.worker.postMessage({ type: "run", id: job.id, request: job.request, niceness: job.priority === "free" ? FREE_NICENESS : WORKER_NICENESS });
         job.hooks.onStart?.(job);
@@ -269,6 +304,10 @@ export class SandboxPool {
     const index = this.workers.indexOf(entry);
     if (index === -1) return;
     this.workers.splice(index, 1);
+    // Answers the worker gave before it died are read first: those jobs keep their results.
+    for (let message = receiveMessageOnPort(entry.port); message; message = receiveMessageOnPort(entry.port)) {
+      this.receive(entry, message.message as WorkerMessage);
+    }
     for (const [id, job] of entry.jobs) {
       const result: SandboxResult =
         id === culpritId
@@ -276,6 +315,7 @@ export class SandboxPool {
           : { ok: false, error: { code: "code_error", message: `The sandbox stopped unexpectedly (${reason}).` } };
       this.settle(job, result);
     }
+    entry.port.close();
     void entry.worker.terminate();
     this.pump();
   }
