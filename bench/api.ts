@@ -44,7 +44,6 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const WARMUP = Number(process.env.WARMUP ?? 20_000);
 const PORT = 3400 + Math.floor(Math.random() * 500);
 const POSTGRES = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const base = `http://127.0.0.1:${PORT}`;
 
 type Backend = { name: string; env: Record<string, string>; open: () => ReturnType<typeof openDb>; cleanup: () => Promise<void> };
 

@@ -1,7 +1,7 @@
 -- authenticate_api_keys(requests, window_start, run_at, touched_before): looks up a batch of
 -- API requests' keys by hash and counts each request in its key's one-minute window (one
 -- upsert per key, count + n; each request gets its own position), records last use at most
--- every 10 s, and drops the key's older windows. Revoked keys come back with request_count
+-- every 10 s, and drops the key's older windows when it opens a new one. Revoked keys come back with request_count
 -- null and count nothing; unknown hashes come back with id null. Whether a count is over the
 -- key's limit is decided by the caller (lib/api/authenticate.ts, admit).
 -- requests: [{ ord, key_hash }]
@@ -30,10 +30,11 @@ begin
       group by k.id
       order by k.id
       on conflict (api_key_id, window_start) do update set count = w.count + excluded.count
-      returning w.api_key_id, w.count
+      returning w.api_key_id, w.count, (w.xmax = 0) as opened
     ), pruned as (
+      -- The batch that opens a key's window (inserted, not updated) drops its older ones.
       delete from rate_limit_windows w
-      where w.api_key_id in (select api_key_id from counted) and w.window_start < authenticate_api_keys.window_start
+      where w.api_key_id in (select api_key_id from counted where opened) and w.window_start < authenticate_api_keys.window_start
       returning w.api_key_id
     ), touched as (
       update api_keys ak set last_used_at = run_at

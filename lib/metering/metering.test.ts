@@ -5,8 +5,9 @@ import type { DbHandle } from "@/db/client";
 import { createAgent, publishAgentVersion } from "@/db/queries/agents";
 import { createApiKey } from "@/db/queries/api-keys";
 import { createOrganization } from "@/db/queries/organizations";
+import { authenticateApiKeys } from "@/db/queries/runs";
 import { createUser } from "@/db/queries/users";
-import { credits, executions } from "@/db/schema";
+import { credits, executions, rateLimitWindows } from "@/db/schema";
 import { testBackends } from "@/db/testing";
 import type { RunOutcome } from "@/lib/agents/runtime/run-agent";
 import { generateApiKey } from "@/lib/api/keys";
@@ -153,6 +154,21 @@ describe.each(await testBackends())("metering on $name", (backend) => {
     expect((await grantRows())[0]!.used).toBe(1);
     expect(await reapOverdueRuns(handle.db)).toBe(0);
     expect((await grantRows())[0]!.used).toBe(1);
+  });
+
+  test("rate limits: each request has its own position in the key's window; a new window drops the old ones", async () => {
+    const generated = generateApiKey();
+    const { user } = await setup([]);
+    const org = await handle.db.transaction((tx) => createOrganization(tx, { name: "W", slug: `w-${randomUUID()}`, userId: user.id }));
+    const key = await createApiKey(handle.db, { orgId: org.id, name: "w", prefix: generated.prefix, keyHash: generated.hash, agentIds: [], rateLimitPerMinute: 10, monthlyRunCap: null, pinnedVersionId: null, createdBy: user.id });
+    const windows = () => handle.db.select().from(rateLimitWindows).where(eq(rateLimitWindows.apiKeyId, key.id));
+    const first = new Date("2026-12-04T10:00:00Z");
+    const counts = await authenticateApiKeys(handle.db, { keyHashes: [generated.hash, generated.hash, "unknown"], windowStart: first, now: first });
+    expect(counts.map((k) => k?.requestCount)).toEqual([1, 2, undefined]);
+    expect((await authenticateApiKeys(handle.db, { keyHashes: [generated.hash], windowStart: first, now: first }))[0]!.requestCount).toBe(3);
+    const next = new Date("2026-12-04T10:01:00Z");
+    expect((await authenticateApiKeys(handle.db, { keyHashes: [generated.hash], windowStart: next, now: next }))[0]!.requestCount).toBe(1);
+    expect(await windows()).toEqual([expect.objectContaining({ windowStart: next, count: 1 })]);
   });
 
   test("playground quotas: runs going at once and runs per minute", async () => {

@@ -16,11 +16,12 @@ export async function runCodeAgent(deps: RunAgentDeps, context: RunContext, inpu
     {
       tenant: context.tenant,
       priority: context.priority,
-      signal: context.signal,
+      // No signal: the run waits on this job, so it cannot end before the job starts, and
+      // the job's own deadline stops it.
       onStart: context.sandboxStarted,
       onLog: (message) => context.record({ type: "log", at: context.elapsed(), message }),
       hostCall: async (kind, name, args) => {
-        if (context.signal.aborted) throw new Error("the run has ended");
+        if (context.ended) throw new Error("the run has ended");
         if (kind === "llm") {
           if (++llmCalls > spec.limits.maxSteps) throw new Error(`ctx.llm was called more than ${spec.limits.maxSteps} times (max steps).`);
           return llmFromCode(deps, context, args);

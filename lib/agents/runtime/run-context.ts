@@ -70,7 +70,15 @@ export function createRunContext(
   const { spec } = params;
   const t0 = performance.now();
   const elapsed = () => Math.round(performance.now() - t0);
-  const controller = new AbortController();
+  // Made on first use: a code agent that calls no tool and no model never needs one, and
+  // making one per run showed in the request thread's profile (bench/api).
+  let controller: AbortController | undefined;
+  let ended = false;
+  const ender = () => {
+    controller ??= new AbortController();
+    if (ended) controller.abort(new Error("the run has ended"));
+    return controller;
+  };
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
   let recordedChars = 0;
@@ -98,7 +106,9 @@ export function createRunContext(
     knowledgeDocumentIds: params.versionId ? (spec.knowledgeDocumentIds ?? []) : undefined,
     policy: deps.policy,
     tenant: params.tenant,
-    signal: controller.signal,
+    get signal() {
+      return ender().signal;
+    },
     runCode: async (code, input) => {
       const result = await deps.sandbox.run(
         { code, input, mode: "expression", tools: [], timeoutMs: Math.min(RUN_LIMITS.runCodeTimeoutMs, spec.limits.timeoutMs) },
@@ -107,7 +117,7 @@ export function createRunContext(
           onLog: (message) => record({ type: "log", at: elapsed(), message }),
           tenant: params.tenant,
           priority: params.priority,
-          signal: controller.signal,
+          signal: ender().signal,
           parent: sandboxJob,
         },
       );
@@ -118,11 +128,11 @@ export function createRunContext(
 
   /** Starts the deadline (once). */
   const startClock = () => {
-    if (timer || controller.signal.aborted) return;
+    if (timer || ended) return;
     const timeoutMs = spec.limits.timeoutMs;
     timer = setTimeout(() => {
       timedOut = true;
-      controller.abort(new AppError("AGENT_TIMEOUT", `The agent did not finish within ${timeoutMs} ms.`));
+      ender().abort(new AppError("AGENT_TIMEOUT", `The agent did not finish within ${timeoutMs} ms.`));
     }, timeoutMs);
   };
 
@@ -130,11 +140,18 @@ export function createRunContext(
     spec,
     tenant: params.tenant,
     priority: params.priority,
-    signal: controller.signal,
+    /** Aborted when the run ends (its deadline, or its end): what it started stops. */
+    get signal() {
+      return ender().signal;
+    },
     startClock,
     usage,
     elapsed,
     record,
+    /** Whether the run has ended (its deadline passed, or end() was called). */
+    get ended() {
+      return ended || Boolean(controller?.signal.aborted);
+    },
     get timedOut() {
       return timedOut;
     },
@@ -151,14 +168,15 @@ export function createRunContext(
       try {
         if (!spec.tools.includes(name as never)) throw new AppError("TOOL_FAILED", `The tool ${name} is not enabled for this agent.`);
         if (++toolCalls > RUN_LIMITS.toolCalls) throw new AppError("TOOL_FAILED", `A run may call tools at most ${RUN_LIMITS.toolCalls} times.`);
-        release = await toolSlots.acquire(controller.signal);
+        release = await toolSlots.acquire(ender().signal);
         const result = await callTool(name, args, toolContext);
-        if (controller.signal.aborted) throw new AppError("TOOL_FAILED", `${name} finished after the run had ended.`);
+        if (ender().signal.aborted) throw new AppError("TOOL_FAILED", `${name} finished after the run had ended.`);
         record({ type: "tool", at, durationMs: Math.round(performance.now() - started), name, args, result });
         return result;
       } catch (error) {
-        const message = isAppError(error) ? error.message : controller.signal.aborted ? "the run has ended" : `${name} failed`;
-        if (!isAppError(error) && !controller.signal.aborted) console.warn(`[run-agent] tool ${name} failed:`, error instanceof Error ? error.name : typeof error);
+        const aborted = ender().signal.aborted;
+        const message = isAppError(error) ? error.message : aborted ? "the run has ended" : `${name} failed`;
+        if (!isAppError(error) && !aborted) console.warn(`[run-agent] tool ${name} failed:`, error instanceof Error ? error.name : typeof error);
         record({ type: "tool", at, durationMs: Math.round(performance.now() - started), name, args, error: message });
         throw isAppError(error) ? error : new AppError("TOOL_FAILED", message, { cause: error });
       } finally {
@@ -168,7 +186,8 @@ export function createRunContext(
     /** Ends the run: stops the clock and everything still running for it (tools, fetches, nested code). */
     end() {
       clearTimeout(timer);
-      if (!controller.signal.aborted) controller.abort(new Error("the run has ended"));
+      ended = true;
+      if (controller && !controller.signal.aborted) controller.abort(new Error("the run has ended"));
     },
     /** The recorded steps, with a note when some were not kept. */
     recordedSteps(): Step[] {

@@ -261,9 +261,13 @@ export class SandboxPool {
 
   /** Starts every waiting job that may start: paid ones first, each tenant within its share. */
   private pump() {
+    if (!this.queue.length) return;
     for (const priority of ["paid", "free"] as const) {
       for (const job of [...this.queue]) {
-        if (job.priority === priority && this.mayStart(job)) this.start(job);
+        if (job.priority !== priority) continue;
+        // Every turn is taken: nothing else can start (the common case under load).
+        if (this.workers.filter((w) => this.computing(w)).length >= this.limits.maxComputing) return;
+        if (this.mayStart(job)) this.start(job);
       }
     }
   }
