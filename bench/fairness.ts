@@ -76,15 +76,27 @@ const runRequest = (slug: string, secret: string, input: unknown) =>
 
 /** CLIENTS paying clients for `seconds`: latencies of runs answered 201 and succeeded. */
 async function payingLoad(connections: Connection[], request: () => Buffer, seconds: number) {
+  // Fresh connections each phase: `next start` closes one that sat idle for 5 s meanwhile.
+  for (let i = 0; i < connections.length; i++) {
+    connections[i]!.close();
+    connections[i] = new Connection(PORT);
+  }
   const latencies: number[] = [];
   let failures = 0;
   const deadline = performance.now() + seconds * 1000;
   await Promise.all(
-    connections.map(async (connection) => {
+    connections.map(async (_, i) => {
       while (performance.now() < deadline) {
         const started = performance.now();
-        const reply = await connection.send(request());
-        if (reply.status !== 201 || !reply.body.toString("utf8").includes('"succeeded"')) failures++;
+        try {
+          const reply = await connections[i]!.send(request());
+          if (reply.status !== 201 || !reply.body.toString("utf8").includes('"succeeded"')) failures++;
+        } catch {
+          // A connection the server closed counts as a failure; the client opens another.
+          failures++;
+          connections[i]!.close();
+          connections[i] = new Connection(PORT);
+        }
         latencies.push(performance.now() - started);
       }
     }),
@@ -98,10 +110,18 @@ function hostileLoad(connections: Connection[], requests: (() => Buffer)[]) {
   const statuses = new Map<number, number>();
   let stop = false;
   const done = Promise.all(
-    connections.map(async (connection, i) => {
+    connections.map(async (first, i) => {
+      let connection = first;
       while (!stop) {
-        const reply = await connection.send(requests[i % requests.length]!());
-        statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+        try {
+          const reply = await connection.send(requests[i % requests.length]!());
+          statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+        } catch {
+          // The server may close an attacker's connection (status 0 here): open another.
+          statuses.set(0, (statuses.get(0) ?? 0) + 1);
+          connection.close();
+          connection = connections[i] = new Connection(PORT);
+        }
       }
     }),
   );
@@ -119,7 +139,8 @@ const dataDir = mkdtempSync(path.join(tmpdir(), "bench-fairness-"));
 const { slugs, paying, hostile } = await seed(dataDir);
 const server = await startServer(PORT, { DATA_DIR: dataDir });
 const payingConnections = Array.from({ length: CLIENTS }, () => new Connection(PORT));
-const hostileConnections = Array.from({ length: HOSTILE }, () => new Connection(PORT));
+// Opened for each attack: `next start` closes a keep-alive connection idle for 5 s.
+let hostileConnections: Connection[] = [];
 try {
   let n = 0;
   const paid = () => runRequest(slugs.stats!, paying, { csv: `${n++},2,3,4,5,6,7,8,9,10` });
@@ -131,10 +152,13 @@ try {
   const hostileStatuses = new Map<number, number>();
   for (let round = 0; round < ROUNDS; round++) {
     alone.push(await payingLoad(payingConnections, paid, SECONDS));
+    hostileConnections = Array.from({ length: HOSTILE }, () => new Connection(PORT));
     const attack = hostileLoad(hostileConnections, attacks);
     await new Promise((r) => setTimeout(r, 2_000)); // the attack fills the sandbox first
     attacked.push(await payingLoad(payingConnections, paid, SECONDS));
     await attack.stop();
+    for (const connection of hostileConnections) connection.close();
+    hostileConnections = [];
     for (const [status, count] of attack.statuses) hostileStatuses.set(status, (hostileStatuses.get(status) ?? 0) + count);
   }
   const summary = (phase: typeof alone) => ({ runs: phase.reduce((s, r) => s + r.runs, 0), failures: phase.reduce((s, r) => s + r.failures, 0), p50: median(phase.map((r) => r.p50)), p99: median(phase.map((r) => r.p99)) });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { LanguageModel } from "ai";
 import type { Db } from "@/db/client";
 import { AppError, isAppError } from "@/lib/errors";
@@ -75,7 +76,11 @@ export function createRunContext(
   let controller: AbortController | undefined;
   let ended = false;
   const ender = () => {
-    controller ??= new AbortController();
+    if (!controller) {
+      controller = new AbortController();
+      // Every tool call and nested job waiting on the run listens to it (bounded by RUN_LIMITS).
+      setMaxListeners(RUN_LIMITS.toolCalls + 10, controller.signal);
+    }
     if (ended) controller.abort(new Error("the run has ended"));
     return controller;
   };

@@ -440,3 +440,20 @@ test("a worker that has answered takes the next run before its answer is read, a
     await single.close();
   }
 });
+
+// Thread priorities are per thread only on Linux; raising one back needs the privilege tests run with here.
+test.runIf(process.platform === "linux")("a job that keeps computing drops to the lowest CPU priority; the worker's next job starts at its own", async () => {
+  const single = new SandboxPool(1, 1, 1);
+  try {
+    const threads = await threadsStartedBy(() => single.warm());
+    const during = single.run({ code: `async function handler() { const end = Date.now() + 400; while (Date.now() < end) {} return 1 }`, input: null, timeoutMs: 2_000, tools: [] }, noHost);
+    await new Promise((r) => setTimeout(r, 250));
+    const nices = threads.map((t) => niceOf(t.task));
+    expect(nices).toContain(19);
+    expect(await during).toEqual({ ok: true, output: 1 });
+    await single.run({ code: `async function handler() { return 1 }`, input: null, timeoutMs: 1_000, tools: [] }, noHost);
+    expect(threads.map((t) => niceOf(t.task))).not.toContain(19);
+  } finally {
+    await single.close();
+  }
+});

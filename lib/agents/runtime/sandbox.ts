@@ -296,7 +296,7 @@ export class SandboxPool {
           return;
         }
         job.killTimer = setTimeout(() => this.replace(entry, "a run exceeded its deadline", job.id), job.request.timeoutMs + KILL_GRACE_MS);
-        entry.worker.postMessage({ type: "run", id: job.id, request: job.request, niceness: job.priority === "free" ? FREE_NICENESS : WORKER_NICENESS });
+        entry.worker.postMessage({ type: "run", id: job.id, request: job.request, niceness: job.priority === "free" ? FREE_NICENESS : WORKER_NICENESS, nested: Boolean(job.parent) });
         job.hooks.onStart?.(job);
       },
       () => this.replace(entry, "the worker failed to start"),
