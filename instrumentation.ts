@@ -7,7 +7,10 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const [{ env }, { getSandboxPool }] = await Promise.all([import("@/lib/env"), import("@/lib/agents/runtime/sandbox")]);
+  const [{ env }, { getSandboxPool }] = await Promise.all([
+    import("@/lib/env"),
+    import("@/lib/agents/runtime/sandbox"),
+  ]);
   getSandboxPool(env.SANDBOX_WORKERS)
     .warm()
     .catch((error: unknown) => console.error("[sandbox] could not start the sandbox workers:", error));

@@ -45,7 +45,12 @@ const WARMUP = Number(process.env.WARMUP ?? 20_000);
 const PORT = 3400 + Math.floor(Math.random() * 500);
 const POSTGRES = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-type Backend = { name: string; env: Record<string, string>; open: () => ReturnType<typeof openDb>; cleanup: () => Promise<void> };
+type Backend = {
+  name: string;
+  env: Record<string, string>;
+  open: () => ReturnType<typeof openDb>;
+  cleanup: () => Promise<void>;
+};
 
 async function postgresBackend(): Promise<Backend | null> {
   const admin = new pg.Client({ connectionString: POSTGRES, connectionTimeoutMillis: 1500 });
@@ -93,22 +98,44 @@ async function seed(backend: Backend): Promise<{ slug: string; secret: string }>
     await runMigrations(handle);
     const db = handle.db;
     const user = await createUser(db, { email: "bench@example.com", name: "Bench", passwordHash: null });
-    const agent = await createAgent(db, { ownerId: user.id, slug: "bench-doubler", name: "Bench Doubler", description: "", category: "data", tags: [] });
+    const agent = await createAgent(db, {
+      ownerId: user.id,
+      slug: "bench-doubler",
+      name: "Bench Doubler",
+      description: "",
+      category: "data",
+      tags: [],
+    });
     await db.transaction((tx) =>
       publishAgentVersion(tx, {
         agentId: agent.id,
         ownerId: user.id,
-        spec: { code: "async function handler(input) { return { doubled: input.n * 2 }; }", inputSchema: { type: "object", required: ["n"], properties: { n: { type: "number" } } } },
+        spec: {
+          code: "async function handler(input) { return { doubled: input.n * 2 }; }",
+          inputSchema: { type: "object", required: ["n"], properties: { n: { type: "number" } } },
+        },
         specHash: "bench",
         changelog: "",
         priceWei: "1000",
         payees: [],
       }),
     );
-    const org = await db.transaction((tx) => createOrganization(tx, { name: "Bench Co", slug: "bench-co", userId: user.id }));
+    const org = await db.transaction((tx) =>
+      createOrganization(tx, { name: "Bench Co", slug: "bench-co", userId: user.id }),
+    );
     await db.insert(credits).values({ orgId: org.id, agentId: agent.id, granted: 10_000_000 });
     const key = generateApiKey();
-    await createApiKey(db, { orgId: org.id, name: "bench", prefix: key.prefix, keyHash: key.hash, agentIds: [agent.id], rateLimitPerMinute: 1_000_000, monthlyRunCap: null, pinnedVersionId: null, createdBy: user.id });
+    await createApiKey(db, {
+      orgId: org.id,
+      name: "bench",
+      prefix: key.prefix,
+      keyHash: key.hash,
+      agentIds: [agent.id],
+      rateLimitPerMinute: 1_000_000,
+      monthlyRunCap: null,
+      pinnedVersionId: null,
+      createdBy: user.id,
+    });
     return { slug: agent.slug, secret: key.secret };
   } finally {
     await handle.close();
@@ -124,7 +151,13 @@ const json = (reply: Reply) => {
  * CONCURRENCY clients, each on its own connection, sending requests for `seconds` (or,
  * with `count`, until that many were sent); every response must have `expectStatus`.
  */
-async function load(connections: Connection[], seconds: number, request: () => Buffer, expectStatus: number, count = Infinity) {
+async function load(
+  connections: Connection[],
+  seconds: number,
+  request: () => Buffer,
+  expectStatus: number,
+  count = Infinity,
+) {
   const latencies: number[] = [];
   const deadline = performance.now() + seconds * 1000;
   let failures = 0;
@@ -141,7 +174,12 @@ async function load(connections: Connection[], seconds: number, request: () => B
   );
   if (failures) throw new Error(`${failures} responses did not have status ${expectStatus}`);
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, rps: latencies.length / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+  return {
+    requests: latencies.length,
+    rps: latencies.length / seconds,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+  };
 }
 
 type Cpu = { requestThread: number; otherThreads: number; database: number; loadGenerator: number };
@@ -187,7 +225,12 @@ function cpuSnapshot(serverPid: number): Cpu | null {
 function cpuPerRequest(before: Cpu | null, after: Cpu | null, requests: number): Cpu | null {
   if (!before || !after || !requests) return null;
   const per = (key: keyof Cpu) => (after[key] - before[key]) / requests;
-  return { requestThread: per("requestThread"), otherThreads: per("otherThreads"), database: per("database"), loadGenerator: per("loadGenerator") };
+  return {
+    requestThread: per("requestThread"),
+    otherThreads: per("otherThreads"),
+    database: per("database"),
+    loadGenerator: per("loadGenerator"),
+  };
 }
 
 function describeCpu(rounds: (Cpu | null)[]): string {
@@ -202,7 +245,9 @@ buildIfNeeded();
 const only = process.env.BACKENDS;
 const postgres = only === "pglite" ? null : await postgresBackend();
 const backends = [...(only === "postgres" ? [] : [pgliteBackend()]), ...(postgres ? [postgres] : [])];
-console.log(`API benchmark: ${WARMUP} warm-up requests, then ${SECONDS} s × ${ROUNDS} rounds per side, ${CONCURRENCY} concurrent clients, next start on 127.0.0.1:${PORT}\n`);
+console.log(
+  `API benchmark: ${WARMUP} warm-up requests, then ${SECONDS} s × ${ROUNDS} rounds per side, ${CONCURRENCY} concurrent clients, next start on 127.0.0.1:${PORT}\n`,
+);
 const rows: string[] = [];
 for (const backend of backends) {
   const { slug, secret } = await seed(backend);
@@ -222,7 +267,11 @@ for (const backend of backends) {
     // What is measured is what it claims: the index, and a run that really ran.
     const index = json(await connections[0]!.send(bare()));
     const run = json(await connections[0]!.send(metered()));
-    if (index.name !== "AI Nomads API" || run.status !== "succeeded" || (run.output as { doubled?: number })?.doubled !== (n - 1) * 2) {
+    if (
+      index.name !== "AI Nomads API" ||
+      run.status !== "succeeded" ||
+      (run.output as { doubled?: number })?.doubled !== (n - 1) * 2
+    ) {
       throw new Error(`unexpected responses: ${JSON.stringify({ index, run })}`);
     }
     // Warm-up by request count, not time: V8 optimises a function only after it has run
@@ -235,7 +284,10 @@ for (const backend of backends) {
     // (its own V8 and QuickJS) and the database's.
     const sides = { bare: { request: bare, status: 200 }, metered: { request: metered, status: 201 } };
     for (const { request, status } of Object.values(sides)) await load(connections, Infinity, request, status, WARMUP);
-    const results = { bare: [] as Awaited<ReturnType<typeof load>>[], metered: [] as Awaited<ReturnType<typeof load>>[] };
+    const results = {
+      bare: [] as Awaited<ReturnType<typeof load>>[],
+      metered: [] as Awaited<ReturnType<typeof load>>[],
+    };
     const cpu = { bare: [] as (Cpu | null)[], metered: [] as (Cpu | null)[] };
     const measure = async (side: keyof typeof sides) => {
       const before = cpuSnapshot(server.pid!);

@@ -50,29 +50,70 @@ async function seed(dataDir: string) {
     const slugs: Record<string, string> = {};
     const ids: Record<string, string> = {};
     for (const [name, code] of Object.entries(agents)) {
-      const agent = await createAgent(db, { ownerId: user.id, slug: `fair-${name}`, name: `Fair ${name}`, description: "", category: "data", tags: [] });
+      const agent = await createAgent(db, {
+        ownerId: user.id,
+        slug: `fair-${name}`,
+        name: `Fair ${name}`,
+        description: "",
+        category: "data",
+        tags: [],
+      });
       const tools = name === "fanout" ? ["run_code"] : [];
       await db.transaction((tx) =>
-        publishAgentVersion(tx, { agentId: agent.id, ownerId: user.id, spec: { code, tools, limits: { timeoutMs: 2_000 } }, specHash: name, changelog: "", priceWei: "1", payees: [] }),
+        publishAgentVersion(tx, {
+          agentId: agent.id,
+          ownerId: user.id,
+          spec: { code, tools, limits: { timeoutMs: 2_000 } },
+          specHash: name,
+          changelog: "",
+          priceWei: "1",
+          payees: [],
+        }),
       );
       slugs[name] = agent.slug;
       ids[name] = agent.id;
     }
     const keyFor = async (orgName: string, agentIds: string[]) => {
-      const org = await db.transaction((tx) => createOrganization(tx, { name: orgName, slug: `${orgName}-${randomBytes(3).toString("hex")}`, userId: user.id }));
+      const org = await db.transaction((tx) =>
+        createOrganization(tx, {
+          name: orgName,
+          slug: `${orgName}-${randomBytes(3).toString("hex")}`,
+          userId: user.id,
+        }),
+      );
       for (const agentId of agentIds) await db.insert(credits).values({ orgId: org.id, agentId, granted: 10_000_000 });
       const key = generateApiKey();
-      await createApiKey(db, { orgId: org.id, name: orgName, prefix: key.prefix, keyHash: key.hash, agentIds, rateLimitPerMinute: 1_000_000, monthlyRunCap: null, pinnedVersionId: null, createdBy: user.id });
+      await createApiKey(db, {
+        orgId: org.id,
+        name: orgName,
+        prefix: key.prefix,
+        keyHash: key.hash,
+        agentIds,
+        rateLimitPerMinute: 1_000_000,
+        monthlyRunCap: null,
+        pinnedVersionId: null,
+        createdBy: user.id,
+      });
       return key.secret;
     };
-    return { slugs, paying: await keyFor("paying", [ids.stats!]), hostile: await keyFor("hostile", [ids.loop!, ids.fanout!]) };
+    return {
+      slugs,
+      paying: await keyFor("paying", [ids.stats!]),
+      hostile: await keyFor("hostile", [ids.loop!, ids.fanout!]),
+    };
   } finally {
     await handle.close();
   }
 }
 
 const runRequest = (slug: string, secret: string, input: unknown) =>
-  requestBytes("POST", `/api/v1/agents/${slug}/runs`, host, { authorization: `Bearer ${secret}`, "content-type": "application/json" }, JSON.stringify({ input }));
+  requestBytes(
+    "POST",
+    `/api/v1/agents/${slug}/runs`,
+    host,
+    { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+    JSON.stringify({ input }),
+  );
 
 /** CLIENTS paying clients for `seconds`: latencies of runs answered 201 and succeeded. */
 async function payingLoad(connections: Connection[], request: () => Buffer, seconds: number) {
@@ -145,7 +186,9 @@ try {
   let n = 0;
   const paid = () => runRequest(slugs.stats!, paying, { csv: `${n++},2,3,4,5,6,7,8,9,10` });
   const attacks = [() => runRequest(slugs.loop!, hostile, {}), () => runRequest(slugs.fanout!, hostile, {})];
-  console.log(`Fairness benchmark: ${CLIENTS} paying clients, ${SECONDS} s × ${ROUNDS} rounds per phase; attack: ${HOSTILE} clients of another organisation (infinite loops, 2,000-call run_code fan-out)\n`);
+  console.log(
+    `Fairness benchmark: ${CLIENTS} paying clients, ${SECONDS} s × ${ROUNDS} rounds per phase; attack: ${HOSTILE} clients of another organisation (infinite loops, 2,000-call run_code fan-out)\n`,
+  );
   await payingLoad(payingConnections, paid, 3); // warm-up
   const alone: Awaited<ReturnType<typeof payingLoad>>[] = [];
   const attacked: Awaited<ReturnType<typeof payingLoad>>[] = [];
@@ -159,15 +202,29 @@ try {
     await attack.stop();
     for (const connection of hostileConnections) connection.close();
     hostileConnections = [];
-    for (const [status, count] of attack.statuses) hostileStatuses.set(status, (hostileStatuses.get(status) ?? 0) + count);
+    for (const [status, count] of attack.statuses)
+      hostileStatuses.set(status, (hostileStatuses.get(status) ?? 0) + count);
   }
-  const summary = (phase: typeof alone) => ({ runs: phase.reduce((s, r) => s + r.runs, 0), failures: phase.reduce((s, r) => s + r.failures, 0), p50: median(phase.map((r) => r.p50)), p99: median(phase.map((r) => r.p99)) });
+  const summary = (phase: typeof alone) => ({
+    runs: phase.reduce((s, r) => s + r.runs, 0),
+    failures: phase.reduce((s, r) => s + r.failures, 0),
+    p50: median(phase.map((r) => r.p50)),
+    p99: median(phase.map((r) => r.p99)),
+  });
   const a = summary(alone);
   const b = summary(attacked);
-  console.log(`alone:        ${a.runs} runs, ${a.failures} failed, p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms`);
-  console.log(`under attack: ${b.runs} runs, ${b.failures} failed, p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms`);
-  console.log(`p99 under attack / p99 alone: ${(b.p99 / a.p99).toFixed(2)} (target ≤ 2); p50: ${(b.p50 / a.p50).toFixed(2)}`);
-  console.log(`rounds p99 (ms), alone: ${alone.map((r) => r.p99.toFixed(1)).join(", ")}; under attack: ${attacked.map((r) => r.p99.toFixed(1)).join(", ")}`);
+  console.log(
+    `alone:        ${a.runs} runs, ${a.failures} failed, p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms`,
+  );
+  console.log(
+    `under attack: ${b.runs} runs, ${b.failures} failed, p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms`,
+  );
+  console.log(
+    `p99 under attack / p99 alone: ${(b.p99 / a.p99).toFixed(2)} (target ≤ 2); p50: ${(b.p50 / a.p50).toFixed(2)}`,
+  );
+  console.log(
+    `rounds p99 (ms), alone: ${alone.map((r) => r.p99.toFixed(1)).join(", ")}; under attack: ${attacked.map((r) => r.p99.toFixed(1)).join(", ")}`,
+  );
   console.log(`the attacker's answers by status: ${[...hostileStatuses].map(([s, c]) => `${s} × ${c}`).join(", ")}`);
   console.log("\nReproduce: npm run bench:fairness   (SECONDS, ROUNDS, CLIENTS, HOSTILE to change)");
 } finally {

@@ -9,26 +9,45 @@
 import { prepareTransaction, sendAndConfirmTransaction } from "thirdweb";
 import { privateKeyToAccount } from "thirdweb/wallets";
 import { chainOf, marketplaceContract, reputationContract, thirdwebClient } from "../lib/chain/client";
-import { NATIVE_TOKEN, preparePurchase, prepareRate, prepareRegisterListing, prepareWithdraw } from "../lib/chain/contracts";
+import {
+  NATIVE_TOKEN,
+  preparePurchase,
+  prepareRate,
+  prepareRegisterListing,
+  prepareWithdraw,
+} from "../lib/chain/contracts";
 import { deployPlatformContracts } from "../lib/chain/deploy";
 import { anvilAccounts } from "../lib/chain/dev-accounts";
 import { startAnvil } from "../lib/chain/local-chain";
 
 const anvil = await startAnvil({ port: 20_000 + Math.floor(Math.random() * 20_000), chainId: 31337 });
 try {
-  const config = await deployPlatformContracts({ rpcUrl: anvil.rpcUrl, chainId: 31337, deployerKey: anvilAccounts[0].privateKey, feeBps: 500 });
+  const config = await deployPlatformContracts({
+    rpcUrl: anvil.rpcUrl,
+    chainId: 31337,
+    deployerKey: anvilAccounts[0].privateKey,
+    feeBps: 500,
+  });
   const client = thirdwebClient();
-  const [, creator, buyer, cofounder] = anvilAccounts.map((a) => privateKeyToAccount({ client, privateKey: a.privateKey }));
+  const [, creator, buyer, cofounder] = anvilAccounts.map((a) =>
+    privateKeyToAccount({ client, privateKey: a.privateKey }),
+  );
   const market = marketplaceContract(config);
   const reputation = reputationContract(config);
   const price = 10n ** 15n;
-  const gas = async (account: typeof creator, transaction: Parameters<typeof sendAndConfirmTransaction>[0]["transaction"]) => {
+  const gas = async (
+    account: typeof creator,
+    transaction: Parameters<typeof sendAndConfirmTransaction>[0]["transaction"],
+  ) => {
     const receipt = await sendAndConfirmTransaction({ account: account!, transaction });
     if (receipt.status !== "success") throw new Error("transaction reverted");
     return receipt;
   };
 
-  const transfer = await gas(buyer, prepareTransaction({ client, chain: chainOf(config), to: cofounder!.address, value: 1n }));
+  const transfer = await gas(
+    buyer,
+    prepareTransaction({ client, chain: chainOf(config), to: cofounder!.address, value: 1n }),
+  );
   const register = await gas(
     creator,
     prepareRegisterListing(market, {
@@ -52,7 +71,11 @@ try {
   const rateFirstEver = await gas(buyer, prepareRate(reputation, { purchaseId: purchaseOf(first), score: 5 }));
   const other = await gas(
     creator,
-    prepareRegisterListing(market, { token: NATIVE_TOKEN, pricePerRun: price, payees: [{ account: cofounder!.address as `0x${string}`, shareBps: 10_000 }] }),
+    prepareRegisterListing(market, {
+      token: NATIVE_TOKEN,
+      pricePerRun: price,
+      payees: [{ account: cofounder!.address as `0x${string}`, shareBps: 10_000 }],
+    }),
   );
   const otherListing = BigInt(other.logs[0]!.topics[1]!);
   const otherPurchase = await gas(buyer, preparePurchase(market, { listingId: otherListing, runs: 1n, value: price }));
@@ -65,11 +88,31 @@ try {
     ["plain ETH transfer (baseline, this run)", transfer.gasUsed, `anchor ${anchors.transfer}`],
     ["registerListing (2 payees)", register.gasUsed, ""],
     ["purchase, first (2 payees + fee)", first.gasUsed, `0xSplits pay+distribute ≈ ${anchors.splits}`],
-    ["purchase, repeat (2 payees + fee)", repeat.gasUsed, `target ≤ ${anchors.splits}: ${repeat.gasUsed <= anchors.splits ? "met" : "NOT met"}`],
-    ["withdraw (native)", withdraw.gasUsed, `target ≤ ${anchors.withdraw}: ${withdraw.gasUsed <= anchors.withdraw ? "met" : "NOT met"}`],
-    ["rate, first rating on the platform", rateFirstEver.gasUsed, "two new storage slots (bitmap word and agent counter)"],
-    ["rate, first rating of an agent", rateFirst.gasUsed, `target ≤ ${anchors.rate}: ${rateFirst.gasUsed <= anchors.rate ? "met" : "NOT met"}`],
-    ["rate, later rating", rateRepeat.gasUsed, `target ≤ ${anchors.rate}: ${rateRepeat.gasUsed <= anchors.rate ? "met" : "NOT met"}; ERC-8004 giveFeedback ≈ ${anchors.erc8004}`],
+    [
+      "purchase, repeat (2 payees + fee)",
+      repeat.gasUsed,
+      `target ≤ ${anchors.splits}: ${repeat.gasUsed <= anchors.splits ? "met" : "NOT met"}`,
+    ],
+    [
+      "withdraw (native)",
+      withdraw.gasUsed,
+      `target ≤ ${anchors.withdraw}: ${withdraw.gasUsed <= anchors.withdraw ? "met" : "NOT met"}`,
+    ],
+    [
+      "rate, first rating on the platform",
+      rateFirstEver.gasUsed,
+      "two new storage slots (bitmap word and agent counter)",
+    ],
+    [
+      "rate, first rating of an agent",
+      rateFirst.gasUsed,
+      `target ≤ ${anchors.rate}: ${rateFirst.gasUsed <= anchors.rate ? "met" : "NOT met"}`,
+    ],
+    [
+      "rate, later rating",
+      rateRepeat.gasUsed,
+      `target ≤ ${anchors.rate}: ${rateRepeat.gasUsed <= anchors.rate ? "met" : "NOT met"}; ERC-8004 giveFeedback ≈ ${anchors.erc8004}`,
+    ],
   ];
   console.log("gas benchmark (receipt gasUsed, anvil, solc 0.8.30, optimizer 10,000 runs)");
   for (const [name, used, note] of rows) {

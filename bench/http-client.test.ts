@@ -13,7 +13,11 @@ describe("ResponseParser", () => {
   };
 
   test.each([1, 3, 40])("a sized body in %i pieces", (pieces) => {
-    const replies = feed(new ResponseParser(), "HTTP/1.1 201 Created\r\nContent-Length: 11\r\nContent-Type: application/json\r\n\r\n{\"a\":\"bcd\"}", pieces);
+    const replies = feed(
+      new ResponseParser(),
+      'HTTP/1.1 201 Created\r\nContent-Length: 11\r\nContent-Type: application/json\r\n\r\n{"a":"bcd"}',
+      pieces,
+    );
     expect(replies.slice(0, -1).every((r) => r === null)).toBe(true);
     const reply = replies.at(-1)!;
     expect(reply.status).toBe(201);
@@ -22,7 +26,11 @@ describe("ResponseParser", () => {
   });
 
   test.each([1, 2, 7, 60])("a chunked body in %i pieces", (pieces) => {
-    const replies = feed(new ResponseParser(), "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=y\r\n world\r\n0\r\n\r\n", pieces);
+    const replies = feed(
+      new ResponseParser(),
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=y\r\n world\r\n0\r\n\r\n",
+      pieces,
+    );
     expect(replies.slice(0, -1).every((r) => r === null)).toBe(true);
     expect(replies.at(-1)!.body.toString()).toBe("hello world");
   });
@@ -30,11 +38,15 @@ describe("ResponseParser", () => {
   test("the parser is ready for the next response on the same connection", () => {
     const parser = new ResponseParser();
     expect(parser.push(Buffer.from("HTTP/1.1 204 No Content\r\n\r\n"))?.status).toBe(204);
-    expect(parser.push(Buffer.from("HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno"))?.body.toString()).toBe("no");
+    expect(parser.push(Buffer.from("HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno"))?.body.toString()).toBe(
+      "no",
+    );
   });
 
   test("bytes past the end of a response and garbage are errors", () => {
-    expect(() => new ResponseParser().push(Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nab"))).toThrow(/past the end/);
+    expect(() => new ResponseParser().push(Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nab"))).toThrow(
+      /past the end/,
+    );
     expect(() => new ResponseParser().push(Buffer.from("SSH-2.0-OpenSSH\r\n\r\n"))).toThrow(/not an HTTP response/);
   });
 });
@@ -49,7 +61,14 @@ describe("Connection against node:http", () => {
       request.on("end", () => {
         // No Content-Length: node:http sends the body chunked, as Next does.
         response.writeHead(request.method === "POST" ? 201 : 200, { "content-type": "application/json" });
-        response.end(JSON.stringify({ method: request.method, url: request.url, body: Buffer.concat(chunks).toString(), auth: request.headers.authorization ?? null }));
+        response.end(
+          JSON.stringify({
+            method: request.method,
+            url: request.url,
+            body: Buffer.concat(chunks).toString(),
+            auth: request.headers.authorization ?? null,
+          }),
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -62,11 +81,18 @@ describe("Connection against node:http", () => {
     try {
       const host = `127.0.0.1:${port}`;
       const first = await connection.send(requestBytes("GET", "/api/v1", host));
-      const second = await connection.send(requestBytes("POST", "/runs", host, { authorization: "Bearer k" }, JSON.stringify({ input: "é" })));
+      const second = await connection.send(
+        requestBytes("POST", "/runs", host, { authorization: "Bearer k" }, JSON.stringify({ input: "é" })),
+      );
       expect(first.status).toBe(200);
       expect(JSON.parse(first.body.toString())).toEqual({ method: "GET", url: "/api/v1", body: "", auth: null });
       expect(second.status).toBe(201);
-      expect(JSON.parse(second.body.toString())).toEqual({ method: "POST", url: "/runs", body: '{"input":"é"}', auth: "Bearer k" });
+      expect(JSON.parse(second.body.toString())).toEqual({
+        method: "POST",
+        url: "/runs",
+        body: '{"input":"é"}',
+        auth: "Bearer k",
+      });
     } finally {
       connection.close();
     }

@@ -19,7 +19,13 @@ const CRLF = Buffer.from("\r\n");
 const HEADER_END = Buffer.from("\r\n\r\n");
 
 /** The bytes of one request (HTTP/1.1, keep-alive). */
-export function requestBytes(method: string, path: string, host: string, headers: Record<string, string> = {}, body?: string): Buffer {
+export function requestBytes(
+  method: string,
+  path: string,
+  host: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Buffer {
   const payload = body === undefined ? undefined : Buffer.from(body, "utf8");
   const lines = [`${method} ${path} HTTP/1.1`, `host: ${host}`, "connection: keep-alive"];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
@@ -53,7 +59,10 @@ export class ResponseParser {
       this.head = { status: Number(match[1]), headers, bodyStart: end + HEADER_END.length };
     }
     const { status, headers, bodyStart } = this.head;
-    const body = headers.get("transfer-encoding")?.toLowerCase() === "chunked" ? this.chunked(bodyStart) : this.sized(bodyStart, Number(headers.get("content-length") ?? 0));
+    const body =
+      headers.get("transfer-encoding")?.toLowerCase() === "chunked"
+        ? this.chunked(bodyStart)
+        : this.sized(bodyStart, Number(headers.get("content-length") ?? 0));
     if (!body) return null;
     if (body.end !== this.buffer.length) throw new Error("the server sent bytes past the end of the response");
     this.buffer = Buffer.alloc(0);

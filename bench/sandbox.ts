@@ -51,14 +51,22 @@ const warm = await measure("warm context (baseline)", () => {
 });
 
 const fresh = await measure("fresh sandbox run", async () => {
-  const result = await runInQuickJS(QuickJS, { code, input, timeoutMs: 1_000, tools: [] }, async () => null, () => {});
+  const result = await runInQuickJS(
+    QuickJS,
+    { code, input, timeoutMs: 1_000, tools: [] },
+    async () => null,
+    () => {},
+  );
   if (!result.ok) throw new Error(result.error.message);
 });
 
 const pool = new SandboxPool(1, 1);
 await pool.warm();
 const pooled = await measure("fresh run via worker pool", async () => {
-  const result = await pool.run({ code, input, timeoutMs: 1_000, tools: [] }, { hostCall: async () => null, onLog: () => {} });
+  const result = await pool.run(
+    { code, input, timeoutMs: 1_000, tools: [] },
+    { hostCall: async () => null, onLog: () => {} },
+  );
   if (!result.ok) throw new Error(result.error.message);
 });
 await pool.close();
@@ -74,13 +82,20 @@ async function throughput(pool: SandboxPool) {
     await Promise.all(
       Array.from({ length: CONCURRENT }, async () => {
         while (left-- > 0) {
-          const result = await pool.run({ code, input, timeoutMs: 1_000, tools: [] }, { hostCall: async () => null, onLog: () => {} });
+          const result = await pool.run(
+            { code, input, timeoutMs: 1_000, tools: [] },
+            { hostCall: async () => null, onLog: () => {} },
+          );
           if (!result.ok) throw new Error(result.error.message);
         }
       }),
     );
     const used = process.cpuUsage(cpu);
-    if (round > 0) rounds.push({ rps: ITERATIONS / ((performance.now() - started) / 1000), cpuMs: (used.user + used.system) / 1000 / ITERATIONS });
+    if (round > 0)
+      rounds.push({
+        rps: ITERATIONS / ((performance.now() - started) / 1000),
+        cpuMs: (used.user + used.system) / 1000 / ITERATIONS,
+      });
   }
   await pool.close();
   rounds.sort((a, b) => a.rps - b.rps);
@@ -99,10 +114,20 @@ console.log("case                          p50         p99         p50 / baselin
 for (const r of [warm, fresh, pooled]) {
   console.log(`${r.name.padEnd(30)}${fmt(r.p50).padEnd(12)}${fmt(r.p99).padEnd(12)}${(r.p50 / warm.p50).toFixed(1)}x`);
 }
-console.log(`\nworker pool, ${CONCURRENT} concurrent callers, 8 workers, ${availableParallelism()} CPUs (median of 3 rounds of ${ITERATIONS} runs)`);
-console.log(`  all 8 run code at once (baseline):  ${allAtOnce.rps.toFixed(0).padStart(6)} runs/s  ${allAtOnce.cpuMs.toFixed(2)} ms CPU per run`);
-console.log(`  one per CPU runs code:              ${perCpu.rps.toFixed(0).padStart(6)} runs/s  ${perCpu.cpuMs.toFixed(2)} ms CPU per run  (${(perCpu.rps / allAtOnce.rps).toFixed(1)}x)`);
-console.log(`  two per CPU run code (the app's):   ${twoPerCpu.rps.toFixed(0).padStart(6)} runs/s  ${twoPerCpu.cpuMs.toFixed(2)} ms CPU per run  (${(twoPerCpu.rps / allAtOnce.rps).toFixed(1)}x)`);
+console.log(
+  `\nworker pool, ${CONCURRENT} concurrent callers, 8 workers, ${availableParallelism()} CPUs (median of 3 rounds of ${ITERATIONS} runs)`,
+);
+console.log(
+  `  all 8 run code at once (baseline):  ${allAtOnce.rps.toFixed(0).padStart(6)} runs/s  ${allAtOnce.cpuMs.toFixed(2)} ms CPU per run`,
+);
+console.log(
+  `  one per CPU runs code:              ${perCpu.rps.toFixed(0).padStart(6)} runs/s  ${perCpu.cpuMs.toFixed(2)} ms CPU per run  (${(perCpu.rps / allAtOnce.rps).toFixed(1)}x)`,
+);
+console.log(
+  `  two per CPU run code (the app's):   ${twoPerCpu.rps.toFixed(0).padStart(6)} runs/s  ${twoPerCpu.cpuMs.toFixed(2)} ms CPU per run  (${(twoPerCpu.rps / allAtOnce.rps).toFixed(1)}x)`,
+);
 const target = 1;
-console.log(`target: fresh sandbox run p50 <= ${target} ms → ${fresh.p50 <= target ? "met" : "NOT met"} (${fmt(fresh.p50)})`);
+console.log(
+  `target: fresh sandbox run p50 <= ${target} ms → ${fresh.p50 <= target ? "met" : "NOT met"} (${fmt(fresh.p50)})`,
+);
 console.log("reproduce: npm run bench:sandbox");

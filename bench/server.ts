@@ -8,12 +8,35 @@ import path from "node:path";
  */
 export async function startServer(port: number, env: Record<string, string>): Promise<ChildProcess> {
   const profile = process.env.CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CPU_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, ...env, NODE_ENV: "production", PORT: String(port), SEED_DEMO_DATA: "false", ATTEST_INTERVAL_SECONDS: "0", CHAIN_RPC_URL: "" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...profile,
+      path.join("node_modules", "next", "dist", "bin", "next"),
+      "start",
+      "-p",
+      String(port),
+      "-H",
+      "127.0.0.1",
+    ],
+    {
+      env: {
+        ...process.env,
+        ...env,
+        NODE_ENV: "production",
+        PORT: String(port),
+        SEED_DEMO_DATA: "false",
+        ATTEST_INTERVAL_SECONDS: "0",
+        CHAIN_RPC_URL: "",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   for (let i = 0; i < 300; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return child;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -24,7 +24,9 @@ export async function runMigrations(handle: DbHandle): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     await migratePglite(handle.db as any, { migrationsFolder });
   }
-  const files = readdirSync(functionsFolder).filter((f) => f.endsWith(".sql")).sort();
+  const files = readdirSync(functionsFolder)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
   await handle.db.transaction(async (tx) => {
     // Several app instances may start at once; one applies the functions at a time.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('ai-nomads:db-functions'))`);

@@ -17,12 +17,20 @@ beforeAll(async () => {
 });
 afterAll(() => handle.close());
 
-const count = async () => Number(((await handle.db.execute(sql`select count(*)::int as n from t`)) as unknown as { rows: { n: number }[] }).rows[0]!.n);
+const count = async () =>
+  Number(
+    ((await handle.db.execute(sql`select count(*)::int as n from t`)) as unknown as { rows: { n: number }[] }).rows[0]!
+      .n,
+  );
 
 describe("PGlite in a worker thread", () => {
   test("rows, types and parameters come back as PGlite gives them", async () => {
-    await handle.db.execute(sql`insert into t values (1, '2026-01-02T03:04:05Z', '{a,b}', ${JSON.stringify({ x: [1, 2] })}::jsonb)`);
-    const { rows } = (await handle.db.execute(sql`select * from t where id = ${1}`)) as unknown as { rows: Record<string, unknown>[] };
+    await handle.db.execute(
+      sql`insert into t values (1, '2026-01-02T03:04:05Z', '{a,b}', ${JSON.stringify({ x: [1, 2] })}::jsonb)`,
+    );
+    const { rows } = (await handle.db.execute(sql`select * from t where id = ${1}`)) as unknown as {
+      rows: Record<string, unknown>[];
+    };
     // Drizzle asks for timestamps as text (its parsers), everything else is parsed.
     expect(rows).toEqual([{ id: 1, at: "2026-01-02 03:04:05+00", tags: ["a", "b"], doc: { x: [1, 2] } }]);
   });
@@ -30,7 +38,12 @@ describe("PGlite in a worker thread", () => {
   test("a Postgres error keeps its code and constraint", async () => {
     const error = await handle.db.execute(sql`insert into t (id) values (1)`).catch((e: unknown) => e);
     expect(isUniqueViolation(error, "t_pkey")).toBe(true);
-    expect((error as { cause: unknown }).cause).toMatchObject({ name: "DatabaseError", code: "23505", constraint: "t_pkey", table: "t" });
+    expect((error as { cause: unknown }).cause).toMatchObject({
+      name: "DatabaseError",
+      code: "23505",
+      constraint: "t_pkey",
+      table: "t",
+    });
   });
 
   test("a transaction commits when its function resolves and rolls back when it throws", async () => {
@@ -60,12 +73,16 @@ describe("PGlite in a worker thread", () => {
   test("savepoints (nested transactions) roll back on their own", async () => {
     await handle.db.transaction(async (tx) => {
       await tx.execute(sql`insert into t (id) values (10)`);
-      await tx.transaction(async (inner) => {
-        await inner.execute(sql`insert into t (id) values (11)`);
-        inner.rollback();
-      }).catch(() => undefined);
+      await tx
+        .transaction(async (inner) => {
+          await inner.execute(sql`insert into t (id) values (11)`);
+          inner.rollback();
+        })
+        .catch(() => undefined);
     });
-    const { rows } = (await handle.db.execute(sql`select id from t where id in (10, 11) order by id`)) as unknown as { rows: { id: number }[] };
+    const { rows } = (await handle.db.execute(sql`select id from t where id in (10, 11) order by id`)) as unknown as {
+      rows: { id: number }[];
+    };
     expect(rows.map((r) => r.id)).toEqual([10]);
   });
 
@@ -89,8 +106,12 @@ describe("PGlite in a worker thread", () => {
   });
 
   test("many concurrent statements all get their own answer", async () => {
-    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => handle.db.execute(sql`select ${i}::int * 2 as v`)));
-    expect(answers.map((a) => (a as unknown as { rows: { v: number }[] }).rows[0]!.v)).toEqual(Array.from({ length: 200 }, (_, i) => i * 2));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => handle.db.execute(sql`select ${i}::int * 2 as v`)),
+    );
+    expect(answers.map((a) => (a as unknown as { rows: { v: number }[] }).rows[0]!.v)).toEqual(
+      Array.from({ length: 200 }, (_, i) => i * 2),
+    );
   });
 
   test("each caller gets as text exactly the types it asks for, whatever the thread presets for Drizzle", async () => {
@@ -105,7 +126,10 @@ describe("PGlite in a worker thread", () => {
       expect(parsed.ats).toEqual([new Date("2026-01-02T03:04:05Z")]);
       expect(parsed.amounts).toEqual(["1.5"]);
       // Its own parser for timestamptz only: the date and the array stay parsed.
-      const some = (await thread.query(text, [], { parsers: { 1184: (value) => `text:${value}` } })).rows[0] as Record<string, unknown>;
+      const some = (await thread.query(text, [], { parsers: { 1184: (value) => `text:${value}` } })).rows[0] as Record<
+        string,
+        unknown
+      >;
       expect(some.at).toBe("text:2026-01-02 03:04:05+00");
       expect(some.day).toBeInstanceOf(Date);
       expect(some.ats).toEqual([new Date("2026-01-02T03:04:05Z")]);

@@ -3,7 +3,10 @@ import { bundledWorkerModule } from "@/lib/worker-module";
 
 type Field = { name: string; dataTypeID: number };
 type Result = { rows: unknown[]; fields: Field[]; affectedRows?: number };
-type QueryOptions = { rowMode?: "array" | "object"; parsers?: Record<number, (value: string, typeId: number) => unknown> };
+type QueryOptions = {
+  rowMode?: "array" | "object";
+  parsers?: Record<number, (value: string, typeId: number) => unknown>;
+};
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: Record<string, unknown> };
 
 /** The PGlite calls Drizzle makes (query, exec, transaction), answered by a worker thread. */
@@ -130,7 +133,14 @@ export class PGliteThread implements PGliteClient {
   private async queryIn(txId: number | null, text: string, params: unknown[], options: QueryOptions): Promise<Result> {
     const parsers = options.parsers ?? {};
     const rawTypes = Object.keys(parsers).map(Number);
-    const result = await this.call<Result>({ op: "query", txId, text, params, rowMode: options.rowMode ?? "object", rawTypes });
+    const result = await this.call<Result>({
+      op: "query",
+      txId,
+      text,
+      params,
+      rowMode: options.rowMode ?? "object",
+      rawTypes,
+    });
     if (!rawTypes.length || !result.rows.length) return result;
     const parsed = result.fields.flatMap((field, index) => {
       const parser = parsers[field.dataTypeID];

@@ -16,7 +16,15 @@ if (!parentPort) throw new Error("pglite-worker must run in a worker thread");
 const port = parentPort;
 
 type Request =
-  | { op: "query"; id: number; txId: number | null; text: string; params: unknown[]; rowMode: "array" | "object"; rawTypes: number[] }
+  | {
+      op: "query";
+      id: number;
+      txId: number | null;
+      text: string;
+      params: unknown[];
+      rowMode: "array" | "object";
+      rawTypes: number[];
+    }
   | { op: "exec"; id: number; txId: number | null; text: string }
   | { op: "begin"; id: number; txId: number }
   | { op: "end"; id: number; txId: number; commit: boolean }
@@ -37,7 +45,13 @@ function serializeError(error: unknown): Record<string, unknown> {
 
 const identity = (value: string) => value;
 /** The array types Drizzle asks for as text (oids), by element type; PGlite parses an array's elements with the instance's parser of that type. */
-const ARRAY_ELEMENT: Record<number, number> = { 1231: types.NUMERIC, 1115: types.TIMESTAMP, 1185: types.TIMESTAMPTZ, 1187: types.INTERVAL, 1182: types.DATE };
+const ARRAY_ELEMENT: Record<number, number> = {
+  1231: types.NUMERIC,
+  1115: types.TIMESTAMP,
+  1185: types.TIMESTAMPTZ,
+  1187: types.INTERVAL,
+  1182: types.DATE,
+};
 /**
  * The types drizzle-orm's PGlite driver asks for as text with every query (timestamp,
  * timestamptz, interval, date, and numeric[], timestamp[], timestamptz[], interval[],
@@ -45,7 +59,13 @@ const ARRAY_ELEMENT: Record<number, number> = { 1231: types.NUMERIC, 1115: types
  * any query that brings parsers of its own, which showed up as a good part of this
  * thread's time; so these are set once on the instance, and such queries bring none.
  */
-const DRIZZLE_RAW_TYPES = [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, ...Object.keys(ARRAY_ELEMENT).map(Number)];
+const DRIZZLE_RAW_TYPES = [
+  types.TIMESTAMP,
+  types.TIMESTAMPTZ,
+  types.INTERVAL,
+  types.DATE,
+  ...Object.keys(ARRAY_ELEMENT).map(Number),
+];
 // Below the request thread's priority (see lib/thread-priority.ts).
 lowerThreadPriority();
 const { dataDir } = workerData as { dataDir: string | null };
@@ -80,7 +100,8 @@ db.parsers = { ...db.parsers, ...Object.fromEntries(DRIZZLE_RAW_TYPES.map((type)
  */
 function parsersFor(rawTypes: number[]): ParserOptions | undefined {
   // Drizzle's set (same length, and each of its types there), on every query: checked without allocating.
-  if (rawTypes.length === DRIZZLE_RAW_TYPES.length && DRIZZLE_RAW_TYPES.every((type) => rawTypes.includes(type))) return undefined;
+  if (rawTypes.length === DRIZZLE_RAW_TYPES.length && DRIZZLE_RAW_TYPES.every((type) => rawTypes.includes(type)))
+    return undefined;
   const raw = new Set(rawTypes);
   const parsers: ParserOptions = {};
   for (const type of DRIZZLE_RAW_TYPES) {
@@ -108,7 +129,11 @@ async function handle(message: Request): Promise<unknown> {
   switch (message.op) {
     case "query": {
       const parsers = parsersFor(message.rawTypes);
-      const result = await target(message.txId).query(message.text, message.params, parsers ? { rowMode: message.rowMode, parsers } : { rowMode: message.rowMode });
+      const result = await target(message.txId).query(
+        message.text,
+        message.params,
+        parsers ? { rowMode: message.rowMode, parsers } : { rowMode: message.rowMode },
+      );
       return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
     }
     case "exec": {

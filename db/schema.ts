@@ -89,10 +89,7 @@ export const organizations = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex("organizations_slug_key").on(t.slug),
-    index("organizations_created_by_idx").on(t.createdBy),
-  ],
+  (t) => [uniqueIndex("organizations_slug_key").on(t.slug), index("organizations_created_by_idx").on(t.createdBy)],
 );
 
 export const memberships = pgTable(
@@ -107,10 +104,7 @@ export const memberships = pgTable(
     role: membershipRole("role").notNull().default("member"),
     createdAt: createdAt(),
   },
-  (t) => [
-    primaryKey({ columns: [t.orgId, t.userId] }),
-    index("memberships_user_id_idx").on(t.userId),
-  ],
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index("memberships_user_id_idx").on(t.userId)],
 );
 
 export const invitations = pgTable(
@@ -155,7 +149,10 @@ export const agents = pgTable(
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
     category: text("category").notNull(),
-    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    tags: text("tags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     status: agentStatus("status").notNull().default("draft"),
     /** The editable draft spec; publishing freezes it into agent_versions. */
     draftSpec: jsonb("draft_spec").notNull().default({}),
@@ -374,7 +371,10 @@ export const apiKeys = pgTable(
     /** SHA-256 of the secret; the secret is shown once and never stored. */
     keyHash: text("key_hash").notNull(),
     /** Agents this key may run; empty means none. */
-    agentIds: uuid("agent_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    agentIds: uuid("agent_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     rateLimitPerMinute: integer("rate_limit_per_minute").notNull().default(60),
     monthlyRunCap: integer("monthly_run_cap"),
     pinnedVersionId: uuid("pinned_version_id").references(() => agentVersions.id, {
@@ -411,12 +411,7 @@ export const rateLimitWindows = pgTable(
 
 // ── executions ──────────────────────────────────────────────────────────────
 
-export const executionStatus = pgEnum("execution_status", [
-  "running",
-  "succeeded",
-  "failed",
-  "timed_out",
-]);
+export const executionStatus = pgEnum("execution_status", ["running", "succeeded", "failed", "timed_out"]);
 export const executionSource = pgEnum("execution_source", ["playground", "api", "demo"]);
 
 export const executions = pgTable(
@@ -471,7 +466,9 @@ export const executions = pgTable(
     // Playground quotas count a user's recent runs.
     index("executions_user_created_idx").on(t.userId, t.createdAt),
     // The reaper's look-up of runs left running past their deadline; only running rows are in it.
-    index("executions_running_deadline_idx").on(t.deadlineAt).where(sql`${t.status} = 'running'`),
+    index("executions_running_deadline_idx")
+      .on(t.deadlineAt)
+      .where(sql`${t.status} = 'running'`),
     index("executions_org_created_idx").on(t.orgId, t.createdAt),
     // Monthly caps count a key's runs this month.
     index("executions_api_key_created_idx").on(t.apiKeyId, t.createdAt),

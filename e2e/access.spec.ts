@@ -2,7 +2,13 @@ import { expect, test } from "@playwright/test";
 import { createDraftAgent, newAccount, signUp } from "./fixtures/accounts";
 
 test("signed-out visitors are sent to sign in from every private page", async ({ page }) => {
-  for (const path of ["/studio", "/studio/csv-stats", "/settings", "/orgs", "/orgs/00000000-0000-0000-0000-000000000000"]) {
+  for (const path of [
+    "/studio",
+    "/studio/csv-stats",
+    "/settings",
+    "/orgs",
+    "/orgs/00000000-0000-0000-0000-000000000000",
+  ]) {
     await page.goto(path);
     await expect(page).toHaveURL(new RegExp(`/sign-in\\?callbackUrl=${encodeURIComponent(path)}$`));
   }
@@ -12,7 +18,12 @@ test("a second user cannot see the first user's drafts or organisation", async (
   const alice = newAccount("Alice");
   const alicePage = await (await browser.newContext()).newPage();
   await signUp(alicePage, alice);
-  await createDraftAgent(alicePage, { name: "Alice Secret Draft", description: "private", category: "other", tags: "secret" });
+  await createDraftAgent(alicePage, {
+    name: "Alice Secret Draft",
+    description: "private",
+    category: "other",
+    tags: "secret",
+  });
   await alicePage.getByRole("link", { name: "Alice Secret Draft" }).click();
   await alicePage.waitForURL(/\/studio\/alice-secret-draft/);
   const draftUrl = new URL(alicePage.url()).pathname;
@@ -39,7 +50,8 @@ test("a second user cannot see the first user's drafts or organisation", async (
   // The playground route: another user's (or no) agent is not found, a cross-site post is
   // refused, and a body past 1 MiB is refused before anything is read into memory.
   const origin = new URL(bobPage.url()).origin;
-  const playground = (agentId: string, data: unknown, from = origin) => bobPage.request.post(`/api/studio/agents/${agentId}/runs`, { headers: { origin: from }, data });
+  const playground = (agentId: string, data: unknown, from = origin) =>
+    bobPage.request.post(`/api/studio/agents/${agentId}/runs`, { headers: { origin: from }, data });
   const missing = await playground(crypto.randomUUID(), { input: {} });
   expect(missing.status()).toBe(404);
   expect(missing.headers()["content-type"]).toContain("application/problem+json");

@@ -6,7 +6,10 @@ import { installWallet } from "./fixtures/wallet";
 // The demo buyer (anvil #5) owns "Demo Buyer Co", which `npm start`'s demo data gives 20 runs of CSV Statistics.
 const demoBuyer = anvilAccounts[5];
 
-test("an enterprise creates a key, calls the API, retries idempotently, sees usage, and revokes the key", async ({ page, request }) => {
+test("an enterprise creates a key, calls the API, retries idempotently, sees usage, and revokes the key", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(120_000);
   await installWallet(page, demoBuyer);
   await page.goto("/sign-in?callbackUrl=/orgs");
@@ -14,7 +17,10 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
   await expect(page).toHaveURL(/\/orgs$/);
   await page.getByRole("link", { name: "Demo Buyer Co" }).click();
   await page.getByRole("link", { name: "API keys and usage →" }).click();
-  const csvCredits = page.getByRole("list", { name: "Credits per agent" }).getByRole("listitem").filter({ hasText: "CSV Statistics" });
+  const csvCredits = page
+    .getByRole("list", { name: "Credits per agent" })
+    .getByRole("listitem")
+    .filter({ hasText: "CSV Statistics" });
   await expect(csvCredits).toContainText("20 of 20 runs left");
 
   await page.getByLabel("Name").fill("e2e-billing");
@@ -41,7 +47,10 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
   expect(retry.status()).toBe(200);
   expect((await retry.json()).id).toBe(run.id);
   const gzip = { "accept-encoding": "gzip, deflate" };
-  const invalid = await request.post("/api/v1/agents/csv-stats/runs", { headers: { ...auth, ...gzip }, data: { input: { rows: [] } } });
+  const invalid = await request.post("/api/v1/agents/csv-stats/runs", {
+    headers: { ...auth, ...gzip },
+    data: { input: { rows: [] } },
+  });
   expect(invalid.status()).toBe(422);
   expect(invalid.headers()["content-type"]).toContain("application/problem+json");
   // Small bodies go out as they are; large ones (the OpenAPI document) compressed.
@@ -64,7 +73,9 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
   // the page then verifies the receipt's Merkle proof against the root read from the chain.
   await expect(async () => {
     await page.reload();
-    await expect(page.getByTestId("receipt-status")).toHaveText("Verified against the on-chain root", { timeout: 1_000 });
+    await expect(page.getByTestId("receipt-status")).toHaveText("Verified against the on-chain root", {
+      timeout: 1_000,
+    });
   }).toPass({ timeout: 45_000 });
   const receipt = await (await request.get(`/api/v1/runs/${run.id}/receipt`, { headers: auth })).json();
   expect(receipt).toMatchObject({ receiptHash: run.receiptHash, attestation: { status: "attested" } });

@@ -81,7 +81,9 @@ test("a creator signs up, signs out, signs in and creates a draft agent that is 
   await expect(page.getByTestId("agent-card").filter({ hasText: "Invoice Parser" })).toHaveCount(0);
 });
 
-test("an owner invites a member by email, who accepts through the link; the owner removes them", async ({ browser }) => {
+test("an owner invites a member by email, who accepts through the link; the owner removes them", async ({
+  browser,
+}) => {
   const owner = newAccount("Owner");
   const member = newAccount("Member");
   const ownerPage = await (await browser.newContext()).newPage();

@@ -24,7 +24,10 @@ const buyerWallet = {
   privateKey: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
 } as const;
 
-test("a creator lists an agent on-chain from their wallet; an organisation buys 10 runs and gets 10 credits", async ({ page, browser }) => {
+test("a creator lists an agent on-chain from their wallet; an organisation buys 10 runs and gets 10 credits", async ({
+  page,
+  browser,
+}) => {
   // The whole money loop in one journey: several wallet transactions and page loads.
   test.setTimeout(240_000);
   await installWallet(page, creatorWallet);
@@ -33,7 +36,12 @@ test("a creator lists an agent on-chain from their wallet; an organisation buys 
   await page.getByRole("button", { name: "Link a wallet" }).click();
   await expect(page.getByTestId("wallet-address")).toHaveText(creatorWallet.address);
 
-  await createDraftAgent(page, { name: "Chain Listed", description: "Listed on-chain.", category: "data", tags: "chain" });
+  await createDraftAgent(page, {
+    name: "Chain Listed",
+    description: "Listed on-chain.",
+    category: "data",
+    tags: "chain",
+  });
   await page.getByRole("link", { name: "Chain Listed" }).click();
   await page.getByLabel("Run JavaScript code").check();
   await setEditorText(page, "Handler code", "async function handler(input) { return { ok: true }; }");
@@ -72,7 +80,9 @@ test("a creator lists an agent on-chain from their wallet; an organisation buys 
   await buyer.getByLabel("Runs").fill("10");
   await expect(buyer.getByTestId("buy-total")).toHaveText("Total: 0.02 ETH");
   await buyer.getByRole("button", { name: "Buy runs" }).click();
-  await expect(buyer.getByTestId("buy-confirmed")).toContainText("Confirmed: 10 runs for Buyer Analytics", { timeout: 30_000 });
+  await expect(buyer.getByTestId("buy-confirmed")).toContainText("Confirmed: 10 runs for Buyer Analytics", {
+    timeout: 30_000,
+  });
 
   await buyer.goto(orgUrl);
   const purchases = buyer.getByRole("list", { name: "Purchases" });
@@ -90,17 +100,25 @@ test("a creator lists an agent on-chain from their wallet; an organisation buys 
   await buyer.getByLabel("Score").selectOption("4");
   await buyer.getByLabel("Review (optional)").fill("Answers in one call; the output is exactly what the schema says.");
   await buyer.getByRole("button", { name: "Rate", exact: true }).click();
-  await expect(buyer.getByTestId("agent-rating")).toHaveText("4.00 / 5 from 1 rating by paying buyers", { timeout: 30_000 });
-  await expect(buyer.getByRole("list", { name: "Reviews" })).toContainText("Answers in one call; the output is exactly what the schema says.");
+  await expect(buyer.getByTestId("agent-rating")).toHaveText("4.00 / 5 from 1 rating by paying buyers", {
+    timeout: 30_000,
+  });
+  await expect(buyer.getByRole("list", { name: "Reviews" })).toContainText(
+    "Answers in one call; the output is exactly what the schema says.",
+  );
   await expect(buyer.getByTestId("rate-why-not")).toContainText("none of your linked wallets has an unrated purchase");
   // Search ranks and filters by the indexed rating, and the card shows it.
   await buyer.goto("/agents?q=chain+listed&rating=4&sort=reputation");
-  await expect(buyer.getByTestId("agent-card").filter({ hasText: "Chain Listed" }).getByTestId("agent-card-stats")).toContainText("★ 4.0 (1)");
+  await expect(
+    buyer.getByTestId("agent-card").filter({ hasText: "Chain Listed" }).getByTestId("agent-card-stats"),
+  ).toContainText("★ 4.0 (1)");
   await buyer.goto("/agents?q=chain+listed&rating=4.5");
   await expect(buyer.getByTestId("agent-card").filter({ hasText: "Chain Listed" })).toHaveCount(0);
   // Someone who did not buy is told why they cannot rate.
   await page.goto("/agents/chain-listed");
-  await expect(page.getByTestId("rate-why-not")).toContainText("Only a wallet that bought runs of this agent can rate it");
+  await expect(page.getByTestId("rate-why-not")).toContainText(
+    "Only a wallet that bought runs of this agent can rate it",
+  );
 
   // The creator withdraws: the wallet rises by exactly the payee share (0.02 ETH − 5 % fee).
   await page.goto("/payouts");

@@ -22,7 +22,12 @@ async function publish(page: Page, changelog: string) {
 
 test("a creator builds a code agent, runs it, publishes v1 and v2 and compares them", async ({ page }) => {
   await signUp(page, newAccount("Builder"));
-  await createDraftAgent(page, { name: "Word Counter", description: "Counts words.", category: "writing", tags: "text" });
+  await createDraftAgent(page, {
+    name: "Word Counter",
+    description: "Counts words.",
+    category: "writing",
+    tags: "text",
+  });
   await page.getByRole("link", { name: "Word Counter" }).click();
 
   await page.getByLabel("Run JavaScript code").check();
@@ -31,7 +36,11 @@ test("a creator builds a code agent, runs it, publishes v1 and v2 and compares t
     "Handler code",
     `async function handler(input, ctx) {\n  const words = input.text.split(/\\s+/).filter(Boolean);\n  ctx.log("counted", words.length);\n  return { words: words.length };\n}`,
   );
-  await setEditorText(page, "Input schema", `{"type":"object","required":["text"],"properties":{"text":{"type":"string"}}}`);
+  await setEditorText(
+    page,
+    "Input schema",
+    `{"type":"object","required":["text"],"properties":{"text":{"type":"string"}}}`,
+  );
   await waitSaved(page);
 
   await runInPlayground(page, `{"text": "one two  three"}`);

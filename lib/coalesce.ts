@@ -57,9 +57,12 @@ export class Coalescer<In, Out> {
         let results: Out[] | null = null;
         try {
           results = await this.options.batch(entries.map((e) => e.item));
-          if (results.length !== entries.length) throw new Error(`batch returned ${results.length} results for ${entries.length} items`);
+          if (results.length !== entries.length)
+            throw new Error(`batch returned ${results.length} results for ${entries.length} items`);
         } catch (error) {
-          console.warn(`[coalesce] a batch of ${entries.length} failed; writing its items one by one: ${describeError(error)}`);
+          console.warn(
+            `[coalesce] a batch of ${entries.length} failed; writing its items one by one: ${describeError(error)}`,
+          );
           results = null;
         }
         if (results) {

@@ -51,13 +51,22 @@ const schema = z.object({
   CHAIN_RPC_URL: z.url().optional(),
   /** RPC URL given to browsers for reads, when CHAIN_RPC_URL holds a private key or host. */
   CHAIN_PUBLIC_RPC_URL: z.url().optional(),
-  MARKETPLACE_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
-  REPUTATION_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
+  MARKETPLACE_ADDRESS: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/)
+    .optional(),
+  REPUTATION_ADDRESS: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/)
+    .optional(),
   /**
    * Key holding AgentReputation's ATTESTER_ROLE, used to post receipt batches. With the
    * local chain of `npm start` it defaults to the deployer (anvil's public test key #0).
    */
-  ATTESTER_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key").optional(),
+  ATTESTER_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key")
+    .optional(),
   /** Seconds between receipt attestation passes under `npm start` (0 turns the timer off). */
   ATTEST_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   /** First block the indexer reads (the deployment block). */

@@ -35,7 +35,8 @@ export function jsonValueProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): str
     if (current === null || typeof current !== "object") continue;
     if (depth + 1 > maxDepth) return `${path || "the value"} nests deeper than ${maxDepth} levels.`;
     if (Array.isArray(current)) {
-      for (let i = 0; i < current.length; i++) stack.push({ value: current[i], path: `${path}/${i}`, depth: depth + 1 });
+      for (let i = 0; i < current.length; i++)
+        stack.push({ value: current[i], path: `${path}/${i}`, depth: depth + 1 });
       continue;
     }
     for (const [key, child] of Object.entries(current)) {
@@ -51,7 +52,9 @@ export function jsonValueProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): str
 export const MAX_RECORDED_CHARS = 16 * 1024;
 
 const clean = (text: string) =>
-  text.includes("\u0000") || LONE_SURROGATE.test(text) ? text.replaceAll("\u0000", "\ufffd").replace(LONE_SURROGATES, "\ufffd") : text;
+  text.includes("\u0000") || LONE_SURROGATE.test(text)
+    ? text.replaceAll("\u0000", "\ufffd").replace(LONE_SURROGATES, "\ufffd")
+    : text;
 
 /**
  * A copy of `value` that can be stored and shown: U+0000 and lone surrogates become U+FFFD,
@@ -76,5 +79,7 @@ export function recordable(value: unknown, maxChars = MAX_RECORDED_CHARS): unkno
 /** Text as it can be stored: U+0000 and lone surrogates replaced, cut at `maxChars` with a note. */
 export function recordableText(text: string, maxChars = MAX_RECORDED_CHARS): string {
   const safe = clean(text);
-  return safe.length <= maxChars ? safe : `${safe.slice(0, maxChars)}… [${safe.length - maxChars} more characters not recorded]`;
+  return safe.length <= maxChars
+    ? safe
+    : `${safe.slice(0, maxChars)}… [${safe.length - maxChars} more characters not recorded]`;
 }

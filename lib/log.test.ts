@@ -7,10 +7,15 @@ test("a database error is described without the statement's parameters, details 
     detail: "Token secret-detail is invalid.",
     where: 'JSON data, line 1: {"key_hash":"abc123secret"',
   });
-  const drizzle = Object.assign(new Error(`Failed query: select * from start_runs($1)\nparams: [{"key_hash":"abc123secret","input":"secret-input-value"}]`), {
-    name: "DrizzleQueryError",
-    cause: pgError,
-  });
+  const drizzle = Object.assign(
+    new Error(
+      `Failed query: select * from start_runs($1)\nparams: [{"key_hash":"abc123secret","input":"secret-input-value"}]`,
+    ),
+    {
+      name: "DrizzleQueryError",
+      cause: pgError,
+    },
+  );
   const text = describeError(drizzle);
   expect(text).toContain("22P02");
   expect(text).toContain("invalid input syntax for type uuid");

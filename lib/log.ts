@@ -19,6 +19,11 @@ export function describeError(error: unknown): string {
   }
   const raw = typeof innermost?.message === "string" ? innermost.message : String(error);
   // Drizzle: "Failed query: <sql>\nparams: <values>"; keep none of it.
-  const message = /^Failed query:/.test(raw) ? "a query failed" : raw.split("\n")[0]!.replace(/"[^"]*"|'[^']*'/g, '"…"').slice(0, 200);
+  const message = /^Failed query:/.test(raw)
+    ? "a query failed"
+    : raw
+        .split("\n")[0]!
+        .replace(/"[^"]*"|'[^']*'/g, '"…"')
+        .slice(0, 200);
   return `${kinds.join(" ← ")}${code ? ` [${code}]` : ""}: ${message}`;
 }

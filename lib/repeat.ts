@@ -6,7 +6,12 @@ const started = new Set<string>();
  * Runs `pass` every `intervalMs`, one pass at a time (a pass still running skips the
  * next tick), logging a failure at most once a minute. Once per process per `name`.
  */
-export function repeat(name: string, intervalMs: number, pass: () => Promise<void>, options: { immediately: boolean }): void {
+export function repeat(
+  name: string,
+  intervalMs: number,
+  pass: () => Promise<void>,
+  options: { immediately: boolean },
+): void {
   if (started.has(name)) return;
   started.add(name);
   let running = false;
@@ -28,4 +33,3 @@ export function repeat(name: string, intervalMs: number, pass: () => Promise<voi
   setInterval(() => void tick(), intervalMs).unref();
   if (options.immediately) void tick();
 }
-

@@ -13,7 +13,9 @@ const { attesterAccount, runAttestation } = await import("@/lib/receipts/attest"
 
 const config = resolveChainConfig();
 if (!config) {
-  console.error("No chain is configured: set CHAIN_RPC_URL, MARKETPLACE_ADDRESS and REPUTATION_ADDRESS, or run npm start once to deploy the local chain.");
+  console.error(
+    "No chain is configured: set CHAIN_RPC_URL, MARKETPLACE_ADDRESS and REPUTATION_ADDRESS, or run npm start once to deploy the local chain.",
+  );
   process.exit(1);
 }
 const account = attesterAccount();
@@ -28,14 +30,18 @@ if (!env.DATABASE_URL) {
     () => false,
   );
   if (running) {
-    console.error(`npm start is using the embedded database in ${dataDir()}; it attests every ${env.ATTEST_INTERVAL_SECONDS} s by itself. Stop it first, or use Postgres (DATABASE_URL).`);
+    console.error(
+      `npm start is using the embedded database in ${dataDir()}; it attests every ${env.ATTEST_INTERVAL_SECONDS} s by itself. Stop it first, or use Postgres (DATABASE_URL).`,
+    );
     process.exit(1);
   }
 }
 const handle = await openDb(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: dataDir() });
 try {
   const result = await runAttestation(handle.db, config, account);
-  console.log(`[attest] ${result.batched} new batch(es); ${result.attested} attested on chain ${config.chainId} at ${config.reputation} from ${account.address}`);
+  console.log(
+    `[attest] ${result.batched} new batch(es); ${result.attested} attested on chain ${config.chainId} at ${config.reputation} from ${account.address}`,
+  );
 } finally {
   await handle.close();
 }

@@ -8,7 +8,14 @@ const root = process.cwd();
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const fingerprintFile = path.join(root, ".next", "source-fingerprint");
 const sourceDirs = ["app", "components", "lib", "db", "public", "types"];
-const sourceFiles = ["instrumentation.ts", "next.config.ts", "tailwind.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+const sourceFiles = [
+  "instrumentation.ts",
+  "next.config.ts",
+  "tailwind.config.ts",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+];
 
 function walk(dir: string, out: string[]): void {
   if (!existsSync(dir)) return;
@@ -47,4 +54,3 @@ export function buildIfNeeded(): void {
   writeFileSync(fingerprintFile, fingerprint);
   statSync(fingerprintFile);
 }
-

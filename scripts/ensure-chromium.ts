@@ -18,6 +18,8 @@ if (existsSync(chromium)) {
     process.exit(1);
   }
 } else {
-  console.error(`[e2e] ${chromium} is missing: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`);
+  console.error(
+    `[e2e] ${chromium} is missing: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`,
+  );
   process.exit(1);
 }

@@ -8,12 +8,24 @@ import path from "node:path";
 
 const root = process.cwd();
 const contracts = [
-  { name: "AgentMarketplace", file: "agent-marketplace.ts", abiName: "agentMarketplaceAbi", bytecodeName: "agentMarketplaceBytecode" },
-  { name: "AgentReputation", file: "agent-reputation.ts", abiName: "agentReputationAbi", bytecodeName: "agentReputationBytecode" },
+  {
+    name: "AgentMarketplace",
+    file: "agent-marketplace.ts",
+    abiName: "agentMarketplaceAbi",
+    bytecodeName: "agentMarketplaceBytecode",
+  },
+  {
+    name: "AgentReputation",
+    file: "agent-reputation.ts",
+    abiName: "agentReputationAbi",
+    bytecodeName: "agentReputationBytecode",
+  },
 ];
 
 export function renderAbiModule(name: string, abiName: string, bytecodeName: string): string {
-  const artifact = JSON.parse(readFileSync(path.join(root, "contracts", "out", `${name}.sol`, `${name}.json`), "utf8")) as {
+  const artifact = JSON.parse(
+    readFileSync(path.join(root, "contracts", "out", `${name}.sol`, `${name}.json`), "utf8"),
+  ) as {
     abi: unknown;
     bytecode: { object: string };
   };

@@ -16,7 +16,10 @@ import { dataDir, env } from "@/lib/env";
  */
 export async function prepareChain(): Promise<LocalChain | null> {
   if (env.CHAIN_RPC_URL) {
-    if (!resolveChainConfig()) console.warn("[chain] CHAIN_RPC_URL is set without MARKETPLACE_ADDRESS and REPUTATION_ADDRESS: chain features are off");
+    if (!resolveChainConfig())
+      console.warn(
+        "[chain] CHAIN_RPC_URL is set without MARKETPLACE_ADDRESS and REPUTATION_ADDRESS: chain features are off",
+      );
     else console.log(`[chain] using ${env.CHAIN_RPC_URL}`);
     return null;
   }
@@ -28,7 +31,9 @@ export async function prepareChain(): Promise<LocalChain | null> {
   console.log(`[chain] local anvil on ${chain.rpcUrl} (chain ${env.CHAIN_ID})`);
   const existing = resolveChainConfig();
   if (existing && existing.rpcUrl === chain.rpcUrl && (await contractsDeployed(existing))) {
-    console.log(`[chain] contracts already deployed: marketplace ${existing.marketplace}, reputation ${existing.reputation}`);
+    console.log(
+      `[chain] contracts already deployed: marketplace ${existing.marketplace}, reputation ${existing.reputation}`,
+    );
     return chain;
   }
   const deployed = await deployPlatformContracts({
@@ -39,7 +44,9 @@ export async function prepareChain(): Promise<LocalChain | null> {
   });
   mkdirSync(path.dirname(deploymentFile()), { recursive: true });
   writeFileSync(deploymentFile(), JSON.stringify({ ...deployed, startBlock: deployed.startBlock.toString() }, null, 2));
-  console.log(`[chain] deployed through thirdweb: marketplace ${deployed.marketplace}, reputation ${deployed.reputation}`);
+  console.log(
+    `[chain] deployed through thirdweb: marketplace ${deployed.marketplace}, reputation ${deployed.reputation}`,
+  );
   if (env.SEED_DEMO_DATA) {
     // A fresh chain: list the demo agents and add demo purchases and ratings.
     const handle = await openDb(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: dataDir() });

@@ -25,10 +25,23 @@ buildIfNeeded();
 
 const host = process.env.HOSTNAME || "0.0.0.0";
 console.log(`[start] serving on http://localhost:${env.PORT}`);
-const server = spawn(process.execPath, [nextBin, "start", "-p", String(env.PORT), "-H", host, "--keepAliveTimeout", String(env.KEEP_ALIVE_TIMEOUT_SECONDS * 1000)], {
-  stdio: "inherit",
-  env: { ...process.env, NODE_ENV: "production" },
-});
+const server = spawn(
+  process.execPath,
+  [
+    nextBin,
+    "start",
+    "-p",
+    String(env.PORT),
+    "-H",
+    host,
+    "--keepAliveTimeout",
+    String(env.KEEP_ALIVE_TIMEOUT_SECONDS * 1000),
+  ],
+  {
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  },
+);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => server.kill(signal));
 }

@@ -15,8 +15,8 @@ export default async function HomePage() {
           The marketplace for <span className="text-primary">AI agents</span>
         </h1>
         <p className="mt-4 text-lg text-muted-foreground">
-          Creators build, test and publish agents in the browser. Teams buy runs with a wallet and call them over
-          an API, with every execution recorded and every payment split on-chain.
+          Creators build, test and publish agents in the browser. Teams buy runs with a wallet and call them over an
+          API, with every execution recorded and every payment split on-chain.
         </p>
         <div className="mt-8 flex flex-wrap justify-center gap-3">
           <Button asChild size="lg">

@@ -14,7 +14,11 @@ export const dynamic = "force-dynamic";
 
 const PAGE_SIZE = 24;
 
-export default async function MarketplacePage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function MarketplacePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const params = parseMarketplaceParams(await searchParams);
   const rows = await listPublishedAgents(await getDb(), {
     q: params.q || undefined,
@@ -35,9 +39,20 @@ export default async function MarketplacePage({ searchParams }: { searchParams: 
         <p className="mt-1 text-muted-foreground">Agents published by creators, ready to buy and run.</p>
       </div>
       {/* A plain GET form: the whole search state lives in the URL. */}
-      <form action="/agents" method="get" role="search" className="grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_1fr_1fr_auto]">
+      <form
+        action="/agents"
+        method="get"
+        role="search"
+        className="grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_1fr_1fr_auto]"
+      >
         {params.category ? <input type="hidden" name="category" value={params.category} /> : null}
-        <Input name="q" type="search" defaultValue={params.q} placeholder="Search agents, e.g. csv statistics" aria-label="Search" />
+        <Input
+          name="q"
+          type="search"
+          defaultValue={params.q}
+          placeholder="Search agents, e.g. csv statistics"
+          aria-label="Search"
+        />
         <Select name="sort" defaultValue={params.sort ?? ""} aria-label="Sort">
           <option value="">{params.q ? "Best match" : "Newest"}</option>
           {sorts.map((s) => (
@@ -46,8 +61,20 @@ export default async function MarketplacePage({ searchParams }: { searchParams: 
             </option>
           ))}
         </Select>
-        <Input name="min" inputMode="decimal" defaultValue={params.min} placeholder="Min ETH / run" aria-label="Minimum price (ETH per run)" />
-        <Input name="max" inputMode="decimal" defaultValue={params.max} placeholder="Max ETH / run" aria-label="Maximum price (ETH per run)" />
+        <Input
+          name="min"
+          inputMode="decimal"
+          defaultValue={params.min}
+          placeholder="Min ETH / run"
+          aria-label="Minimum price (ETH per run)"
+        />
+        <Input
+          name="max"
+          inputMode="decimal"
+          defaultValue={params.max}
+          placeholder="Max ETH / run"
+          aria-label="Maximum price (ETH per run)"
+        />
         <Select name="rating" defaultValue={params.rating} aria-label="Minimum rating">
           <option value="">Any rating</option>
           {["4.5", "4", "3", "2"].map((r) => (
@@ -55,7 +82,9 @@ export default async function MarketplacePage({ searchParams }: { searchParams: 
               {r}★ and up
             </option>
           ))}
-          {params.rating && !["4.5", "4", "3", "2"].includes(params.rating) ? <option value={params.rating}>{params.rating}★ and up</option> : null}
+          {params.rating && !["4.5", "4", "3", "2"].includes(params.rating) ? (
+            <option value={params.rating}>{params.rating}★ and up</option>
+          ) : null}
         </Select>
         <Button type="submit">Search</Button>
       </form>

@@ -37,7 +37,11 @@ export function AgentCard({ agent }: { agent: AgentCardData }) {
         <p className="line-clamp-3 text-sm text-muted-foreground">{agent.description}</p>
         {agent.runs !== undefined ? (
           <p className="flex gap-3 text-xs text-muted-foreground" data-testid="agent-card-stats">
-            <span>{agent.ratingCount && agent.ratingAverage != null ? `★ ${agent.ratingAverage.toFixed(1)} (${agent.ratingCount})` : "No ratings yet"}</span>
+            <span>
+              {agent.ratingCount && agent.ratingAverage != null
+                ? `★ ${agent.ratingAverage.toFixed(1)} (${agent.ratingCount})`
+                : "No ratings yet"}
+            </span>
             <span>
               {agent.runs} run{agent.runs === 1 ? "" : "s"}
             </span>

@@ -43,7 +43,10 @@ export function BuyPanel({
   if (!signedIn) {
     return (
       <p className="text-sm">
-        <Link href={`/sign-in?callbackUrl=${encodeURIComponent(`/agents/${slug}`)}`} className="text-primary hover:underline">
+        <Link
+          href={`/sign-in?callbackUrl=${encodeURIComponent(`/agents/${slug}`)}`}
+          className="text-primary hover:underline"
+        >
           Sign in
         </Link>{" "}
         to buy runs for your organisation.
@@ -73,16 +76,30 @@ export function BuyPanel({
     }
     await task.run("wallet", async (next) => {
       const account = await wallet.requireAccount();
-      const balance = await getWalletBalance({ client: thirdwebClient, chain: chainOf(chain), address: account.address });
+      const balance = await getWalletBalance({
+        client: thirdwebClient,
+        chain: chainOf(chain),
+        address: account.address,
+      });
       if (balance.value < total) {
-        throw new WalletError(`Too little balance: your wallet holds ${formatWei(balance.value)} and this purchase costs ${formatWei(total)} plus gas. Add funds or buy fewer runs.`);
+        throw new WalletError(
+          `Too little balance: your wallet holds ${formatWei(balance.value)} and this purchase costs ${formatWei(total)} plus gas. Add funds or buy fewer runs.`,
+        );
       }
-      const transaction = preparePurchase(browserMarketplace(chain), { listingId: BigInt(listingId), runs: BigInt(count), value: total });
+      const transaction = preparePurchase(browserMarketplace(chain), {
+        listingId: BigInt(listingId),
+        runs: BigInt(count),
+        value: total,
+      });
       next("pending");
       const receipt = await sendAndConfirmTransaction({ account, transaction });
       const confirmed = await confirmPurchaseAction({ orgId, txHash: receipt.transactionHash });
       if (!confirmed.ok) throw new WalletError(confirmed.error.message);
-      setDone({ runs: confirmed.data.runs, txHash: receipt.transactionHash, org: orgs.find((o) => o.id === orgId)?.name ?? "" });
+      setDone({
+        runs: confirmed.data.runs,
+        txHash: receipt.transactionHash,
+        org: orgs.find((o) => o.id === orgId)?.name ?? "",
+      });
       router.refresh();
     });
   }
@@ -105,7 +122,11 @@ export function BuyPanel({
         Total: <strong>{formatWei(total)}</strong>
       </p>
       <Button className="w-full" onClick={() => void buy()} disabled={task.busy}>
-        {task.step === "wallet" ? "Confirm in your wallet…" : task.step === "pending" ? "Pending on-chain…" : "Buy runs"}
+        {task.step === "wallet"
+          ? "Confirm in your wallet…"
+          : task.step === "pending"
+            ? "Pending on-chain…"
+            : "Buy runs"}
       </Button>
       <FormError message={task.error} />
       {done ? (

@@ -15,7 +15,15 @@ import { reputationOf, WalletError, type PublicChain } from "@/lib/wallet/thirdw
 type Rateable = { purchaseId: string; buyer: string; runs: number };
 
 /** Rates the agent on-chain for one of the caller's own unrated purchases. */
-export function RatePanel({ chain, rateable, signedIn }: { chain: PublicChain; rateable: Rateable[]; signedIn: boolean }) {
+export function RatePanel({
+  chain,
+  rateable,
+  signedIn,
+}: {
+  chain: PublicChain;
+  rateable: Rateable[];
+  signedIn: boolean;
+}) {
   const router = useRouter();
   const wallet = useChainWallet();
   const [purchaseId, setPurchaseId] = useState(rateable[0]?.purchaseId ?? "");
@@ -26,7 +34,8 @@ export function RatePanel({ chain, rateable, signedIn }: { chain: PublicChain; r
   if (!signedIn || rateable.length === 0) {
     return (
       <p className="text-sm text-muted-foreground" data-testid="rate-why-not">
-        Only a wallet that bought runs of this agent can rate it, once per purchase{signedIn ? "; none of your linked wallets has an unrated purchase." : "."}
+        Only a wallet that bought runs of this agent can rate it, once per purchase
+        {signedIn ? "; none of your linked wallets has an unrated purchase." : "."}
       </p>
     );
   }
@@ -35,10 +44,14 @@ export function RatePanel({ chain, rateable, signedIn }: { chain: PublicChain; r
     await task.run("rating", async () => {
       const purchase = rateable.find((r) => r.purchaseId === purchaseId)!;
       const account = await wallet.requireAccount({ as: purchase.buyer, why: "which paid for this purchase" });
-      const receipt = await sendAndConfirmTransaction({ account, transaction: prepareRate(reputationOf(chain), { purchaseId: BigInt(purchaseId), score: Number(score) }) });
+      const receipt = await sendAndConfirmTransaction({
+        account,
+        transaction: prepareRate(reputationOf(chain), { purchaseId: BigInt(purchaseId), score: Number(score) }),
+      });
       // The rating is on-chain now; the server reads it back and stores the review with it.
       const confirmed = await confirmRatingAction({ txHash: receipt.transactionHash, review: review || undefined });
-      if (!confirmed.ok) throw new WalletError(`Your rating is on-chain, but the review was not saved: ${confirmed.error.message}`);
+      if (!confirmed.ok)
+        throw new WalletError(`Your rating is on-chain, but the review was not saved: ${confirmed.error.message}`);
       setReview("");
       router.refresh();
     });
@@ -62,7 +75,14 @@ export function RatePanel({ chain, rateable, signedIn }: { chain: PublicChain; r
           ))}
         </Select>
       </div>
-      <Textarea aria-label="Review (optional)" placeholder="What did it do well or badly? (optional)" maxLength={1000} rows={3} value={review} onChange={(e) => setReview(e.target.value)} />
+      <Textarea
+        aria-label="Review (optional)"
+        placeholder="What did it do well or badly? (optional)"
+        maxLength={1000}
+        rows={3}
+        value={review}
+        onChange={(e) => setReview(e.target.value)}
+      />
       <Button size="sm" onClick={() => void rate()} disabled={task.busy}>
         {task.busy ? "Rating…" : "Rate"}
       </Button>

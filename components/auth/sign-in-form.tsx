@@ -30,7 +30,9 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     try {
       const result = await signIn("password", { ...parsed.data, redirect: false });
       if (!result?.ok) {
-        setErrors({ password: result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong email or password." });
+        setErrors({
+          password: result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong email or password.",
+        });
         return;
       }
       router.push(callbackUrl);

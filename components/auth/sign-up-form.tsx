@@ -32,7 +32,11 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const input = { name: String(form.get("name") ?? ""), email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") };
+    const input = {
+      name: String(form.get("name") ?? ""),
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+    };
     const parsed = signUpSchema.safeParse(input);
     if (!parsed.success) {
       const fields = z.flattenError(parsed.error).fieldErrors;

@@ -28,7 +28,12 @@ export function useSiwe(statement: string, fallbackError: string, complete: (sig
       const account = await wallet.requireAccount({
         chain: { chainId, rpcUrl: wallet.chain?.chainId === chainId ? wallet.chain.rpcUrl : undefined },
       });
-      const message = siweMessage({ address: account.address as `0x${string}`, nonce: nonce.data.nonce, chainId, statement });
+      const message = siweMessage({
+        address: account.address as `0x${string}`,
+        nonce: nonce.data.nonce,
+        chainId,
+        statement,
+      });
       let signature: string;
       try {
         signature = await account.signMessage({ message });

@@ -18,7 +18,13 @@ export function WalletSignInButton({ callbackUrl }: { callbackUrl: string }) {
 
   return (
     <div className="space-y-2">
-      <Button type="button" variant="outline" className="w-full" onClick={() => void siwe.run()} disabled={siwe.pending}>
+      <Button
+        type="button"
+        variant="outline"
+        className="w-full"
+        onClick={() => void siwe.run()}
+        disabled={siwe.pending}
+      >
         {siwe.pending ? "Waiting for your wallet…" : "Sign in with Ethereum"}
       </Button>
       <FormError message={siwe.error} />

@@ -9,7 +9,15 @@ import { formatWei } from "@/lib/format";
  * Everything recorded about one execution: facts, error, input, output, steps and the
  * receipt hashes. Shared by the creator's studio and the paying organisation's console.
  */
-export function ExecutionDetail({ execution: e, version, receiptExtra }: { execution: typeof executions.$inferSelect; version: number | null; receiptExtra?: ReactNode }) {
+export function ExecutionDetail({
+  execution: e,
+  version,
+  receiptExtra,
+}: {
+  execution: typeof executions.$inferSelect;
+  version: number | null;
+  receiptExtra?: ReactNode;
+}) {
   const facts: [string, string][] = [
     ["Version", version ? `v${version}` : "draft"],
     ["Source", e.source],
@@ -31,7 +39,10 @@ export function ExecutionDetail({ execution: e, version, receiptExtra }: { execu
         ))}
       </dl>
       {e.errorCode ? (
-        <p role="alert" className="rounded-md border border-destructive/30 bg-destructive/5 p-3 text-sm text-destructive">
+        <p
+          role="alert"
+          className="rounded-md border border-destructive/30 bg-destructive/5 p-3 text-sm text-destructive"
+        >
           {e.errorCode}: {e.errorMessage}
         </p>
       ) : null}
@@ -41,7 +52,9 @@ export function ExecutionDetail({ execution: e, version, receiptExtra }: { execu
             <CardTitle>Input</CardTitle>
           </CardHeader>
           <CardContent>
-            <pre className="max-h-80 overflow-auto rounded-md bg-muted p-3 text-xs">{JSON.stringify(e.input, null, 2)}</pre>
+            <pre className="max-h-80 overflow-auto rounded-md bg-muted p-3 text-xs">
+              {JSON.stringify(e.input, null, 2)}
+            </pre>
           </CardContent>
         </Card>
         <Card>
@@ -60,7 +73,11 @@ export function ExecutionDetail({ execution: e, version, receiptExtra }: { execu
           <CardTitle>Steps and logs</CardTitle>
         </CardHeader>
         <CardContent>
-          {(e.steps as Step[]).length ? <StepList steps={e.steps as Step[]} /> : <p className="text-sm text-muted-foreground">No steps recorded.</p>}
+          {(e.steps as Step[]).length ? (
+            <StepList steps={e.steps as Step[]} />
+          ) : (
+            <p className="text-sm text-muted-foreground">No steps recorded.</p>
+          )}
         </CardContent>
       </Card>
       <Card>
@@ -71,8 +88,12 @@ export function ExecutionDetail({ execution: e, version, receiptExtra }: { execu
           <p>
             Receipt hash: <code data-testid="receipt-hash">{e.receiptHash}</code>
           </p>
-          <p>Input hash: <code>{e.inputHash}</code></p>
-          <p>Output hash: <code>{e.outputHash ?? "—"}</code></p>
+          <p>
+            Input hash: <code>{e.inputHash}</code>
+          </p>
+          <p>
+            Output hash: <code>{e.outputHash ?? "—"}</code>
+          </p>
           {receiptExtra}
         </CardContent>
       </Card>

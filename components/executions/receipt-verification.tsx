@@ -16,36 +16,60 @@ export async function ReceiptVerification({ db, execution }: { db: Db; execution
   if (!proof.attestation) {
     return (
       <p className="text-muted-foreground" data-testid="receipt-status">
-        Not attested yet: receipts are batched and their Merkle root is posted on-chain every few minutes (or by <code>npm run attest</code>).
+        Not attested yet: receipts are batched and their Merkle root is posted on-chain every few minutes (or by{" "}
+        <code>npm run attest</code>).
       </p>
     );
   }
   const a = proof.attestation;
   const local = verifyReceiptProof(proof);
   const config = resolveChainConfig();
-  let onChain: Check = { label: "Root attested on AgentReputation", ok: null, detail: "waiting for the attestation transaction" };
+  let onChain: Check = {
+    label: "Root attested on AgentReputation",
+    ok: null,
+    detail: "waiting for the attestation transaction",
+  };
   if (a.status === "attested") {
     if (!config || config.chainId !== a.chainId || config.reputation.toLowerCase() !== a.contract) {
-      onChain = { label: "Root attested on AgentReputation", ok: null, detail: `chain ${a.chainId} is not the one this server reads` };
+      onChain = {
+        label: "Root attested on AgentReputation",
+        ok: null,
+        detail: `chain ${a.chainId} is not the one this server reads`,
+      };
     } else {
       try {
         const batch = await readAttestedBatch(config, a.listingId, a.root);
-        onChain = { label: "Root attested on AgentReputation", ok: batch > 0n, detail: batch > 0n ? `batch #${batch} of listing #${a.listingId}` : "the contract does not hold this root" };
+        onChain = {
+          label: "Root attested on AgentReputation",
+          ok: batch > 0n,
+          detail: batch > 0n ? `batch #${batch} of listing #${a.listingId}` : "the contract does not hold this root",
+        };
       } catch {
-        onChain = { label: "Root attested on AgentReputation", ok: null, detail: "the chain is not reachable right now" };
+        onChain = {
+          label: "Root attested on AgentReputation",
+          ok: null,
+          detail: "the chain is not reachable right now",
+        };
       }
     }
   }
   const checks: Check[] = [
     { label: "Receipt hash recomputed from the record", ok: local.hashMatches },
-    { label: `Merkle proof (${a.proof.length} sibling${a.proof.length === 1 ? "" : "s"}) leads to the batch root`, ok: local.proofValid },
+    {
+      label: `Merkle proof (${a.proof.length} sibling${a.proof.length === 1 ? "" : "s"}) leads to the batch root`,
+      ok: local.proofValid,
+    },
     onChain,
   ];
   const verified = checks.every((c) => c.ok === true);
   return (
     <div className="space-y-1 border-t pt-2" data-testid="receipt-verification">
       <p className={verified ? "font-medium text-green-700" : "font-medium"} data-testid="receipt-status">
-        {verified ? "Verified against the on-chain root" : a.status === "pending" ? "Batched; the attestation is pending" : "Not verified"}
+        {verified
+          ? "Verified against the on-chain root"
+          : a.status === "pending"
+            ? "Batched; the attestation is pending"
+            : "Not verified"}
       </p>
       <ul className="space-y-0.5">
         {checks.map((c) => (

@@ -19,7 +19,11 @@ export function CreateApiKeyForm({ orgId, agents, origin }: { orgId: string; age
   const [copied, setCopied] = useState(false);
   const create = useAction(createApiKeyAction, {
     onSuccess: (key, input) => {
-      setCreated({ name: key.name, secret: key.secret, slug: agents.find((a) => input.agentIds.includes(a.id))?.slug ?? "AGENT" });
+      setCreated({
+        name: key.name,
+        secret: key.secret,
+        slug: agents.find((a) => input.agentIds.includes(a.id))?.slug ?? "AGENT",
+      });
       setCopied(false);
       formRef.current?.reset();
       router.refresh();
@@ -27,7 +31,11 @@ export function CreateApiKeyForm({ orgId, agents, origin }: { orgId: string; age
   });
 
   if (agents.length === 0) {
-    return <p className="text-sm text-muted-foreground">Buy runs of an agent first: keys are scoped to agents your organisation holds credits for.</p>;
+    return (
+      <p className="text-sm text-muted-foreground">
+        Buy runs of an agent first: keys are scoped to agents your organisation holds credits for.
+      </p>
+    );
   }
 
   const curl = created
@@ -77,7 +85,9 @@ export function CreateApiKeyForm({ orgId, agents, origin }: { orgId: string; age
               </label>
             ))}
           </div>
-          {create.fieldError("agentIds") ? <p className="text-sm text-destructive">{create.fieldError("agentIds")}</p> : null}
+          {create.fieldError("agentIds") ? (
+            <p className="text-sm text-destructive">{create.fieldError("agentIds")}</p>
+          ) : null}
         </fieldset>
         <Field id="key-pin" label="Pinned version (optional)" error={create.fieldError("pinnedVersionId")}>
           <Select name="pinnedVersionId" defaultValue="">
@@ -94,15 +104,27 @@ export function CreateApiKeyForm({ orgId, agents, origin }: { orgId: string; age
         <Button type="submit" disabled={create.pending}>
           {create.pending ? "Creating…" : "Create key"}
         </Button>
-        <FormError message={create.formError(["name", "rateLimitPerMinute", "monthlyRunCap", "agentIds", "pinnedVersionId"])} />
+        <FormError
+          message={create.formError(["name", "rateLimitPerMinute", "monthlyRunCap", "agentIds", "pinnedVersionId"])}
+        />
       </form>
       {created ? (
-        <div role="status" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950">
+        <div
+          role="status"
+          className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950"
+        >
           <p>
-            <strong>{created.name}</strong> is ready. Copy the key now: it is shown only this once and cannot be recovered.
+            <strong>{created.name}</strong> is ready. Copy the key now: it is shown only this once and cannot be
+            recovered.
           </p>
           <div className="flex gap-2">
-            <Input readOnly value={created.secret} aria-label="New API key" className="font-mono" onFocus={(e) => e.currentTarget.select()} />
+            <Input
+              readOnly
+              value={created.secret}
+              aria-label="New API key"
+              className="font-mono"
+              onFocus={(e) => e.currentTarget.select()}
+            />
             <Button
               type="button"
               variant="outline"
@@ -131,12 +153,17 @@ export function RevokeApiKeyButton({ orgId, keyId, name }: { orgId: string; keyI
         aria-label={`Revoke ${name}`}
         disabled={revoke.pending}
         onClick={() => {
-          if (window.confirm(`Revoke the key "${name}"? Systems using it stop working immediately.`)) revoke.run({ orgId, keyId });
+          if (window.confirm(`Revoke the key "${name}"? Systems using it stop working immediately.`))
+            revoke.run({ orgId, keyId });
         }}
       >
         Revoke
       </Button>
-      {revoke.error ? <p role="alert" className="text-xs text-destructive">{revoke.error.message}</p> : null}
+      {revoke.error ? (
+        <p role="alert" className="text-xs text-destructive">
+          {revoke.error.message}
+        </p>
+      ) : null}
     </div>
   );
 }

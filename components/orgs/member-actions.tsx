@@ -22,7 +22,11 @@ export function RemoveMemberButton({ orgId, userId, label }: { orgId: string; us
       >
         Remove
       </Button>
-      {remove.error ? <p role="alert" className="text-xs text-destructive">{remove.error.message}</p> : null}
+      {remove.error ? (
+        <p role="alert" className="text-xs text-destructive">
+          {remove.error.message}
+        </p>
+      ) : null}
     </div>
   );
 }

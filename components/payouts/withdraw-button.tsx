@@ -11,7 +11,17 @@ import { useWalletTask } from "@/components/wallet/use-wallet-task";
 import { browserMarketplace, type PublicChain } from "@/lib/wallet/thirdweb";
 
 /** Withdraws a wallet's whole balance of one token from the marketplace, signed by that wallet. */
-export function WithdrawButton({ wallet, token, chain, claimable }: { wallet: string; token: `0x${string}`; chain: PublicChain; claimable: boolean }) {
+export function WithdrawButton({
+  wallet,
+  token,
+  chain,
+  claimable,
+}: {
+  wallet: string;
+  token: `0x${string}`;
+  chain: PublicChain;
+  claimable: boolean;
+}) {
   const router = useRouter();
   const chainWallet = useChainWallet();
   const task = useWalletTask<"withdrawing">();
@@ -20,7 +30,10 @@ export function WithdrawButton({ wallet, token, chain, claimable }: { wallet: st
   async function withdraw() {
     await task.run("withdrawing", async () => {
       const account = await chainWallet.requireAccount({ as: wallet, why: "whose balance this is" });
-      const receipt = await sendAndConfirmTransaction({ account, transaction: prepareWithdraw(browserMarketplace(chain), { token }) });
+      const receipt = await sendAndConfirmTransaction({
+        account,
+        transaction: prepareWithdraw(browserMarketplace(chain), { token }),
+      });
       setTxHash(receipt.transactionHash);
       router.refresh();
     });

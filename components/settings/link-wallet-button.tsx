@@ -11,12 +11,16 @@ import { WalletError } from "@/lib/wallet/thirdweb";
 export function LinkWalletButton() {
   const router = useRouter();
   const toast = useUiStore((s) => s.toast);
-  const link = useSiwe("Link this wallet to my AI Nomads account.", "Linking the wallet failed. Try again.", async (signed) => {
-    const result = await linkWalletAction({ message: signed.message, signature: signed.signature });
-    if (!result.ok) throw new WalletError(result.error.fieldErrors?.wallet?.[0] ?? result.error.message);
-    toast({ title: "Wallet linked", description: result.data.address });
-    router.refresh();
-  });
+  const link = useSiwe(
+    "Link this wallet to my AI Nomads account.",
+    "Linking the wallet failed. Try again.",
+    async (signed) => {
+      const result = await linkWalletAction({ message: signed.message, signature: signed.signature });
+      if (!result.ok) throw new WalletError(result.error.fieldErrors?.wallet?.[0] ?? result.error.message);
+      toast({ title: "Wallet linked", description: result.data.address });
+      router.refresh();
+    },
+  );
 
   return (
     <div className="space-y-2">

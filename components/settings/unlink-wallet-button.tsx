@@ -13,7 +13,11 @@ export function UnlinkWalletButton({ walletId }: { walletId: string }) {
       <Button size="sm" variant="ghost" disabled={unlink.pending} onClick={() => unlink.run({ walletId })}>
         Unlink
       </Button>
-      {unlink.error ? <p role="alert" className="text-xs text-destructive">{unlink.error.message}</p> : null}
+      {unlink.error ? (
+        <p role="alert" className="text-xs text-destructive">
+          {unlink.error.message}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -61,7 +61,13 @@ export function AgentStudio({
         />
       </TabsContent>
       <TabsContent value="versions" className="space-y-4">
-        <ListOnChain agentId={agent.id} listingId={listingId} onChain={onChainListing} chain={chain} latest={versions[0] ?? null} />
+        <ListOnChain
+          agentId={agent.id}
+          listingId={listingId}
+          onChain={onChainListing}
+          chain={chain}
+          latest={versions[0] ?? null}
+        />
         <VersionsPanel agentId={agent.id} versions={versions} defaultPayee={defaultPayee} beforePublish={flush} />
       </TabsContent>
     </Tabs>

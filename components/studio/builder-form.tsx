@@ -125,8 +125,15 @@ export function BuilderForm({
       code: s.codeEnabled ? s.code : null,
       inputSchema: (inputSchema.ok ? inputSchema.value : {}) as Record<string, unknown>,
       outputSchema: (outputSchema.ok ? outputSchema.value : null) as Record<string, unknown> | null,
-      limits: { timeoutMs: Number(s.timeoutMs), maxSteps: Number(s.maxSteps), maxOutputTokens: Number(s.maxOutputTokens) },
-    }).catch((): { ok: false; error: ActionError } => ({ ok: false, error: { code: "INTERNAL", message: "Could not reach the server." } }));
+      limits: {
+        timeoutMs: Number(s.timeoutMs),
+        maxSteps: Number(s.maxSteps),
+        maxOutputTokens: Number(s.maxOutputTokens),
+      },
+    }).catch((): { ok: false; error: ActionError } => ({
+      ok: false,
+      error: { code: "INTERNAL", message: "Could not reach the server." },
+    }));
     if (result.ok) {
       setErrors({});
       setStatus(dirty.current ? { kind: "saving" } : { kind: "saved" });
@@ -134,7 +141,10 @@ export function BuilderForm({
     }
     const fieldErrors = result.error.fieldErrors ?? {};
     setErrors(Object.fromEntries(Object.entries(fieldErrors).map(([k, v]) => [k, v[0]])));
-    setStatus({ kind: "error", message: Object.keys(fieldErrors).length ? "Not saved: fix the highlighted fields." : result.error.message });
+    setStatus({
+      kind: "error",
+      message: Object.keys(fieldErrors).length ? "Not saved: fix the highlighted fields." : result.error.message,
+    });
     return false;
   }, [agent.id]);
 
@@ -170,13 +180,15 @@ export function BuilderForm({
   return (
     <div className="space-y-4">
       <p className="text-sm" role="status" data-testid="save-status">
-        {status.kind === "saving"
-          ? "Saving…"
-          : status.kind === "saved"
-            ? "All changes saved"
-            : status.kind === "error"
-              ? <span className="text-destructive">{status.message}</span>
-              : "Changes save automatically."}
+        {status.kind === "saving" ? (
+          "Saving…"
+        ) : status.kind === "saved" ? (
+          "All changes saved"
+        ) : status.kind === "error" ? (
+          <span className="text-destructive">{status.message}</span>
+        ) : (
+          "Changes save automatically."
+        )}
       </p>
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
@@ -216,12 +228,23 @@ export function BuilderForm({
                 id="b-provider"
                 label="Model provider"
                 error={errors.model}
-                hint={providers.length === 0 ? "No provider is configured on this server (set OPENAI_API_KEY, OPENAI_BASE_URL or ANTHROPIC_API_KEY)." : undefined}
+                hint={
+                  providers.length === 0
+                    ? "No provider is configured on this server (set OPENAI_API_KEY, OPENAI_BASE_URL or ANTHROPIC_API_KEY)."
+                    : undefined
+                }
               >
-                <Select value={state.provider} onChange={(e) => update("provider", e.target.value as State["provider"])}>
+                <Select
+                  value={state.provider}
+                  onChange={(e) => update("provider", e.target.value as State["provider"])}
+                >
                   <option value="">No model (code only)</option>
-                  <option value="openai">OpenAI-compatible{providers.some((p) => p.id === "openai") ? "" : " (not configured)"}</option>
-                  <option value="anthropic">Anthropic{providers.some((p) => p.id === "anthropic") ? "" : " (not configured)"}</option>
+                  <option value="openai">
+                    OpenAI-compatible{providers.some((p) => p.id === "openai") ? "" : " (not configured)"}
+                  </option>
+                  <option value="anthropic">
+                    Anthropic{providers.some((p) => p.id === "anthropic") ? "" : " (not configured)"}
+                  </option>
                 </Select>
               </Field>
               <Field id="b-model" label="Model id">
@@ -240,7 +263,11 @@ export function BuilderForm({
               </datalist>
             </div>
             <Field id="b-prompt" label="System prompt" error={errors.systemPrompt}>
-              <Textarea className="min-h-32 font-mono" value={state.systemPrompt} onChange={(e) => update("systemPrompt", e.target.value)} />
+              <Textarea
+                className="min-h-32 font-mono"
+                value={state.systemPrompt}
+                onChange={(e) => update("systemPrompt", e.target.value)}
+              />
             </Field>
           </CardContent>
         </Card>
@@ -255,7 +282,9 @@ export function BuilderForm({
                   type="checkbox"
                   className="mt-1"
                   checked={state.tools.includes(t.id)}
-                  onChange={(e) => update("tools", e.target.checked ? [...state.tools, t.id] : state.tools.filter((x) => x !== t.id))}
+                  onChange={(e) =>
+                    update("tools", e.target.checked ? [...state.tools, t.id] : state.tools.filter((x) => x !== t.id))
+                  }
                 />
                 <span>
                   <span className="font-medium">{t.label}</span>
@@ -265,13 +294,31 @@ export function BuilderForm({
             ))}
             <div className="grid gap-3 pt-2 sm:grid-cols-3">
               <Field id="b-timeout" label="Timeout (ms)" error={errors.limits}>
-                <Input type="number" min={100} max={120000} value={state.timeoutMs} onChange={(e) => update("timeoutMs", e.target.value)} />
+                <Input
+                  type="number"
+                  min={100}
+                  max={120000}
+                  value={state.timeoutMs}
+                  onChange={(e) => update("timeoutMs", e.target.value)}
+                />
               </Field>
               <Field id="b-steps" label="Max steps">
-                <Input type="number" min={1} max={50} value={state.maxSteps} onChange={(e) => update("maxSteps", e.target.value)} />
+                <Input
+                  type="number"
+                  min={1}
+                  max={50}
+                  value={state.maxSteps}
+                  onChange={(e) => update("maxSteps", e.target.value)}
+                />
               </Field>
               <Field id="b-tokens" label="Max output tokens">
-                <Input type="number" min={1} max={32000} value={state.maxOutputTokens} onChange={(e) => update("maxOutputTokens", e.target.value)} />
+                <Input
+                  type="number"
+                  min={1}
+                  max={32000}
+                  value={state.maxOutputTokens}
+                  onChange={(e) => update("maxOutputTokens", e.target.value)}
+                />
               </Field>
             </div>
           </CardContent>
@@ -283,13 +330,35 @@ export function BuilderForm({
           <CardContent className="space-y-4">
             <div className="space-y-1.5">
               <p className="text-sm font-medium">Input schema (JSON Schema)</p>
-              <CodeEditor language="json" label="Input schema" value={state.inputSchema} invalid={Boolean(errors.inputSchema)} onChange={(v) => update("inputSchema", v)} minHeight="100px" />
-              {errors.inputSchema ? <p role="alert" className="text-sm text-destructive">{errors.inputSchema}</p> : null}
+              <CodeEditor
+                language="json"
+                label="Input schema"
+                value={state.inputSchema}
+                invalid={Boolean(errors.inputSchema)}
+                onChange={(v) => update("inputSchema", v)}
+                minHeight="100px"
+              />
+              {errors.inputSchema ? (
+                <p role="alert" className="text-sm text-destructive">
+                  {errors.inputSchema}
+                </p>
+              ) : null}
             </div>
             <div className="space-y-1.5">
               <p className="text-sm font-medium">Output schema (optional)</p>
-              <CodeEditor language="json" label="Output schema" value={state.outputSchema} invalid={Boolean(errors.outputSchema)} onChange={(v) => update("outputSchema", v)} minHeight="60px" />
-              {errors.outputSchema ? <p role="alert" className="text-sm text-destructive">{errors.outputSchema}</p> : null}
+              <CodeEditor
+                language="json"
+                label="Output schema"
+                value={state.outputSchema}
+                invalid={Boolean(errors.outputSchema)}
+                onChange={(v) => update("outputSchema", v)}
+                minHeight="60px"
+              />
+              {errors.outputSchema ? (
+                <p role="alert" className="text-sm text-destructive">
+                  {errors.outputSchema}
+                </p>
+              ) : null}
             </div>
           </CardContent>
         </Card>
@@ -298,17 +367,33 @@ export function BuilderForm({
         <CardHeader>
           <CardTitle>Handler code</CardTitle>
           <label className="flex items-start gap-2 text-sm">
-            <input type="checkbox" className="mt-1" checked={state.codeEnabled} onChange={(e) => update("codeEnabled", e.target.checked)} />
+            <input
+              type="checkbox"
+              className="mt-1"
+              checked={state.codeEnabled}
+              onChange={(e) => update("codeEnabled", e.target.checked)}
+            />
             <span className="min-w-0 break-words">
-              Run JavaScript code (gets <code>input</code> and <code>ctx</code>: <code>ctx.log</code>, <code>ctx.llm</code>,{" "}
-              <code>ctx.tools.*</code>)
+              Run JavaScript code (gets <code>input</code> and <code>ctx</code>: <code>ctx.log</code>,{" "}
+              <code>ctx.llm</code>, <code>ctx.tools.*</code>)
             </span>
           </label>
         </CardHeader>
         {state.codeEnabled ? (
           <CardContent className="space-y-1.5">
-            <CodeEditor language="javascript" label="Handler code" value={state.code} invalid={Boolean(errors.code)} onChange={(v) => update("code", v)} minHeight="220px" />
-            {errors.code ? <p role="alert" className="text-sm text-destructive">{errors.code}</p> : null}
+            <CodeEditor
+              language="javascript"
+              label="Handler code"
+              value={state.code}
+              invalid={Boolean(errors.code)}
+              onChange={(v) => update("code", v)}
+              minHeight="220px"
+            />
+            {errors.code ? (
+              <p role="alert" className="text-sm text-destructive">
+                {errors.code}
+              </p>
+            ) : null}
           </CardContent>
         ) : null}
       </Card>

@@ -47,7 +47,10 @@ export function CreateAgentDialog() {
       <DialogTrigger asChild>
         <Button>New agent</Button>
       </DialogTrigger>
-      <DialogContent title="New agent" description="Start a draft. You can edit everything until you publish a version.">
+      <DialogContent
+        title="New agent"
+        description="Start a draft. You can edit everything until you publish a version."
+      >
         <form ref={formRef} onSubmit={onSubmit} className="space-y-4" noValidate>
           <Field id="agent-name" label="Name" error={create.fieldError("name")}>
             <Input name="name" required maxLength={80} />
@@ -67,7 +70,12 @@ export function CreateAgentDialog() {
               ))}
             </Select>
           </Field>
-          <Field id="agent-tags" label="Tags" error={create.fieldError("tags")} hint="Comma or space separated, e.g. csv, reports">
+          <Field
+            id="agent-tags"
+            label="Tags"
+            error={create.fieldError("tags")}
+            hint="Comma or space separated, e.g. csv, reports"
+          >
             <Input name="tags" />
           </Field>
           <FormError message={create.formError(["name", "description", "category", "tags"])} />

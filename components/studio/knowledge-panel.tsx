@@ -83,7 +83,11 @@ export function KnowledgePanel({ agentId, documents }: { agentId: string; docume
             </Field>
           </div>
           <Field id="k-content" label="Content (paste, or choose a file below)" error={add.fieldError("content")}>
-            <Textarea className="min-h-28 font-mono text-xs" value={content} onChange={(e) => setContent(e.target.value)} />
+            <Textarea
+              className="min-h-28 font-mono text-xs"
+              value={content}
+              onChange={(e) => setContent(e.target.value)}
+            />
           </Field>
           <input
             type="file"

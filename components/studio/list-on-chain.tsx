@@ -16,7 +16,8 @@ import { browserMarketplace, WalletError, type PublicChain } from "@/lib/wallet/
 type Version = { version: number; priceWei: string; payees: { address: string; shareBps: number }[] };
 
 const samePayees = (a: Version["payees"], b: Version["payees"]) =>
-  a.length === b.length && a.every((p, i) => p.address.toLowerCase() === b[i]!.address.toLowerCase() && p.shareBps === b[i]!.shareBps);
+  a.length === b.length &&
+  a.every((p, i) => p.address.toLowerCase() === b[i]!.address.toLowerCase() && p.shareBps === b[i]!.shareBps);
 
 /**
  * Registers the latest version's price and payees as a listing on AgentMarketplace from
@@ -75,45 +76,71 @@ export function ListOnChain({
     });
   }
 
-  const busyLabel = step === "wallet" ? "Waiting for your wallet…" : step === "confirming" ? "Confirming on-chain…" : null;
+  const busyLabel =
+    step === "wallet" ? "Waiting for your wallet…" : step === "confirming" ? "Confirming on-chain…" : null;
   let body: React.ReactNode;
-  if (listingId && !onChain) body = <p data-testid="listing-status">Listed on-chain as listing #{listingId}. The chain cannot be read right now.</p>;
+  if (listingId && !onChain)
+    body = (
+      <p data-testid="listing-status">Listed on-chain as listing #{listingId}. The chain cannot be read right now.</p>
+    );
   else if (listingId && onChain) {
-    const outdated = latest && latest.payees.length > 0 && (latest.priceWei !== onChain.priceWei || !samePayees(latest.payees, onChain.payees));
+    const outdated =
+      latest &&
+      latest.payees.length > 0 &&
+      (latest.priceWei !== onChain.priceWei || !samePayees(latest.payees, onChain.payees));
     body = (
       <div className="space-y-3">
         <p data-testid="listing-status">
-          Listed on-chain as listing #{listingId}. {onChain.active ? "On sale" : "Paused"} at {formatWei(onChain.priceWei)} per run, paid to{" "}
-          {onChain.payees.map((p) => `${p.address.slice(0, 6)}…${p.address.slice(-4)} (${p.shareBps / 100}%)`).join(", ")}.
+          Listed on-chain as listing #{listingId}. {onChain.active ? "On sale" : "Paused"} at{" "}
+          {formatWei(onChain.priceWei)} per run, paid to{" "}
+          {onChain.payees
+            .map((p) => `${p.address.slice(0, 6)}…${p.address.slice(-4)} (${p.shareBps / 100}%)`)
+            .join(", ")}
+          .
         </p>
         {outdated && latest ? (
           <p className="rounded-md bg-amber-50 p-2 text-amber-900" data-testid="listing-outdated">
             Version {latest.version} sells at {formatWei(latest.priceWei)}
-            {samePayees(latest.payees, onChain.payees) ? "" : " with different payees"}. Buyers pay the on-chain terms until you update the listing.
+            {samePayees(latest.payees, onChain.payees) ? "" : " with different payees"}. Buyers pay the on-chain terms
+            until you update the listing.
           </p>
         ) : null}
         <div className="flex flex-wrap gap-2">
           {outdated && latest ? (
-            <Button onClick={() => void update({ priceWei: latest.priceWei, payees: latest.payees, active: true })} disabled={step !== "idle"}>
+            <Button
+              onClick={() => void update({ priceWei: latest.priceWei, payees: latest.payees, active: true })}
+              disabled={step !== "idle"}
+            >
               {busyLabel ?? `Update listing to version ${latest.version}`}
             </Button>
           ) : null}
-          <Button variant="outline" onClick={() => void update({ ...onChain, active: !onChain.active })} disabled={step !== "idle"}>
+          <Button
+            variant="outline"
+            onClick={() => void update({ ...onChain, active: !onChain.active })}
+            disabled={step !== "idle"}
+          >
             {busyLabel && !outdated ? busyLabel : onChain.active ? "Pause sales" : "Resume sales"}
           </Button>
         </div>
         <FormError message={task.error} />
       </div>
     );
-  }
-  else if (!chain) body = <p className="text-muted-foreground">No chain is configured on this server (set CHAIN_RPC_URL and the contract addresses, or use npm start&apos;s local chain).</p>;
+  } else if (!chain)
+    body = (
+      <p className="text-muted-foreground">
+        No chain is configured on this server (set CHAIN_RPC_URL and the contract addresses, or use npm start&apos;s
+        local chain).
+      </p>
+    );
   else if (!latest) body = <p className="text-muted-foreground">Publish a version first.</p>;
-  else if (latest.payees.length === 0) body = <p className="text-muted-foreground">Publish a version with payees to list it on-chain.</p>;
+  else if (latest.payees.length === 0)
+    body = <p className="text-muted-foreground">Publish a version with payees to list it on-chain.</p>;
   else
     body = (
       <div className="space-y-3">
         <p data-testid="listing-status">
-          Not on-chain yet. Listing registers version {latest.version} at {formatWei(latest.priceWei)} per run with its payees, from your wallet.
+          Not on-chain yet. Listing registers version {latest.version} at {formatWei(latest.priceWei)} per run with its
+          payees, from your wallet.
         </p>
         <Button onClick={() => void list()} disabled={step !== "idle"}>
           {busyLabel ?? "List on-chain"}

@@ -137,7 +137,10 @@ export function Playground({
           <CardTitle>Output</CardTitle>
           {done ? (
             <div className="flex flex-wrap items-center gap-2 text-xs">
-              <Badge data-testid="run-status" className={done.status === "succeeded" ? "bg-green-100 text-green-800" : "bg-red-100 text-red-800"}>
+              <Badge
+                data-testid="run-status"
+                className={done.status === "succeeded" ? "bg-green-100 text-green-800" : "bg-red-100 text-red-800"}
+              >
                 {done.status}
               </Badge>
               <span>{done.durationMs} ms</span>
@@ -166,7 +169,9 @@ export function Playground({
               {JSON.stringify(done.output, null, 2)}
             </pre>
           ) : null}
-          {!running && !done && !text ? <p className="text-sm text-muted-foreground">Run the agent to see its output and steps.</p> : null}
+          {!running && !done && !text ? (
+            <p className="text-sm text-muted-foreground">Run the agent to see its output and steps.</p>
+          ) : null}
           <StepList steps={steps} />
         </CardContent>
       </Card>

@@ -26,12 +26,18 @@ export function StepList({ steps }: { steps: Step[] }) {
           {step.type === "log" ? <p className="mt-1 font-mono text-xs">{step.message}</p> : null}
           {step.type === "model" && step.text ? <p className="mt-1 whitespace-pre-wrap">{step.text}</p> : null}
           {step.type === "model" && step.toolCalls.length ? (
-            <p className="mt-1 font-mono text-xs">calls: {step.toolCalls.map((c) => `${c.name}(${preview(c.args)})`).join(", ")}</p>
+            <p className="mt-1 font-mono text-xs">
+              calls: {step.toolCalls.map((c) => `${c.name}(${preview(c.args)})`).join(", ")}
+            </p>
           ) : null}
           {step.type === "tool" ? (
             <div className="mt-1 space-y-1 font-mono text-xs">
               <p>args: {preview(step.args)}</p>
-              {step.error ? <p className="text-destructive">error: {step.error}</p> : <p>result: {preview(step.result)}</p>}
+              {step.error ? (
+                <p className="text-destructive">error: {step.error}</p>
+              ) : (
+                <p>result: {preview(step.result)}</p>
+              )}
             </div>
           ) : null}
         </li>

@@ -50,7 +50,11 @@ export function VersionsPanel({
   const [changelog, setChangelog] = useState("");
   const [priceWei, setPriceWei] = useState(latest?.priceWei ?? "1000000000000000");
   const [payees, setPayees] = useState(
-    latest?.payees.length ? latest.payees.map((p) => `${p.address} ${p.shareBps}`).join("\n") : defaultPayee ? `${defaultPayee} 10000` : "",
+    latest?.payees.length
+      ? latest.payees.map((p) => `${p.address} ${p.shareBps}`).join("\n")
+      : defaultPayee
+        ? `${defaultPayee} 10000`
+        : "",
   );
   const [saveError, setSaveError] = useState<string>();
   const publish = useAction(publishVersionAction, {
@@ -150,7 +154,12 @@ export function VersionsPanel({
           </CardHeader>
           <CardContent className="space-y-3">
             <div className="flex flex-wrap items-center gap-2 text-sm">
-              <Select className="w-auto" aria-label="Compare from" value={left} onChange={(e) => setLeft(e.target.value)}>
+              <Select
+                className="w-auto"
+                aria-label="Compare from"
+                value={left}
+                onChange={(e) => setLeft(e.target.value)}
+              >
                 {versions.map((v) => (
                   <option key={v.id} value={v.id}>
                     v{v.version}
@@ -158,7 +167,12 @@ export function VersionsPanel({
                 ))}
               </Select>
               →
-              <Select className="w-auto" aria-label="Compare to" value={right} onChange={(e) => setRight(e.target.value)}>
+              <Select
+                className="w-auto"
+                aria-label="Compare to"
+                value={right}
+                onChange={(e) => setRight(e.target.value)}
+              >
                 {versions.map((v) => (
                   <option key={v.id} value={v.id}>
                     v{v.version}
@@ -171,7 +185,13 @@ export function VersionsPanel({
                 {diff.map((line, i) => (
                   <div
                     key={i}
-                    className={line.kind === "added" ? "bg-green-50 text-green-900" : line.kind === "removed" ? "bg-red-50 text-red-900" : ""}
+                    className={
+                      line.kind === "added"
+                        ? "bg-green-50 text-green-900"
+                        : line.kind === "removed"
+                          ? "bg-red-50 text-red-900"
+                          : ""
+                    }
                   >
                     {line.kind === "added" ? "+ " : line.kind === "removed" ? "- " : "  "}
                     {line.text}

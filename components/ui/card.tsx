@@ -20,7 +20,10 @@ export function CardContent({ className, ...props }: React.HTMLAttributes<HTMLDi
 export function Badge({ className, ...props }: React.HTMLAttributes<HTMLSpanElement>) {
   return (
     <span
-      className={cn("inline-flex items-center rounded-full bg-muted px-2 py-0.5 text-xs font-medium text-muted-foreground", className)}
+      className={cn(
+        "inline-flex items-center rounded-full bg-muted px-2 py-0.5 text-xs font-medium text-muted-foreground",
+        className,
+      )}
       {...props}
     />
   );

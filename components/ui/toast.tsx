@@ -20,7 +20,11 @@ export function Toaster() {
           )}
         >
           <ToastPrimitive.Title className="text-sm font-medium">{t.title}</ToastPrimitive.Title>
-          {t.description ? <ToastPrimitive.Description className="mt-1 text-sm text-muted-foreground">{t.description}</ToastPrimitive.Description> : null}
+          {t.description ? (
+            <ToastPrimitive.Description className="mt-1 text-sm text-muted-foreground">
+              {t.description}
+            </ToastPrimitive.Description>
+          ) : null}
         </ToastPrimitive.Root>
       ))}
       <ToastPrimitive.Viewport className="fixed bottom-4 right-4 z-[100] flex w-[360px] max-w-[calc(100vw-2rem)] flex-col gap-2" />

@@ -1,11 +1,22 @@
 "use client";
 
 import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
-import { AutoConnect, ThirdwebProvider, useActiveWallet, useActiveWalletChain, useConnect, useSwitchActiveWalletChain } from "thirdweb/react";
+import {
+  AutoConnect,
+  ThirdwebProvider,
+  useActiveWallet,
+  useActiveWalletChain,
+  useConnect,
+  useSwitchActiveWalletChain,
+} from "thirdweb/react";
 import { createWallet, EIP1193, type Account, type Wallet, type WalletId } from "thirdweb/wallets";
 import { chainOf, describeWalletError, thirdwebClient, WalletError, type PublicChain } from "@/lib/wallet/thirdweb";
 
-type Eip1193 = { request(args: { method: string; params?: unknown }): Promise<unknown>; on?: unknown; removeListener?: unknown };
+type Eip1193 = {
+  request(args: { method: string; params?: unknown }): Promise<unknown>;
+  on?: unknown;
+  removeListener?: unknown;
+};
 
 declare global {
   interface Window {
@@ -25,21 +36,34 @@ const LEGACY_ID = "injected.window-ethereum";
 function legacyChoice(): WalletChoice | null {
   if (typeof window === "undefined" || !window.ethereum) return null;
   const provider = window.ethereum as Parameters<typeof EIP1193.fromProvider>[0]["provider"];
-  return { id: LEGACY_ID, name: "Browser wallet", create: () => EIP1193.fromProvider({ provider, walletId: LEGACY_ID as WalletId }) };
+  return {
+    id: LEGACY_ID,
+    name: "Browser wallet",
+    create: () => EIP1193.fromProvider({ provider, walletId: LEGACY_ID as WalletId }),
+  };
 }
 
 /** Wallets installed in this browser (EIP-6963 discovery), with `window.ethereum` as the fallback. */
 export function useWalletChoices(): WalletChoice[] {
   const [announced, setAnnounced] = useState<WalletChoice[]>([]);
   // window.ethereum only exists in the browser: read it after hydration.
-  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
   const legacy = useMemo(() => (hydrated ? legacyChoice() : null), [hydrated]);
   useEffect(() => {
     const seen = new Map<string, WalletChoice>();
     const onAnnounce = (event: Event) => {
       const { info } = (event as CustomEvent<{ info: { rdns: string; name: string; icon?: string } }>).detail ?? {};
       if (!info?.rdns || seen.has(info.rdns)) return;
-      seen.set(info.rdns, { id: info.rdns, name: info.name, icon: info.icon, create: () => createWallet(info.rdns as WalletId) });
+      seen.set(info.rdns, {
+        id: info.rdns,
+        name: info.name,
+        icon: info.icon,
+        create: () => createWallet(info.rdns as WalletId),
+      });
       setAnnounced([...seen.values()]);
     };
     window.addEventListener("eip6963:announceProvider", onAnnounce);
@@ -117,11 +141,15 @@ export function useChainWallet() {
       } catch (error) {
         const refused = describeWalletError(error, "");
         throw new WalletError(
-          refused.message ? `${refused.message} Your wallet must be on ${chainOf(on).name} (chain ${on.chainId}).` : `Your wallet is on chain ${current.getChain()?.id ?? "unknown"}. Switch it to ${chainOf(on).name} (chain ${on.chainId}) and try again.`,
+          refused.message
+            ? `${refused.message} Your wallet must be on ${chainOf(on).name} (chain ${on.chainId}).`
+            : `Your wallet is on chain ${current.getChain()?.id ?? "unknown"}. Switch it to ${chainOf(on).name} (chain ${on.chainId}) and try again.`,
         );
       }
       if (current.getChain()?.id !== on.chainId) {
-        throw new WalletError(`Your wallet is still on chain ${current.getChain()?.id ?? "unknown"}. Switch it to ${chainOf(on).name} (chain ${on.chainId}) and try again.`);
+        throw new WalletError(
+          `Your wallet is still on chain ${current.getChain()?.id ?? "unknown"}. Switch it to ${chainOf(on).name} (chain ${on.chainId}) and try again.`,
+        );
       }
     }
     const account = current.getAccount();
@@ -147,7 +175,10 @@ export function useChainWallet() {
       try {
         await switchChain(chainOf(target));
       } catch (error) {
-        throw describeWalletError(error, `Your wallet could not switch to chain ${target.chainId}. Switch it in the wallet.`);
+        throw describeWalletError(
+          error,
+          `Your wallet could not switch to chain ${target.chainId}. Switch it in the wallet.`,
+        );
       }
     },
   };

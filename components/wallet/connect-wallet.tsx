@@ -3,7 +3,14 @@
 import { useState } from "react";
 import { useDisconnect, useWalletBalance } from "thirdweb/react";
 import { Button } from "@/components/ui/button";
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuLabel, DropdownMenuSeparator, DropdownMenuTrigger } from "@/components/ui/dropdown-menu";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuLabel,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from "@/components/ui/dropdown-menu";
 import { formatWei } from "@/lib/format";
 import { useUiStore } from "@/lib/stores/ui-store";
 import { chainOf, thirdwebClient, WalletError } from "@/lib/wallet/thirdweb";
@@ -34,7 +41,11 @@ export function ConnectWallet() {
     try {
       await work();
     } catch (error) {
-      toast({ title: "Wallet", description: error instanceof WalletError ? error.message : "Your wallet did not respond.", tone: "error" });
+      toast({
+        title: "Wallet",
+        description: error instanceof WalletError ? error.message : "Your wallet did not respond.",
+        tone: "error",
+      });
     } finally {
       setBusy(false);
     }
@@ -43,7 +54,13 @@ export function ConnectWallet() {
   if (w.wallet && w.account) {
     if (w.onWrongChain) {
       return (
-        <Button size="sm" variant="destructive" data-testid="wallet-wrong-chain" disabled={busy} onClick={() => void attempt(w.switchToTarget)}>
+        <Button
+          size="sm"
+          variant="destructive"
+          data-testid="wallet-wrong-chain"
+          disabled={busy}
+          onClick={() => void attempt(w.switchToTarget)}
+        >
           Switch to {chainOf(w.chain).name}
         </Button>
       );
@@ -69,7 +86,16 @@ export function ConnectWallet() {
 
   if (w.choices.length === 0) {
     return (
-      <Button size="sm" variant="outline" onClick={() => toast({ title: "No browser wallet", description: "Install a browser wallet such as MetaMask to buy, list, rate and withdraw." })}>
+      <Button
+        size="sm"
+        variant="outline"
+        onClick={() =>
+          toast({
+            title: "No browser wallet",
+            description: "Install a browser wallet such as MetaMask to buy, list, rate and withdraw.",
+          })
+        }
+      >
         Connect wallet
       </Button>
     );

@@ -15,13 +15,20 @@ export async function getAgentRunStats(db: Db, params: { agentId: string }) {
       p50LatencyMs: sql<number | null>`percentile_cont(0.5) within group (order by ${executions.durationMs})`,
     })
     .from(executions)
-    .where(and(eq(executions.agentId, params.agentId), ne(executions.source, "playground"), ne(executions.status, "running")));
+    .where(
+      and(
+        eq(executions.agentId, params.agentId),
+        ne(executions.source, "playground"),
+        ne(executions.status, "running"),
+      ),
+    );
   const runs = row?.runs ?? 0;
   return {
     runs,
     successes: row?.successes ?? 0,
-    successRate: runs ? (row!.successes / runs) : null,
-    p50LatencyMs: row?.p50LatencyMs === null || row?.p50LatencyMs === undefined ? null : Math.round(Number(row.p50LatencyMs)),
+    successRate: runs ? row!.successes / runs : null,
+    p50LatencyMs:
+      row?.p50LatencyMs === null || row?.p50LatencyMs === undefined ? null : Math.round(Number(row.p50LatencyMs)),
   };
 }
 

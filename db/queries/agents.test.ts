@@ -21,9 +21,17 @@ describe.each(await testBackends())("agents on $name", (backend) => {
   });
   afterAll(() => handle?.close());
 
-  const newUser = () => createUser(handle.db, { email: `${randomUUID()}@example.com`, name: "Creator", passwordHash: null });
+  const newUser = () =>
+    createUser(handle.db, { email: `${randomUUID()}@example.com`, name: "Creator", passwordHash: null });
   const newAgent = (ownerId: string, name = "My Agent") =>
-    createAgent(handle.db, { ownerId, slug: `${name.toLowerCase().replace(/ /g, "-")}-${randomUUID()}`, name, description: "d", category: "data", tags: ["a"] });
+    createAgent(handle.db, {
+      ownerId,
+      slug: `${name.toLowerCase().replace(/ /g, "-")}-${randomUUID()}`,
+      name,
+      description: "d",
+      category: "data",
+      tags: ["a"],
+    });
 
   test("a draft is visible to its owner only, and not in the marketplace", async () => {
     const [alice, bob] = await Promise.all([newUser(), newUser()]);
@@ -40,7 +48,14 @@ describe.each(await testBackends())("agents on $name", (backend) => {
     const alice = await newUser();
     const agent = await newAgent(alice.id);
     await expect(
-      createAgent(handle.db, { ownerId: alice.id, slug: agent.slug, name: "x", description: "", category: "data", tags: [] }),
+      createAgent(handle.db, {
+        ownerId: alice.id,
+        slug: agent.slug,
+        name: "x",
+        description: "",
+        category: "data",
+        tags: [],
+      }),
     ).rejects.toThrow();
   });
 
@@ -49,7 +64,15 @@ describe.each(await testBackends())("agents on $name", (backend) => {
     const agent = await newAgent(alice.id);
     const publish = (ownerId: string) =>
       handle.db.transaction((tx) =>
-        publishAgentVersion(tx, { agentId: agent.id, ownerId, spec: { code: "x" }, specHash: "h", changelog: "c", priceWei: "1000", payees: [] }),
+        publishAgentVersion(tx, {
+          agentId: agent.id,
+          ownerId,
+          spec: { code: "x" },
+          specHash: "h",
+          changelog: "c",
+          priceWei: "1000",
+          payees: [],
+        }),
       );
     expect(await publish(bob.id)).toBeUndefined();
     expect((await publish(alice.id))?.version).toBe(1);
@@ -64,7 +87,15 @@ describe.each(await testBackends())("agents on $name", (backend) => {
     const versions = await Promise.all(
       [1, 2, 3].map(() =>
         handle.db.transaction((tx) =>
-          publishAgentVersion(tx, { agentId: agent.id, ownerId: alice.id, spec: {}, specHash: "h", changelog: "", priceWei: "0", payees: [] }),
+          publishAgentVersion(tx, {
+            agentId: agent.id,
+            ownerId: alice.id,
+            spec: {},
+            specHash: "h",
+            changelog: "",
+            priceWei: "0",
+            payees: [],
+          }),
         ),
       ),
     );
@@ -84,10 +115,32 @@ describe.each(await testBackends())("agents on $name", (backend) => {
   });
 
   describe("marketplace search", () => {
-    async function publishAs(ownerId: string, name: string, description: string, tags: string[], priceWei: string, category = "data") {
-      const agent = await createAgent(handle.db, { ownerId, slug: `${name.toLowerCase().replace(/\W+/g, "-")}-${randomUUID()}`, name, description, category, tags });
+    async function publishAs(
+      ownerId: string,
+      name: string,
+      description: string,
+      tags: string[],
+      priceWei: string,
+      category = "data",
+    ) {
+      const agent = await createAgent(handle.db, {
+        ownerId,
+        slug: `${name.toLowerCase().replace(/\W+/g, "-")}-${randomUUID()}`,
+        name,
+        description,
+        category,
+        tags,
+      });
       await handle.db.transaction((tx) =>
-        publishAgentVersion(tx, { agentId: agent.id, ownerId, spec: {}, specHash: "h", changelog: "", priceWei, payees: [] }),
+        publishAgentVersion(tx, {
+          agentId: agent.id,
+          ownerId,
+          spec: {},
+          specHash: "h",
+          changelog: "",
+          priceWei,
+          payees: [],
+        }),
       );
       return agent;
     }
@@ -96,7 +149,13 @@ describe.each(await testBackends())("agents on $name", (backend) => {
       const owner = await newUser();
       const marker = `zq${randomUUID().replace(/-/g, "").slice(0, 8)}`;
       const inName = await publishAs(owner.id, `Invoice ${marker}`, "Reads documents.", [], "3000", "finance");
-      const inDescription = await publishAs(owner.id, "Parser", `Understands ${marker} files and invoices.`, [], "1000");
+      const inDescription = await publishAs(
+        owner.id,
+        "Parser",
+        `Understands ${marker} files and invoices.`,
+        [],
+        "1000",
+      );
       const inTags = await publishAs(owner.id, "Tagged", "Something else.", [marker], "2000");
       await publishAs(owner.id, "Unrelated", "Nothing to see.", [], "500");
 
@@ -108,13 +167,17 @@ describe.each(await testBackends())("agents on $name", (backend) => {
       expect(byPrice.map((h) => h.priceWei)).toEqual(["1000", "2000", "3000"]);
       const ranged = await listPublishedAgents(handle.db, { q: marker, minPriceWei: "1500", maxPriceWei: "3000" });
       expect(ranged.map((h) => h.id).sort()).toEqual([inName.id, inTags.id].sort());
-      expect(await listPublishedAgents(handle.db, { q: marker, category: "finance" })).toEqual([expect.objectContaining({ id: inName.id })]);
+      expect(await listPublishedAgents(handle.db, { q: marker, category: "finance" })).toEqual([
+        expect.objectContaining({ id: inName.id }),
+      ]);
       // Stemming: "invoices" finds "Invoice".
       expect((await listPublishedAgents(handle.db, { q: `invoices ${marker}` })).map((h) => h.id)).toContain(inName.id);
     });
 
     test("search text with operators or quotes is not an error", async () => {
-      await expect(listPublishedAgents(handle.db, { q: `"unclosed -minus OR or (paren` })).resolves.toBeInstanceOf(Array);
+      await expect(listPublishedAgents(handle.db, { q: `"unclosed -minus OR or (paren` })).resolves.toBeInstanceOf(
+        Array,
+      );
     });
 
     test("wei prices compare as numbers, not strings", async () => {

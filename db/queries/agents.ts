@@ -47,7 +47,12 @@ export async function listAgentsForOwner(db: Db, params: { ownerId: string; limi
 /** One agent, only for its owner. */
 export async function getAgentForOwner(db: Db, params: { slug: string; ownerId: string }) {
   const [row] = await db
-    .select({ ...summaryColumns, draftSpec: agents.draftSpec, currentVersionId: agents.currentVersionId, listingId: agents.listingId })
+    .select({
+      ...summaryColumns,
+      draftSpec: agents.draftSpec,
+      currentVersionId: agents.currentVersionId,
+      listingId: agents.listingId,
+    })
     .from(agents)
     .where(and(eq(agents.slug, params.slug), eq(agents.ownerId, params.ownerId)))
     .limit(1);
@@ -124,14 +129,20 @@ export async function listPublishedAgents(
       : sort === "runs"
         ? [desc(runs), desc(agentVersions.createdAt)]
         : sort === "price_asc"
-      ? [asc(agentVersions.priceWei), desc(agentVersions.createdAt)]
-      : sort === "price_desc"
-        ? [desc(agentVersions.priceWei), desc(agentVersions.createdAt)]
-        : sort === "relevance"
-          ? [desc(rank), desc(agentVersions.createdAt)]
-          : [desc(agentVersions.createdAt)];
+          ? [asc(agentVersions.priceWei), desc(agentVersions.createdAt)]
+          : sort === "price_desc"
+            ? [desc(agentVersions.priceWei), desc(agentVersions.createdAt)]
+            : sort === "relevance"
+              ? [desc(rank), desc(agentVersions.createdAt)]
+              : [desc(agentVersions.createdAt)];
   return db
-    .select({ ...publishedColumns, rank, ratingCount, ratingAverage: sql<number | null>`${ratingStats.average}`.mapWith((v) => (v === null ? null : Number(v))), runs })
+    .select({
+      ...publishedColumns,
+      rank,
+      ratingCount,
+      ratingAverage: sql<number | null>`${ratingStats.average}`.mapWith((v) => (v === null ? null : Number(v))),
+      runs,
+    })
     .from(agents)
     .innerJoin(agentVersions, eq(agentVersions.id, agents.currentVersionId))
     .innerJoin(users, eq(users.id, agents.ownerId))

@@ -37,7 +37,11 @@ export async function createApiKey(
 
 /** An organisation's keys, newest first (the caller has checked membership). */
 export async function listApiKeys(db: Db, params: { orgId: string }) {
-  return db.select(keyColumns).from(apiKeys).where(eq(apiKeys.orgId, params.orgId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  return db
+    .select(keyColumns)
+    .from(apiKeys)
+    .where(eq(apiKeys.orgId, params.orgId))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
 }
 
 /** Revokes a key of this organisation; undefined when there is no such live key. */
@@ -72,7 +76,11 @@ export function keyFromRow(row: Record<string, unknown>) {
 /** uuid[] as the drivers return it: an array, or Postgres' `{a,b}` text. */
 function parseUuidArray(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
-  if (typeof value === "string") return value.replace(/^\{|\}$/g, "").split(",").filter(Boolean);
+  if (typeof value === "string")
+    return value
+      .replace(/^\{|\}$/g, "")
+      .split(",")
+      .filter(Boolean);
   return [];
 }
 
@@ -91,5 +99,8 @@ export async function listKeyableAgents(db: Db, params: { orgId: string }) {
         .where(sql`${agentVersions.agentId} in ${rows.map((r) => r.id)}`)
         .orderBy(desc(agentVersions.version))
     : [];
-  return rows.map((r) => ({ ...r, versions: versions.filter((v) => v.agentId === r.id).map((v) => ({ id: v.id, version: v.version })) }));
+  return rows.map((r) => ({
+    ...r,
+    versions: versions.filter((v) => v.agentId === r.id).map((v) => ({ id: v.id, version: v.version })),
+  }));
 }

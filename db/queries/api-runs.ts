@@ -7,11 +7,18 @@ import { agents, agentVersions, apiKeys, credits, executions, memberships } from
  * belongs to this agent, else the current one.
  */
 export async function getRunnableAgent(db: Db, params: { slug: string; pinnedVersionId: string | null }) {
-  const versionIds = params.pinnedVersionId ? sql`(${agents.currentVersionId}, ${params.pinnedVersionId}::uuid)` : sql`(${agents.currentVersionId})`;
+  const versionIds = params.pinnedVersionId
+    ? sql`(${agents.currentVersionId}, ${params.pinnedVersionId}::uuid)`
+    : sql`(${agents.currentVersionId})`;
   const rows = await db
     .select({
       agent: { id: agents.id, slug: agents.slug, name: agents.name },
-      version: { id: agentVersions.id, version: agentVersions.version, spec: agentVersions.spec, priceWei: agentVersions.priceWei },
+      version: {
+        id: agentVersions.id,
+        version: agentVersions.version,
+        spec: agentVersions.spec,
+        priceWei: agentVersions.priceWei,
+      },
     })
     .from(agents)
     .innerJoin(agentVersions, and(eq(agentVersions.agentId, agents.id), sql`${agentVersions.id} in ${versionIds}`))
@@ -61,11 +68,20 @@ export async function getExecutionForOrg(db: Db, params: { executionId: string; 
 }
 
 /** The full execution row of this organisation for one of these agents (for its receipt), or undefined. */
-export async function getExecutionRecordForOrg(db: Db, params: { executionId: string; orgId: string; agentIds: string[] }) {
+export async function getExecutionRecordForOrg(
+  db: Db,
+  params: { executionId: string; orgId: string; agentIds: string[] },
+) {
   const [row] = await db
     .select()
     .from(executions)
-    .where(and(eq(executions.id, params.executionId), eq(executions.orgId, params.orgId), inArray(executions.agentId, params.agentIds)))
+    .where(
+      and(
+        eq(executions.id, params.executionId),
+        eq(executions.orgId, params.orgId),
+        inArray(executions.agentId, params.agentIds),
+      ),
+    )
     .limit(1);
   return row;
 }
@@ -74,7 +90,10 @@ export async function getExecutionRecordForOrg(db: Db, params: { executionId: st
 export async function listAgentsForKey(db: Db, params: { orgId: string; agentIds: string[] }) {
   if (params.agentIds.length === 0) return [];
   const left = db
-    .select({ agentId: credits.agentId, left: sql<number>`sum(${credits.granted} - ${credits.used})::int`.as("credits_left") })
+    .select({
+      agentId: credits.agentId,
+      left: sql<number>`sum(${credits.granted} - ${credits.used})::int`.as("credits_left"),
+    })
     .from(credits)
     .where(eq(credits.orgId, params.orgId))
     .groupBy(credits.agentId)
@@ -98,7 +117,12 @@ export async function listAgentsForKey(db: Db, params: { orgId: string; agentIds
 
 /** API runs of an organisation in [from, to), per agent and key, and per day. */
 export async function getOrgUsage(db: Db, params: { orgId: string; from: Date; to: Date }) {
-  const where = and(eq(executions.orgId, params.orgId), eq(executions.source, "api"), gte(executions.createdAt, params.from), lt(executions.createdAt, params.to));
+  const where = and(
+    eq(executions.orgId, params.orgId),
+    eq(executions.source, "api"),
+    gte(executions.createdAt, params.from),
+    lt(executions.createdAt, params.to),
+  );
   const counts = {
     runs: sql<number>`count(*)::int`,
     succeeded: sql<number>`count(*) filter (where ${executions.status} = 'succeeded')::int`,
@@ -107,7 +131,14 @@ export async function getOrgUsage(db: Db, params: { orgId: string; from: Date; t
   };
   const [byAgentKey, byDay] = await Promise.all([
     db
-      .select({ agentSlug: agents.slug, agentName: agents.name, apiKeyId: executions.apiKeyId, keyName: apiKeys.name, keyPrefix: apiKeys.prefix, ...counts })
+      .select({
+        agentSlug: agents.slug,
+        agentName: agents.name,
+        apiKeyId: executions.apiKeyId,
+        keyName: apiKeys.name,
+        keyPrefix: apiKeys.prefix,
+        ...counts,
+      })
       .from(executions)
       .innerJoin(agents, eq(agents.id, executions.agentId))
       .leftJoin(apiKeys, eq(apiKeys.id, executions.apiKeyId))
@@ -115,7 +146,12 @@ export async function getOrgUsage(db: Db, params: { orgId: string; from: Date; t
       .groupBy(agents.slug, agents.name, executions.apiKeyId, apiKeys.name, apiKeys.prefix)
       .orderBy(agents.slug, apiKeys.name),
     db
-      .select({ day: sql<string>`to_char(date_trunc('day', ${executions.createdAt} at time zone 'UTC'), 'YYYY-MM-DD')`.as("day"), ...counts })
+      .select({
+        day: sql<string>`to_char(date_trunc('day', ${executions.createdAt} at time zone 'UTC'), 'YYYY-MM-DD')`.as(
+          "day",
+        ),
+        ...counts,
+      })
       .from(executions)
       .where(where)
       .groupBy(sql`1`)
@@ -146,7 +182,13 @@ export async function listOrgApiExecutions(db: Db, params: { orgId: string; limi
 /** One execution paid by this organisation, for a member of it; everything recorded. */
 export async function getExecutionForOrgMember(db: Db, params: { executionId: string; orgId: string; userId: string }) {
   const [row] = await db
-    .select({ execution: executions, agentSlug: agents.slug, agentName: agents.name, version: agentVersions.version, keyName: apiKeys.name })
+    .select({
+      execution: executions,
+      agentSlug: agents.slug,
+      agentName: agents.name,
+      version: agentVersions.version,
+      keyName: apiKeys.name,
+    })
     .from(executions)
     .innerJoin(agents, eq(agents.id, executions.agentId))
     .innerJoin(memberships, and(eq(memberships.orgId, executions.orgId), eq(memberships.userId, params.userId)))

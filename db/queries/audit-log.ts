@@ -37,7 +37,9 @@ export async function listAuditEntriesForOrg(db: Db, params: { orgId: string; li
     })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorUserId))
-    .where(and(eq(auditLog.orgId, params.orgId), params.targetType ? eq(auditLog.targetType, params.targetType) : undefined))
+    .where(
+      and(eq(auditLog.orgId, params.orgId), params.targetType ? eq(auditLog.targetType, params.targetType) : undefined),
+    )
     .orderBy(desc(auditLog.createdAt))
     .limit(Math.min(params.limit ?? 50, 200));
 }

@@ -58,4 +58,3 @@ export async function finishExecution(
     .returning({ id: executions.id });
   return row;
 }
-

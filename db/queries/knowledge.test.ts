@@ -15,10 +15,22 @@ describe.each(await testBackends())("knowledge search on $name", (backend) => {
 
   async function agentWithDocs() {
     const owner = await createUser(handle.db, { email: `${randomUUID()}@example.com`, name: "o", passwordHash: null });
-    const agent = await createAgent(handle.db, { ownerId: owner.id, slug: `k-${randomUUID()}`, name: "K", description: "", category: "data", tags: [] });
+    const agent = await createAgent(handle.db, {
+      ownerId: owner.id,
+      slug: `k-${randomUUID()}`,
+      name: "K",
+      description: "",
+      category: "data",
+      tags: [],
+    });
     const add = (title: string, chunks: string[]) =>
-      handle.db.transaction((tx) => createKnowledgeDocument(tx, { agentId: agent.id, title, format: "text", bytes: 1, chunks }));
-    const policy = await add("Policy", ["Refunds are issued within fourteen days.", "Refund requests need the order number and refund reason."]);
+      handle.db.transaction((tx) =>
+        createKnowledgeDocument(tx, { agentId: agent.id, title, format: "text", bytes: 1, chunks }),
+      );
+    const policy = await add("Policy", [
+      "Refunds are issued within fourteen days.",
+      "Refund requests need the order number and refund reason.",
+    ]);
     const shipping = await add("Shipping", ["Parcels ship in three days."]);
     return { agentId: agent.id, policy, shipping };
   }

@@ -14,16 +14,30 @@ const documentColumns = {
 /** Adds a document and its chunks. Run inside a transaction. */
 export async function createKnowledgeDocument(
   db: Db,
-  params: { agentId: string; title: string; format: "text" | "markdown" | "csv" | "json"; bytes: number; chunks: string[] },
+  params: {
+    agentId: string;
+    title: string;
+    format: "text" | "markdown" | "csv" | "json";
+    bytes: number;
+    chunks: string[];
+  },
 ) {
   const [doc] = await db
     .insert(knowledgeDocuments)
-    .values({ agentId: params.agentId, title: params.title, format: params.format, bytes: params.bytes, chunkCount: params.chunks.length })
+    .values({
+      agentId: params.agentId,
+      title: params.title,
+      format: params.format,
+      bytes: params.bytes,
+      chunkCount: params.chunks.length,
+    })
     .returning(documentColumns);
   if (params.chunks.length) {
     await db
       .insert(knowledgeChunks)
-      .values(params.chunks.map((content, ordinal) => ({ documentId: doc!.id, agentId: params.agentId, ordinal, content })));
+      .values(
+        params.chunks.map((content, ordinal) => ({ documentId: doc!.id, agentId: params.agentId, ordinal, content })),
+      );
   }
   return doc!;
 }

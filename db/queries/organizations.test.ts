@@ -92,7 +92,9 @@ describe.each(await testBackends())("organisations on $name", (backend) => {
       await deleteMembership(tx, { orgId: org.id, memberUserId: member.id, actorUserId: owner.id });
       await addMembership(tx, { orgId: org.id, userId: member.id, role: "owner" });
     });
-    expect(await deleteMembership(handle.db, { orgId: org.id, memberUserId: owner.id, actorUserId: owner.id })).toBeTruthy();
+    expect(
+      await deleteMembership(handle.db, { orgId: org.id, memberUserId: owner.id, actorUserId: owner.id }),
+    ).toBeTruthy();
   });
 
   describe("invitations", () => {
@@ -113,25 +115,43 @@ describe.each(await testBackends())("organisations on $name", (backend) => {
     test("an open invitation is accepted once, by the invited email", async () => {
       const { outsider, tokenHash, org } = await invite("guest@example.com");
       expect(await listPendingInvitations(handle.db, { orgId: org.id })).toHaveLength(1);
-      expect(await markInvitationAccepted(handle.db, { tokenHash, userId: outsider.id, email: "other@example.com" })).toBeUndefined();
-      expect(await markInvitationAccepted(handle.db, { tokenHash, userId: outsider.id, email: "guest@example.com" })).toEqual({
+      expect(
+        await markInvitationAccepted(handle.db, { tokenHash, userId: outsider.id, email: "other@example.com" }),
+      ).toBeUndefined();
+      expect(
+        await markInvitationAccepted(handle.db, { tokenHash, userId: outsider.id, email: "guest@example.com" }),
+      ).toEqual({
         orgId: org.id,
         role: "member",
       });
-      expect(await markInvitationAccepted(handle.db, { tokenHash, userId: outsider.id, email: "guest@example.com" })).toBeUndefined();
+      expect(
+        await markInvitationAccepted(handle.db, { tokenHash, userId: outsider.id, email: "guest@example.com" }),
+      ).toBeUndefined();
       expect(await listPendingInvitations(handle.db, { orgId: org.id })).toEqual([]);
       expect((await getInvitationByTokenHash(handle.db, { tokenHash }))?.acceptedAt).toBeInstanceOf(Date);
     });
 
     test("expired and revoked invitations cannot be accepted", async () => {
       const expired = await invite("late@example.com", new Date(Date.now() - 1_000));
-      expect(await markInvitationAccepted(handle.db, { tokenHash: expired.tokenHash, userId: expired.outsider.id, email: "late@example.com" })).toBeUndefined();
+      expect(
+        await markInvitationAccepted(handle.db, {
+          tokenHash: expired.tokenHash,
+          userId: expired.outsider.id,
+          email: "late@example.com",
+        }),
+      ).toBeUndefined();
 
       const revoked = await invite("revoked@example.com");
       const [pending] = await listPendingInvitations(handle.db, { orgId: revoked.org.id });
       expect(await revokeInvitation(handle.db, { orgId: randomUUID(), invitationId: pending!.id })).toBeUndefined();
       expect(await revokeInvitation(handle.db, { orgId: revoked.org.id, invitationId: pending!.id })).toBeTruthy();
-      expect(await markInvitationAccepted(handle.db, { tokenHash: revoked.tokenHash, userId: revoked.outsider.id, email: "revoked@example.com" })).toBeUndefined();
+      expect(
+        await markInvitationAccepted(handle.db, {
+          tokenHash: revoked.tokenHash,
+          userId: revoked.outsider.id,
+          email: "revoked@example.com",
+        }),
+      ).toBeUndefined();
     });
   });
 });

@@ -4,10 +4,7 @@ import type { Db } from "../client";
 import { memberships, organizations, users, type MembershipRole } from "../schema";
 
 /** Creates an organisation with its creator as owner. Run inside a transaction. */
-export async function createOrganization(
-  db: Db,
-  params: { name: string; slug: string; userId: string },
-) {
+export async function createOrganization(db: Db, params: { name: string; slug: string; userId: string }) {
   const [org] = await db
     .insert(organizations)
     .values({ name: params.name, slug: params.slug, createdBy: params.userId })
@@ -43,10 +40,7 @@ export async function getOrganizationForMember(db: Db, params: { orgId: string; 
       role: memberships.role,
     })
     .from(organizations)
-    .innerJoin(
-      memberships,
-      and(eq(memberships.orgId, organizations.id), eq(memberships.userId, params.userId)),
-    )
+    .innerJoin(memberships, and(eq(memberships.orgId, organizations.id), eq(memberships.userId, params.userId)))
     .where(eq(organizations.id, params.orgId))
     .limit(1);
   return row;
@@ -56,10 +50,7 @@ export async function getOrganizationForMember(db: Db, params: { orgId: string; 
  * Throws NOT_FOUND unless the user is a member (so outsiders learn nothing about the
  * organisation), and FORBIDDEN when the action needs an owner and the user is not one.
  */
-export async function requireOrgRole(
-  db: Db,
-  params: { orgId: string; userId: string; role: MembershipRole },
-) {
+export async function requireOrgRole(db: Db, params: { orgId: string; userId: string; role: MembershipRole }) {
   const org = await getOrganizationForMember(db, params);
   if (!org) throw new AppError("NOT_FOUND", "Organisation not found.");
   if (params.role === "owner" && org.role !== "owner") {
@@ -94,10 +85,7 @@ export async function listMembers(db: Db, params: { orgId: string; requesterId: 
  * Removes a member. Only an owner may do it (checked in the WHERE clause), and the last
  * owner cannot be removed, so an organisation is never left without one.
  */
-export async function deleteMembership(
-  db: Db,
-  params: { orgId: string; memberUserId: string; actorUserId: string },
-) {
+export async function deleteMembership(db: Db, params: { orgId: string; memberUserId: string; actorUserId: string }) {
   const rows = await db
     .delete(memberships)
     .where(
@@ -112,10 +100,7 @@ export async function deleteMembership(
   return rows[0];
 }
 
-export async function addMembership(
-  db: Db,
-  params: { orgId: string; userId: string; role: MembershipRole },
-) {
+export async function addMembership(db: Db, params: { orgId: string; userId: string; role: MembershipRole }) {
   const rows = await db
     .insert(memberships)
     .values(params)

@@ -21,10 +21,25 @@ describe.each(await testBackends())("purchase recording on $name", (backend) => 
     await createWallet(handle.db, { userId: buyer.id, address });
     const orgs = [];
     for (let i = 0; i < orgCount; i++) {
-      orgs.push(await handle.db.transaction((tx) => createOrganization(tx, { name: `O${i}`, slug: `o-${randomUUID()}`, userId: buyer.id })));
+      orgs.push(
+        await handle.db.transaction((tx) =>
+          createOrganization(tx, { name: `O${i}`, slug: `o-${randomUUID()}`, userId: buyer.id }),
+        ),
+      );
     }
-    const creator = await createUser(handle.db, { email: `${randomUUID()}@example.com`, name: "c", passwordHash: null });
-    const agent = await createAgent(handle.db, { ownerId: creator.id, slug: `p-${randomUUID()}`, name: "P", description: "", category: "data", tags: [] });
+    const creator = await createUser(handle.db, {
+      email: `${randomUUID()}@example.com`,
+      name: "c",
+      passwordHash: null,
+    });
+    const agent = await createAgent(handle.db, {
+      ownerId: creator.id,
+      slug: `p-${randomUUID()}`,
+      name: "P",
+      description: "",
+      category: "data",
+      tags: [],
+    });
     const listingId = BigInt(Math.floor(Math.random() * 1e9));
     await setAgentListing(handle.db, { agentId: agent.id, ownerId: creator.id, chainId: 31337, listingId });
     const event: PurchaseEvent = {
@@ -42,14 +57,18 @@ describe.each(await testBackends())("purchase recording on $name", (backend) => 
     return { orgs, agent, event };
   }
 
-  const record = (event: PurchaseEvent, orgId?: string) => handle.db.transaction((tx) => recordPurchaseEvent(tx, event, orgId));
+  const record = (event: PurchaseEvent, orgId?: string) =>
+    handle.db.transaction((tx) => recordPurchaseEvent(tx, event, orgId));
 
   test("a wallet with one organisation: the indexer grants its credits once", async () => {
     const { orgs, agent, event } = await setup(1);
     expect(await record(event)).toEqual({ recorded: true, creditsGranted: 10 });
     expect(await record(event)).toEqual({ recorded: false, creditsGranted: 0 });
     expect(await record(event, orgs[0]!.id)).toEqual({ recorded: false, creditsGranted: 0 });
-    expect(await getCreditBalance(handle.db, { orgId: orgs[0]!.id, agentId: agent.id })).toMatchObject({ granted: 10, grants: 1 });
+    expect(await getCreditBalance(handle.db, { orgId: orgs[0]!.id, agentId: agent.id })).toMatchObject({
+      granted: 10,
+      grants: 1,
+    });
   });
 
   test("an ambiguous buyer: recorded without credits, then the chosen organisation gets them once", async () => {
@@ -57,7 +76,9 @@ describe.each(await testBackends())("purchase recording on $name", (backend) => 
     expect(await record(event)).toEqual({ recorded: true, creditsGranted: 0 });
     const [first, second] = await Promise.all([record(event, orgs[1]!.id), record(event, orgs[0]!.id)]);
     expect(first.creditsGranted + second.creditsGranted).toBe(10);
-    const balances = await Promise.all(orgs.map((o) => getCreditBalance(handle.db, { orgId: o.id, agentId: agent.id })));
+    const balances = await Promise.all(
+      orgs.map((o) => getCreditBalance(handle.db, { orgId: o.id, agentId: agent.id })),
+    );
     expect(balances.map((b) => b.granted).sort()).toEqual([0, 10]);
   });
 
@@ -65,7 +86,9 @@ describe.each(await testBackends())("purchase recording on $name", (backend) => 
     const { orgs, agent, event } = await setup(1);
     const results = await Promise.all([record(event), record(event), record(event, orgs[0]!.id)]);
     expect(results.reduce((n, r) => n + r.creditsGranted, 0)).toBe(10);
-    expect(await getCreditBalance(handle.db, { orgId: orgs[0]!.id, agentId: agent.id })).toMatchObject({ granted: 10, grants: 1 });
+    expect(await getCreditBalance(handle.db, { orgId: orgs[0]!.id, agentId: agent.id })).toMatchObject({
+      granted: 10,
+      grants: 1,
+    });
   });
-
 });

@@ -81,7 +81,9 @@ export async function recordPurchaseEvent(
       )
       .returning({ id: purchases.id });
     if (!assigned) return { recorded: false, creditsGranted: 0 };
-    await db.insert(credits).values({ orgId: chosenOrgId, agentId: agent.id, purchaseId: assigned.id, granted: Number(event.runs) });
+    await db
+      .insert(credits)
+      .values({ orgId: chosenOrgId, agentId: agent.id, purchaseId: assigned.id, granted: Number(event.runs) });
     return { recorded: false, creditsGranted: Number(event.runs) };
   }
   if (!agent || !orgId) return { recorded: true, creditsGranted: 0 };
@@ -93,16 +95,28 @@ export async function getChainCursor(db: Db, params: { chainId: number; contract
   const [row] = await db
     .select({ lastBlock: chainCursors.lastBlock })
     .from(chainCursors)
-    .where(and(eq(chainCursors.chainId, params.chainId), eq(chainCursors.contractAddress, params.contractAddress.toLowerCase())))
+    .where(
+      and(
+        eq(chainCursors.chainId, params.chainId),
+        eq(chainCursors.contractAddress, params.contractAddress.toLowerCase()),
+      ),
+    )
     .limit(1);
   return row?.lastBlock;
 }
 
 /** Moves the cursor forward only: a slower overlapping run never moves it back. */
-export async function advanceChainCursor(db: Db, params: { chainId: number; contractAddress: string; lastBlock: bigint }) {
+export async function advanceChainCursor(
+  db: Db,
+  params: { chainId: number; contractAddress: string; lastBlock: bigint },
+) {
   await db
     .insert(chainCursors)
-    .values({ chainId: params.chainId, contractAddress: params.contractAddress.toLowerCase(), lastBlock: params.lastBlock })
+    .values({
+      chainId: params.chainId,
+      contractAddress: params.contractAddress.toLowerCase(),
+      lastBlock: params.lastBlock,
+    })
     .onConflictDoUpdate({
       target: [chainCursors.chainId, chainCursors.contractAddress],
       set: { lastBlock: sql`greatest(${chainCursors.lastBlock}, excluded.last_block)`, updatedAt: new Date() },
@@ -123,7 +137,10 @@ export async function getCreditBalance(db: Db, params: { orgId: string; agentId:
 }
 
 /** Marks an agent as listed on-chain under `listingId`. */
-export async function setAgentListing(db: Db, params: { agentId: string; ownerId: string; chainId: number; listingId: bigint }) {
+export async function setAgentListing(
+  db: Db,
+  params: { agentId: string; ownerId: string; chainId: number; listingId: bigint },
+) {
   const [row] = await db
     .update(agents)
     .set({ listingChainId: params.chainId, listingId: params.listingId.toString() })
@@ -181,7 +198,12 @@ export async function listEarningsForOwner(db: Db, params: { ownerId: string }) 
 /** Purchases of an agent paid from any of a user's linked wallets (what they may rate). */
 export async function listRateablePurchases(db: Db, params: { agentId: string; userId: string }) {
   return db
-    .select({ onchainPurchaseId: purchases.onchainPurchaseId, buyerAddress: purchases.buyerAddress, runs: purchases.runs, createdAt: purchases.createdAt })
+    .select({
+      onchainPurchaseId: purchases.onchainPurchaseId,
+      buyerAddress: purchases.buyerAddress,
+      runs: purchases.runs,
+      createdAt: purchases.createdAt,
+    })
     .from(purchases)
     .innerJoin(wallets, eq(wallets.address, purchases.buyerAddress))
     .where(and(eq(purchases.agentId, params.agentId), eq(wallets.userId, params.userId)))

@@ -21,11 +21,29 @@ describe.each(await testBackends())("ratings on $name", (backend) => {
   });
   afterAll(() => handle?.close());
 
-  const newUser = () => createUser(handle.db, { email: `${randomUUID()}@example.com`, name: "Rater", passwordHash: null });
+  const newUser = () =>
+    createUser(handle.db, { email: `${randomUUID()}@example.com`, name: "Rater", passwordHash: null });
 
   async function listedAgent(ownerId: string, name: string) {
-    const agent = await createAgent(handle.db, { ownerId, slug: `${name.toLowerCase().replace(/\W+/g, "-")}-${randomUUID()}`, name, description: "", category: "data", tags: [] });
-    await handle.db.transaction((tx) => publishAgentVersion(tx, { agentId: agent.id, ownerId, spec: {}, specHash: "h", changelog: "", priceWei: "1", payees: [] }));
+    const agent = await createAgent(handle.db, {
+      ownerId,
+      slug: `${name.toLowerCase().replace(/\W+/g, "-")}-${randomUUID()}`,
+      name,
+      description: "",
+      category: "data",
+      tags: [],
+    });
+    await handle.db.transaction((tx) =>
+      publishAgentVersion(tx, {
+        agentId: agent.id,
+        ownerId,
+        spec: {},
+        specHash: "h",
+        changelog: "",
+        priceWei: "1",
+        payees: [],
+      }),
+    );
     const listingId = nextListing++;
     await setAgentListing(handle.db, { agentId: agent.id, ownerId, chainId: CHAIN, listingId });
     return { ...agent, listingId };
@@ -46,11 +64,17 @@ describe.each(await testBackends())("ratings on $name", (backend) => {
     const owner = await newUser();
     const agent = await listedAgent(owner.id, `Indexed zo${randomUUID().slice(0, 8)}`);
     const event = rating(agent.listingId, 4);
-    const results = await Promise.all([recordRatingEvent(handle.db, event), recordRatingEvent(handle.db, event), recordRatingEvent(handle.db, event)]);
+    const results = await Promise.all([
+      recordRatingEvent(handle.db, event),
+      recordRatingEvent(handle.db, event),
+      recordRatingEvent(handle.db, event),
+    ]);
     expect(results.filter((r) => r.recorded)).toHaveLength(1);
     // Same purchase in another log (the contract never emits this): still one rating.
     expect(await recordRatingEvent(handle.db, { ...event, logIndex: 1 })).toEqual({ recorded: false });
-    const [row] = await listPublishedAgents(handle.db, { q: agent.name }).then((rows) => rows.filter((r) => r.id === agent.id));
+    const [row] = await listPublishedAgents(handle.db, { q: agent.name }).then((rows) =>
+      rows.filter((r) => r.id === agent.id),
+    );
     expect(row).toMatchObject({ ratingCount: 1, ratingAverage: 4 });
   });
 
@@ -61,11 +85,32 @@ describe.each(await testBackends())("ratings on $name", (backend) => {
     const agent = await listedAgent(owner.id, "Reviewed");
     const event = rating(agent.listingId, 5, wallet.toUpperCase().replace("0X", "0x"));
     await recordRatingEvent(handle.db, event);
-    expect(await addRatingReview(handle.db, { chainId: CHAIN, txHash: event.txHash, userId: stranger.id, review: "fake" })).toBe(false);
-    expect(await addRatingReview(handle.db, { chainId: CHAIN, txHash: event.txHash.toUpperCase().replace("0X", "0x"), userId: rater.id, review: "Fast and right." })).toBe(true);
-    expect(await addRatingReview(handle.db, { chainId: CHAIN, txHash: event.txHash, userId: rater.id, review: "changed my mind" })).toBe(false);
+    expect(
+      await addRatingReview(handle.db, { chainId: CHAIN, txHash: event.txHash, userId: stranger.id, review: "fake" }),
+    ).toBe(false);
+    expect(
+      await addRatingReview(handle.db, {
+        chainId: CHAIN,
+        txHash: event.txHash.toUpperCase().replace("0X", "0x"),
+        userId: rater.id,
+        review: "Fast and right.",
+      }),
+    ).toBe(true);
+    expect(
+      await addRatingReview(handle.db, {
+        chainId: CHAIN,
+        txHash: event.txHash,
+        userId: rater.id,
+        review: "changed my mind",
+      }),
+    ).toBe(false);
     expect(await listAgentReviews(handle.db, { agentId: agent.id })).toEqual([
-      expect.objectContaining({ score: 5, review: "Fast and right.", reviewerName: "Rater", raterAddress: wallet.toLowerCase() }),
+      expect.objectContaining({
+        score: 5,
+        review: "Fast and right.",
+        reviewerName: "Rater",
+        raterAddress: wallet.toLowerCase(),
+      }),
     ]);
   });
 
@@ -83,7 +128,8 @@ describe.each(await testBackends())("ratings on $name", (backend) => {
     const low = await listedAgent(owner.id, `Low ${marker}`);
     const unrated = await listedAgent(owner.id, `Unrated ${marker}`);
     await recordRatingEvent(handle.db, rating(single5.listingId, 5));
-    for (const score of [5, 5, 5, 5, 4, 5, 5, 5, 4, 5]) await recordRatingEvent(handle.db, rating(many48.listingId, score));
+    for (const score of [5, 5, 5, 5, 4, 5, 5, 5, 4, 5])
+      await recordRatingEvent(handle.db, rating(many48.listingId, score));
     await recordRatingEvent(handle.db, rating(low.listingId, 2));
     await recordRatingEvent(handle.db, rating(low.listingId, 3));
 
@@ -95,12 +141,26 @@ describe.each(await testBackends())("ratings on $name", (backend) => {
 
     const atLeast4 = await listPublishedAgents(handle.db, { q: marker, minRating: 4 });
     expect(atLeast4.map((a) => a.id).sort()).toEqual([single5.id, many48.id].sort());
-    expect(await listPublishedAgents(handle.db, { q: marker, minRating: 4.9 })).toEqual([expect.objectContaining({ id: single5.id })]);
+    expect(await listPublishedAgents(handle.db, { q: marker, minRating: 4.9 })).toEqual([
+      expect.objectContaining({ id: single5.id }),
+    ]);
 
     // Runs: recorded API/demo executions count; the creator's playground runs do not.
     const run = (agentId: string, source: "api" | "playground") =>
-      createExecution(handle.db, { agentId, versionId: null, source, input: {}, inputHash: "h", startedAt: new Date() });
-    await Promise.all([run(low.id, "api"), run(low.id, "api"), run(unrated.id, "api"), ...Array.from({ length: 5 }, () => run(single5.id, "playground"))]);
+      createExecution(handle.db, {
+        agentId,
+        versionId: null,
+        source,
+        input: {},
+        inputHash: "h",
+        startedAt: new Date(),
+      });
+    await Promise.all([
+      run(low.id, "api"),
+      run(low.id, "api"),
+      run(unrated.id, "api"),
+      ...Array.from({ length: 5 }, () => run(single5.id, "playground")),
+    ]);
     const byRuns = await listPublishedAgents(handle.db, { q: marker, sort: "runs" });
     expect(byRuns.slice(0, 2).map((a) => [a.id, a.runs])).toEqual([
       [low.id, 2],

@@ -45,7 +45,10 @@ export async function recordRatingEvent(db: Db, event: RatingEvent): Promise<{ r
  * Attaches review text to a recorded rating, once, and only for the account whose linked
  * wallet gave the rating. Returns false when there is no such rating or it already has a review.
  */
-export async function addRatingReview(db: Db, params: { chainId: number; txHash: string; userId: string; review: string }): Promise<boolean> {
+export async function addRatingReview(
+  db: Db,
+  params: { chainId: number; txHash: string; userId: string; review: string },
+): Promise<boolean> {
   const own = db.select({ address: wallets.address }).from(wallets).where(eq(wallets.userId, params.userId));
   const updated = await db
     .update(ratings)

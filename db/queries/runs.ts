@@ -10,7 +10,10 @@ const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[]
  * one-minute window, in one statement (authenticate_api_keys, db/functions/). Per request, in
  * order: the key with this request's position in the window, or undefined for an unknown hash.
  */
-export async function authenticateApiKeys(db: Db, params: { keyHashes: string[]; windowStart: Date; now: Date }): Promise<(AuthenticatedKey | undefined)[]> {
+export async function authenticateApiKeys(
+  db: Db,
+  params: { keyHashes: string[]; windowStart: Date; now: Date },
+): Promise<(AuthenticatedKey | undefined)[]> {
   if (!params.keyHashes.length) return [];
   const result = await db.execute(
     sql`select * from authenticate_api_keys(${JSON.stringify(authPayload(params.keyHashes))}::jsonb, ${params.windowStart.toISOString()}::timestamptz, ${params.now.toISOString()}::timestamptz, ${touchedBefore(params.now)}::timestamptz)`,
@@ -38,10 +41,21 @@ export async function getRunnableVersion(db: Db, params: { slug: string; pinnedV
   const [row] = await db
     .select({
       agent: { id: agents.id, slug: agents.slug, name: agents.name },
-      version: { id: agentVersions.id, version: agentVersions.version, spec: agentVersions.spec, priceWei: agentVersions.priceWei },
+      version: {
+        id: agentVersions.id,
+        version: agentVersions.version,
+        spec: agentVersions.spec,
+        priceWei: agentVersions.priceWei,
+      },
     })
     .from(agents)
-    .innerJoin(agentVersions, eq(agentVersions.id, sql`version_to_run(${params.pinnedVersionId}::uuid, ${agents.id}, ${agents.currentVersionId})`))
+    .innerJoin(
+      agentVersions,
+      eq(
+        agentVersions.id,
+        sql`version_to_run(${params.pinnedVersionId}::uuid, ${agents.id}, ${agents.currentVersionId})`,
+      ),
+    )
     .where(and(eq(agents.slug, params.slug), eq(agents.status, "published")))
     .limit(1);
   return row;
@@ -68,7 +82,11 @@ export type RunStart = {
       /** Stored and compared next to an Idempotency-Key only. */
       requestHash: string | null;
     }
-  | { source: "playground"; userId: string; quotas: { maxRunning: number; maxPerMinute: number; maxTokensPerDay: number } }
+  | {
+      source: "playground";
+      userId: string;
+      quotas: { maxRunning: number; maxPerMinute: number; maxTokensPerDay: number };
+    }
 );
 
 export type RunStartOutcome =
@@ -84,7 +102,9 @@ export type RunStartOutcome =
  */
 export async function startRuns(db: Db, params: { requests: RunStart[]; now: Date }): Promise<RunStartOutcome[]> {
   if (!params.requests.length) return [];
-  const result = await db.execute(sql`select * from start_runs(${JSON.stringify(startPayload(params.requests))}::jsonb, ${params.now.toISOString()}::timestamptz)`);
+  const result = await db.execute(
+    sql`select * from start_runs(${JSON.stringify(startPayload(params.requests))}::jsonb, ${params.now.toISOString()}::timestamptz)`,
+  );
   return startResults(params.requests.length, rowsOf(result));
 }
 
@@ -126,11 +146,18 @@ function startResults(count: number, rows: Record<string, unknown>[]): RunStartO
     if (!row) throw new Error(`start_runs returned no row for request ${ord}`);
     const outcome = row.outcome as string;
     if (outcome === "started") {
-      return { outcome, executionId: row.execution_id as string, startedAt: new Date(row.started_at as string | Date), creditId: (row.credit_id as string | null) ?? null };
+      return {
+        outcome,
+        executionId: row.execution_id as string,
+        startedAt: new Date(row.started_at as string | Date),
+        creditId: (row.credit_id as string | null) ?? null,
+      };
     }
     if (outcome === "replay" || outcome === "conflict") return { outcome, executionId: row.execution_id as string };
     if (outcome === "duplicate") return { outcome, firstIndex: Number(row.first_ord) };
-    return { outcome: outcome as "stale" | "cap_reached" | "no_credit" | "quota_running" | "quota_rate" | "quota_tokens" };
+    return {
+      outcome: outcome as "stale" | "cap_reached" | "no_credit" | "quota_running" | "quota_rate" | "quota_tokens",
+    };
   });
 }
 
@@ -158,8 +185,13 @@ export type RunEnd = {
  */
 export async function finishRuns(db: Db, ends: RunEnd[]): Promise<boolean[]> {
   if (!ends.length) return [];
-  const result = await db.execute(sql`select finish_runs as id from finish_runs(${JSON.stringify(finishPayload(ends))}::jsonb)`);
-  return finishResults(ends, rowsOf(result).map((r) => r.id as string));
+  const result = await db.execute(
+    sql`select finish_runs as id from finish_runs(${JSON.stringify(finishPayload(ends))}::jsonb)`,
+  );
+  return finishResults(
+    ends,
+    rowsOf(result).map((r) => r.id as string),
+  );
 }
 
 function finishPayload(ends: RunEnd[]) {
@@ -198,7 +230,11 @@ export async function runPathBatch(
     ${JSON.stringify(authPayload(params.keyHashes))}::jsonb, ${params.windowStart.toISOString()}::timestamptz,
     ${params.now.toISOString()}::timestamptz, ${touchedBefore(params.now)}::timestamptz,
     ${JSON.stringify(startPayload(params.starts))}::jsonb, ${JSON.stringify(finishPayload(params.ends))}::jsonb)`);
-  const parts = { auth: [] as Record<string, unknown>[], start: [] as Record<string, unknown>[], finish: [] as string[] };
+  const parts = {
+    auth: [] as Record<string, unknown>[],
+    start: [] as Record<string, unknown>[],
+    finish: [] as string[],
+  };
   for (const row of rowsOf(result)) {
     // Both drivers hand jsonb over parsed (a finish row's data is the id, a JSON string).
     const data = row.data;

@@ -37,10 +37,7 @@ export async function getUserById(db: Db, params: { id: string }): Promise<Publi
   return row;
 }
 
-export async function getUserByWallet(
-  db: Db,
-  params: { address: string },
-): Promise<PublicUser | undefined> {
+export async function getUserByWallet(db: Db, params: { address: string }): Promise<PublicUser | undefined> {
   const [row] = await db
     .select(publicColumns)
     .from(users)

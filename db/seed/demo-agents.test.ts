@@ -26,12 +26,20 @@ async function runDemo(slug: string, input: unknown) {
 
 describe("demo agents run without any model provider", () => {
   test("CSV Statistics", async () => {
-    const { output } = await runDemo("csv-stats", { csv: 'name,age,city\nAda,36,"London, UK"\nAlan,41,London\nGrace,,NYC\n' });
+    const { output } = await runDemo("csv-stats", {
+      csv: 'name,age,city\nAda,36,"London, UK"\nAlan,41,London\nGrace,,NYC\n',
+    });
     expect(output.rows).toBe(3);
     const [name, age, city] = output.columns as Record<string, unknown>[];
     expect(name).toMatchObject({ name: "name", count: 3, missing: 0 });
     expect(age).toMatchObject({ name: "age", count: 2, missing: 1, min: 36, max: 41, mean: 38.5, median: 38.5 });
-    expect(city).toMatchObject({ top: [{ value: "London, UK", count: 1 }, { value: "London", count: 1 }, { value: "NYC", count: 1 }] });
+    expect(city).toMatchObject({
+      top: [
+        { value: "London, UK", count: 1 },
+        { value: "London", count: 1 },
+        { value: "NYC", count: 1 },
+      ],
+    });
   });
 
   test("JSON Schema Validator", async () => {
@@ -39,10 +47,20 @@ describe("demo agents run without any model provider", () => {
       type: "object",
       required: ["id", "email"],
       additionalProperties: false,
-      properties: { id: { type: "integer", minimum: 1 }, email: { type: "string", pattern: "@" }, tags: { type: "array", items: { type: "string" } } },
+      properties: {
+        id: { type: "integer", minimum: 1 },
+        email: { type: "string", pattern: "@" },
+        tags: { type: "array", items: { type: "string" } },
+      },
     };
-    expect((await runDemo("json-schema-validator", { schema, document: { id: 3, email: "a@b" } })).output).toEqual({ valid: true, errors: [] });
-    const { output } = await runDemo("json-schema-validator", { schema, document: { id: 0, tags: ["x", 2], extra: true } });
+    expect((await runDemo("json-schema-validator", { schema, document: { id: 3, email: "a@b" } })).output).toEqual({
+      valid: true,
+      errors: [],
+    });
+    const { output } = await runDemo("json-schema-validator", {
+      schema,
+      document: { id: 0, tags: ["x", 2], extra: true },
+    });
     expect(output.valid).toBe(false);
     expect(output.errors).toEqual(
       expect.arrayContaining([
@@ -68,7 +86,8 @@ describe("demo agents run without any model provider", () => {
   });
 
   test("Markdown Outline", async () => {
-    const markdown = "# Guide\nIntro words here\n## Install\nrun npm\n```\n# not a heading\n```\n## Use\nthree more words\n# Appendix\n";
+    const markdown =
+      "# Guide\nIntro words here\n## Install\nrun npm\n```\n# not a heading\n```\n## Use\nthree more words\n# Appendix\n";
     const { output } = await runDemo("markdown-outline", { markdown });
     expect(output.outline).toEqual([
       {

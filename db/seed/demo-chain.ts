@@ -45,10 +45,15 @@ export async function seedDemoChainData(db: Db, config: ChainConfig): Promise<{ 
   }
   let buyerUser = await getUserCredentialsByEmail(db, { email: DEMO_BUYER_EMAIL });
   if (!buyerUser) {
-    buyerUser = { ...(await createUser(db, { email: DEMO_BUYER_EMAIL, name: "Demo Buyer", passwordHash: null })), passwordHash: null };
+    buyerUser = {
+      ...(await createUser(db, { email: DEMO_BUYER_EMAIL, name: "Demo Buyer", passwordHash: null })),
+      passwordHash: null,
+    };
     await createWallet(db, { userId: buyerUser.id, address: buyerKey.address });
   }
-  const org = await db.transaction((tx) => createOrganization(tx, { name: "Demo Buyer Co", slug: `demo-buyer-co-${Date.now()}`, userId: buyerUser.id }));
+  const org = await db.transaction((tx) =>
+    createOrganization(tx, { name: "Demo Buyer Co", slug: `demo-buyer-co-${Date.now()}`, userId: buyerUser.id }),
+  );
 
   const market = marketplaceContract(config);
   const reputation = reputationContract(config);
@@ -77,11 +82,18 @@ export async function seedDemoChainData(db: Db, config: ChainConfig): Promise<{ 
     if (!listingId || !demo) continue;
     const receipt = await sendAndConfirmTransaction({
       account: buyer,
-      transaction: preparePurchase(market, { listingId, runs: BigInt(runs), value: BigInt(demo.priceWei) * BigInt(runs) }),
+      transaction: preparePurchase(market, {
+        listingId,
+        runs: BigInt(runs),
+        value: BigInt(demo.priceWei) * BigInt(runs),
+      }),
     });
     const event = await readPurchaseEvent(config, receipt.transactionHash);
     await db.transaction((tx) => recordPurchaseEvent(tx, event, org.id));
-    const rated = await sendAndConfirmTransaction({ account: buyer, transaction: prepareRate(reputation, { purchaseId: event.purchaseId, score }) });
+    const rated = await sendAndConfirmTransaction({
+      account: buyer,
+      transaction: prepareRate(reputation, { purchaseId: event.purchaseId, score }),
+    });
     await recordRatingEvent(db, await readRatingEvent(config, rated.transactionHash));
     await addRatingReview(db, { chainId: config.chainId, txHash: rated.transactionHash, userId: buyerUser.id, review });
     purchases++;

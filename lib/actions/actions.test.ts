@@ -53,18 +53,33 @@ describe.each(await testBackends())("server actions on $name", (backend) => {
 
   describe("sign-up", () => {
     test.each([
-      ["malformed email", { name: "A", email: "not-an-email", password: "long enough pw" }, "email", "Enter a valid email address."],
-      ["short password", { name: "A", email: "a@example.com", password: "short" }, "password", "Use at least 10 characters."],
+      [
+        "malformed email",
+        { name: "A", email: "not-an-email", password: "long enough pw" },
+        "email",
+        "Enter a valid email address.",
+      ],
+      [
+        "short password",
+        { name: "A", email: "a@example.com", password: "short" },
+        "password",
+        "Use at least 10 characters.",
+      ],
       ["missing name", { name: " ", email: "a@example.com", password: "long enough pw" }, "name", "Enter your name."],
     ])("%s → a message next to the field", async (_name, input, field, message) => {
       const result = await signUpAction(input);
-      expect(result).toMatchObject({ ok: false, error: { code: "INVALID_INPUT", fieldErrors: { [field]: [message] } } });
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: "INVALID_INPUT", fieldErrors: { [field]: [message] } },
+      });
     });
 
     test("a taken email is refused next to the email field, case-insensitively", async () => {
       const email = `taken-${randomUUID()}@example.com`;
       expect(await signUpAction({ name: "First", email, password: "first password" })).toMatchObject({ ok: true });
-      expect(await signUpAction({ name: "Second", email: email.toUpperCase(), password: "second password" })).toMatchObject({
+      expect(
+        await signUpAction({ name: "Second", email: email.toUpperCase(), password: "second password" }),
+      ).toMatchObject({
         ok: false,
         error: { fieldErrors: { email: ["An account with this email already exists."] } },
       });
@@ -74,7 +89,10 @@ describe.each(await testBackends())("server actions on $name", (backend) => {
   describe("agents", () => {
     test("signed out → UNAUTHORIZED, nothing created", async () => {
       as(null);
-      expect(await createAgentAction({ name: "Sneaky", category: "data" })).toMatchObject({ ok: false, error: { code: "UNAUTHORIZED" } });
+      expect(await createAgentAction({ name: "Sneaky", category: "data" })).toMatchObject({
+        ok: false,
+        error: { code: "UNAUTHORIZED" },
+      });
     });
 
     test("a draft belongs to its creator; invalid fields are reported per field", async () => {
@@ -84,7 +102,12 @@ describe.each(await testBackends())("server actions on $name", (backend) => {
       expect(bad.ok).toBe(false);
       if (!bad.ok) expect(Object.keys(bad.error.fieldErrors ?? {}).sort()).toEqual(["category", "name", "tags"]);
 
-      const created = await createAgentAction({ name: "Report Writer", description: "Writes", category: "writing", tags: ["Reports", "reports"] });
+      const created = await createAgentAction({
+        name: "Report Writer",
+        description: "Writes",
+        category: "writing",
+        tags: ["Reports", "reports"],
+      });
       expect(created).toMatchObject({ ok: true, data: { name: "Report Writer", status: "draft", tags: ["reports"] } });
       const again = await createAgentAction({ name: "Report Writer", category: "writing" });
       expect(again.ok && created.ok && again.data.slug !== created.data.slug).toBe(true);
@@ -170,14 +193,20 @@ describe.each(await testBackends())("server actions on $name", (backend) => {
       as(member);
       await acceptInvitationAction({ token: invited.ok ? invited.data.path.split("/").pop()! : "" });
       as(owner);
-      expect(await removeMemberAction({ orgId: org.id, userId: owner.id })).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
+      expect(await removeMemberAction({ orgId: org.id, userId: owner.id })).toMatchObject({
+        ok: false,
+        error: { code: "CONFLICT" },
+      });
       expect(await removeMemberAction({ orgId: org.id, userId: member.id })).toMatchObject({ ok: true });
       expect(await listOrganizationsForUser(handle.db, { userId: member.id })).toEqual([]);
     });
 
     test("malformed ids are invalid input, not server errors", async () => {
       as(await person("owner"));
-      expect(await removeMemberAction({ orgId: "not-a-uuid", userId: "x" })).toMatchObject({ ok: false, error: { code: "INVALID_INPUT" } });
+      expect(await removeMemberAction({ orgId: "not-a-uuid", userId: "x" })).toMatchObject({
+        ok: false,
+        error: { code: "INVALID_INPUT" },
+      });
     });
   });
 });

@@ -35,11 +35,7 @@ async function run<T>(name: string, fn: () => Promise<T>): Promise<ActionResult<
  * A public server action: validate the input with `schema`, run the handler, and return
  * `{ ok, data | error }`. Nothing is thrown across the boundary.
  */
-export function defineAction<S extends z.ZodType, T>(
-  name: string,
-  schema: S,
-  handler: Handler<S, { db: Db }, T>,
-) {
+export function defineAction<S extends z.ZodType, T>(name: string, schema: S, handler: Handler<S, { db: Db }, T>) {
   return async (input: z.input<S>): Promise<ActionResult<T>> =>
     run(name, async () => handler(schema.parse(input), { db: await getDb() }));
 }
@@ -60,4 +56,3 @@ export function defineAuthAction<S extends z.ZodType, T>(
       return handler(parsed, { db: await getDb(), user });
     });
 }
-

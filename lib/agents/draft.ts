@@ -29,11 +29,17 @@ export const MAX_PAYEES = 10;
 
 /** Price and payees a creator sets when publishing; money is integer wei as a string. */
 export const listingSchema = z.object({
-  priceWei: z.string().trim().regex(/^\d{1,78}$/, "Enter a whole number of wei (no decimals)."),
+  priceWei: z
+    .string()
+    .trim()
+    .regex(/^\d{1,78}$/, "Enter a whole number of wei (no decimals)."),
   payees: z
     .array(
       z.object({
-        address: z.string().trim().refine((a) => isAddress(a), "Enter a valid 0x address."),
+        address: z
+          .string()
+          .trim()
+          .refine((a) => isAddress(a), "Enter a valid 0x address."),
         shareBps: z.number().int().min(1, "Each share must be at least 1 basis point.").max(10_000),
       }),
     )
@@ -41,8 +47,10 @@ export const listingSchema = z.object({
     .superRefine((payees, ctx) => {
       if (payees.length === 0) return;
       const total = payees.reduce((sum, p) => sum + p.shareBps, 0);
-      if (total !== 10_000) ctx.addIssue({ code: "custom", message: `Shares must add up to 10,000 basis points (now ${total}).` });
+      if (total !== 10_000)
+        ctx.addIssue({ code: "custom", message: `Shares must add up to 10,000 basis points (now ${total}).` });
       const unique = new Set(payees.map((p) => p.address.toLowerCase()));
-      if (unique.size !== payees.length) ctx.addIssue({ code: "custom", message: "Each payee address may appear once." });
+      if (unique.size !== payees.length)
+        ctx.addIssue({ code: "custom", message: "Each payee address may appear once." });
     }),
 });

@@ -14,7 +14,11 @@ describe.each(await testBackends())("playground runs on $name", (backend) => {
   afterAll(() => handle?.close());
 
   async function agentWithCode(code: string, timeoutMs = 1_000) {
-    const user = await createUser(handle.db, { email: `${randomUUID()}@example.com`, name: "Creator", passwordHash: null });
+    const user = await createUser(handle.db, {
+      email: `${randomUUID()}@example.com`,
+      name: "Creator",
+      passwordHash: null,
+    });
     const agent = await createAgent(handle.db, {
       ownerId: user.id,
       slug: `p-${randomUUID()}`,
@@ -25,7 +29,13 @@ describe.each(await testBackends())("playground runs on $name", (backend) => {
       draftSpec: { code, limits: { timeoutMs } },
     });
     const call = (input: unknown) =>
-      playgroundRun({ db: handle.db, request: new Request("http://localhost/"), user: { id: user.id, name: null, email: null }, params: { agentId: agent.id }, body: async () => ({ input }) });
+      playgroundRun({
+        db: handle.db,
+        request: new Request("http://localhost/"),
+        user: { id: user.id, name: null, email: null },
+        params: { agentId: agent.id },
+        body: async () => ({ input }),
+      });
     return { call };
   }
 
@@ -41,7 +51,13 @@ describe.each(await testBackends())("playground runs on $name", (backend) => {
       text += new TextDecoder().decode(value);
       await new Promise((r) => setTimeout(r, 1));
     }
-    return { bytes, events: text.trim().split("\n").map((line) => JSON.parse(line) as { type: string; execution?: { status: string } }) };
+    return {
+      bytes,
+      events: text
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { type: string; execution?: { status: string } }),
+    };
   }
 
   test("a run that logs without end streams at most its byte cap, then its recorded end", async () => {
@@ -55,15 +71,22 @@ describe.each(await testBackends())("playground runs on $name", (backend) => {
 
   test("input that cannot be stored is refused before a run starts", async () => {
     const { call } = await agentWithCode(`async function handler(input) { return input }`);
-    await expect(call({ text: "a\u0000b" })).rejects.toMatchObject({ code: "INVALID_INPUT", message: expect.stringMatching(/U\+0000/) });
+    await expect(call({ text: "a\u0000b" })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      message: expect.stringMatching(/U\+0000/),
+    });
   });
 
   test("the owner's playground quota: runs going at once", async () => {
-    const { call } = await agentWithCode(`async function handler() { const end = Date.now() + 400; while (Date.now() < end) {} return 1 }`);
+    const { call } = await agentWithCode(
+      `async function handler() { const end = Date.now() + 400; while (Date.now() < end) {} return 1 }`,
+    );
     const results = await Promise.allSettled([call({}), call({}), call({})]);
     // PLAYGROUND_CONCURRENT_RUNS defaults to 2.
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(2);
-    expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toMatchObject({ code: "RATE_LIMITED" });
+    expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toMatchObject({
+      code: "RATE_LIMITED",
+    });
     for (const r of results) if (r.status === "fulfilled") await readSlowly(r.value);
   });
 });

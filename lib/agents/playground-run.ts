@@ -20,7 +20,11 @@ const bodySchema = z.object({ input: z.unknown(), versionId: z.uuid().nullable()
  */
 export const MAX_STREAM_EVENT_BYTES = 2 * 1024 * 1024;
 
-type StreamEvent = RunEvent | { type: "done"; execution: unknown } | { type: "error"; message: string } | { type: "truncated"; message: string };
+type StreamEvent =
+  | RunEvent
+  | { type: "done"; execution: unknown }
+  | { type: "error"; message: string }
+  | { type: "truncated"; message: string };
 
 /**
  * Playground run of the draft or a version, for the agent's owner, within the owner's
@@ -28,7 +32,12 @@ type StreamEvent = RunEvent | { type: "done"; execution: unknown } | { type: "er
  * events as they happen (up to MAX_STREAM_EVENT_BYTES), then `done` with the recorded
  * execution. The run is recorded even if the browser goes away.
  */
-export async function playgroundRun({ db, user, params, body }: SessionContext<{ agentId: string }>): Promise<Response> {
+export async function playgroundRun({
+  db,
+  user,
+  params,
+  body,
+}: SessionContext<{ agentId: string }>): Promise<Response> {
   const { agentId } = params;
   if (!z.uuid().safeParse(agentId).success) throw new AppError("NOT_FOUND", "Agent not found.");
   const parsed = bodySchema.safeParse(await body());
@@ -56,7 +65,11 @@ export async function playgroundRun({ db, user, params, body }: SessionContext<{
     costWei: "0",
     deadlineAt: runDeadline(spec.data),
     userId: user.id,
-    quotas: { maxRunning: env.PLAYGROUND_CONCURRENT_RUNS, maxPerMinute: env.PLAYGROUND_RUNS_PER_MINUTE, maxTokensPerDay: env.PLAYGROUND_TOKENS_PER_DAY },
+    quotas: {
+      maxRunning: env.PLAYGROUND_CONCURRENT_RUNS,
+      maxPerMinute: env.PLAYGROUND_RUNS_PER_MINUTE,
+      maxTokensPerDay: env.PLAYGROUND_TOKENS_PER_DAY,
+    },
   });
   if (started.kind !== "started") throw new Error(`playground start answered ${started.kind}`);
 
@@ -73,7 +86,11 @@ export async function playgroundRun({ db, user, params, body }: SessionContext<{
           if (truncated) return;
           if (sent + bytes.byteLength > MAX_STREAM_EVENT_BYTES) {
             truncated = true;
-            return send({ type: "truncated", message: "The run produced more output than the playground shows live; the full record follows when it ends." });
+            return send({
+              type: "truncated",
+              message:
+                "The run produced more output than the playground shows live; the full record follows when it ends.",
+            });
           }
         }
         sent += bytes.byteLength;
@@ -86,7 +103,15 @@ export async function playgroundRun({ db, user, params, body }: SessionContext<{
       try {
         const execution = await executeRun(
           runtimeDeps(db),
-          { id: started.execution.id, startedAt: started.execution.startedAt, agentId, versionId, inputHash, costWei: "0", charged: false },
+          {
+            id: started.execution.id,
+            startedAt: started.execution.startedAt,
+            agentId,
+            versionId,
+            inputHash,
+            costWei: "0",
+            charged: false,
+          },
           { spec: spec.data, input, tenant: `user:${user.id}`, priority: "free", onEvent: send },
         );
         send({ type: "done", execution });
@@ -98,6 +123,10 @@ export async function playgroundRun({ db, user, params, body }: SessionContext<{
     },
   });
   return new Response(stream, {
-    headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" },
+    headers: {
+      "content-type": "application/x-ndjson; charset=utf-8",
+      "cache-control": "no-store",
+      "x-accel-buffering": "no",
+    },
   });
 }

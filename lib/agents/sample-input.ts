@@ -1,6 +1,12 @@
 /** A starting input for the playground, shaped after the agent's input schema. */
 export function sampleInput(schema: unknown): unknown {
-  const s = (schema ?? {}) as { type?: unknown; properties?: Record<string, unknown>; items?: unknown; default?: unknown; enum?: unknown[] };
+  const s = (schema ?? {}) as {
+    type?: unknown;
+    properties?: Record<string, unknown>;
+    items?: unknown;
+    default?: unknown;
+    enum?: unknown[];
+  };
   if (s.default !== undefined) return s.default;
   if (Array.isArray(s.enum) && s.enum.length) return s.enum[0];
   switch (Array.isArray(s.type) ? s.type[0] : s.type) {

@@ -17,7 +17,9 @@ describe.each(await testBackends())("public API on $name", (backend) => {
   let ownerId: string;
   beforeAll(async () => {
     handle = await backend.open();
-    ownerId = (await createUser(handle.db, { email: `creator-${Date.now()}@example.com`, name: "Creator", passwordHash: null })).id;
+    ownerId = (
+      await createUser(handle.db, { email: `creator-${Date.now()}@example.com`, name: "Creator", passwordHash: null })
+    ).id;
   });
   afterAll(() => handle?.close());
 
@@ -30,7 +32,15 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     const response = await run(agent.slug, secret, { input: { n: 21 } });
     expect(response.status).toBe(201);
     const body = await response.json();
-    expect(body).toMatchObject({ agent: agent.slug, version: 1, status: "succeeded", output: { doubled: 42 }, error: null, costWei: "5000", creditRefunded: false });
+    expect(body).toMatchObject({
+      agent: agent.slug,
+      version: 1,
+      status: "succeeded",
+      output: { doubled: 42 },
+      error: null,
+      costWei: "5000",
+      creditRefunded: false,
+    });
     expect(body.receiptHash).toMatch(/^[0-9a-f]{64}$/);
     expect(response.headers.get("location")).toBe(`/api/v1/runs/${body.id}`);
     expect(response.headers.get("ratelimit-limit")).toBe("100");
@@ -59,7 +69,11 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     expect(missing.status).toBe(401);
     expect(missing.headers.get("www-authenticate")).toMatch(/^Bearer/);
     expect((await missing.json()).type).toBe(problemTypeUri("invalid-api-key"));
-    const malformed = await createRun(handle.db, apiRequest(`/agents/${agent.slug}/runs`, { body: { input: { n: 1 } }, headers: { authorization: "Basic abc" } }), { slug: agent.slug });
+    const malformed = await createRun(
+      handle.db,
+      apiRequest(`/agents/${agent.slug}/runs`, { body: { input: { n: 1 } }, headers: { authorization: "Basic abc" } }),
+      { slug: agent.slug },
+    );
     expect(malformed.status).toBe(401);
     expect((await run(agent.slug, "anm_live_not-a-real-key", { input: { n: 1 } })).status).toBe(401);
     expect((await run(agent.slug, `anm_live_${"x".repeat(32)}`, { input: { n: 1 } })).status).toBe(401);
@@ -69,7 +83,10 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     expect((await scoped.json()).type).toBe(problemTypeUri("out-of-scope"));
     // Another organisation's run is not found with this key, even by id.
     const theirRun = await (await run(other.slug, theirs.secret, { input: { n: 2 } })).json();
-    expect((await getRun(handle.db, apiRequest(`/runs/${theirRun.id}`, { secret: mine.secret }), { id: theirRun.id })).status).toBe(404);
+    expect(
+      (await getRun(handle.db, apiRequest(`/runs/${theirRun.id}`, { secret: mine.secret }), { id: theirRun.id }))
+        .status,
+    ).toBe(404);
 
     await mine.revoke();
     const revoked = await run(agent.slug, mine.secret, { input: { n: 1 } });
@@ -91,7 +108,11 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     const notJson = await run(agent.slug, secret, "{ nope");
     expect(notJson.status).toBe(400);
     expect((await notJson.json()).type).toBe(problemTypeUri("malformed-request"));
-    const text = await createRun(handle.db, apiRequest(`/agents/${agent.slug}/runs`, { secret, body: "{}", headers: { "content-type": "text/plain" } }), { slug: agent.slug });
+    const text = await createRun(
+      handle.db,
+      apiRequest(`/agents/${agent.slug}/runs`, { secret, body: "{}", headers: { "content-type": "text/plain" } }),
+      { slug: agent.slug },
+    );
     expect(text.status).toBe(415);
     const huge = await run(agent.slug, secret, { input: { n: 1, pad: "x".repeat(1024 * 1024) } });
     expect(huge.status).toBe(413);
@@ -119,14 +140,19 @@ describe.each(await testBackends())("public API on $name", (backend) => {
         expect((await zero.json()).detail).toMatch(/U\+0000/);
         const key = await run(agent.slug, secret, { input: { n: 1, ["k\u0000"]: 1 } });
         expect(key.status).toBe(422);
-        const deep = await run(agent.slug, secret, `{"input":{"n":1,"deep":${"[".repeat(100_000)}${"]".repeat(100_000)}}}`);
+        const deep = await run(
+          agent.slug,
+          secret,
+          `{"input":{"n":1,"deep":${"[".repeat(100_000)}${"]".repeat(100_000)}}}`,
+        );
         expect(deep.status).toBe(422);
         expect((await deep.json()).detail).toMatch(/nests deeper than 64 levels/);
         expect((await run(agent.slug, secret, { input: { n: 1 } })).status).toBe(201);
       }
       const [credit] = await handle.db.select().from(credits).where(eq(credits.orgId, org.id));
       expect(credit!.used).toBe(2);
-      for (const spy of logs) for (const call of spy.mock.calls) expect(JSON.stringify(call)).not.toMatch(/secret-marker|anm_live_/);
+      for (const spy of logs)
+        for (const call of spy.mock.calls) expect(JSON.stringify(call)).not.toMatch(/secret-marker|anm_live_/);
     } finally {
       for (const spy of logs) spy.mockRestore();
     }
@@ -135,29 +161,41 @@ describe.each(await testBackends())("public API on $name", (backend) => {
   test("50 concurrent requests against 20 credits: exactly 20 runs, 30 × 402, credits end at 0", async () => {
     const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
     const { secret, org } = await orgWithKey(handle.db, [agent.id], { credits: 20 });
-    const statuses = await Promise.all(Array.from({ length: 50 }, (_, i) => run(agent.slug, secret, { input: { n: i } }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => run(agent.slug, secret, { input: { n: i } }).then((r) => r.status)),
+    );
     expect(statuses.filter((s) => s === 201)).toHaveLength(20);
     expect(statuses.filter((s) => s === 402)).toHaveLength(30);
     const [credit] = await handle.db.select().from(credits).where(eq(credits.orgId, org.id));
     expect(credit!.granted - credit!.used).toBe(0);
-    expect(await handle.db.select({ id: executions.id }).from(executions).where(eq(executions.orgId, org.id))).toHaveLength(20);
+    expect(
+      await handle.db.select({ id: executions.id }).from(executions).where(eq(executions.orgId, org.id)),
+    ).toHaveLength(20);
   }, 60_000);
 
   test("10 concurrent requests with one Idempotency-Key: one execution, one credit; a different body is 409", async () => {
     const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
     const { secret, org } = await orgWithKey(handle.db, [agent.id], { credits: 5 });
-    const responses = await Promise.all(Array.from({ length: 10 }, () => run(agent.slug, secret, { input: { n: 7 } }, { "idempotency-key": "invoice-2026-001" })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        run(agent.slug, secret, { input: { n: 7 } }, { "idempotency-key": "invoice-2026-001" }),
+      ),
+    );
     const bodies = await Promise.all(responses.map((r) => r.json()));
     expect(new Set(bodies.map((b) => b.id)).size).toBe(1);
     expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(responses.filter((r) => r.status === 200 && r.headers.get("idempotent-replayed") === "true")).toHaveLength(9);
+    expect(responses.filter((r) => r.status === 200 && r.headers.get("idempotent-replayed") === "true")).toHaveLength(
+      9,
+    );
     expect(bodies.every((b) => b.status === "succeeded" && b.output.doubled === 14)).toBe(true);
     const [credit] = await handle.db.select().from(credits).where(eq(credits.orgId, org.id));
     expect(credit!.used).toBe(1);
     const conflict = await run(agent.slug, secret, { input: { n: 8 } }, { "idempotency-key": "invoice-2026-001" });
     expect(conflict.status).toBe(409);
     expect((await conflict.json()).type).toBe(problemTypeUri("idempotency-conflict"));
-    expect((await run(agent.slug, secret, { input: { n: 8 } }, { "idempotency-key": "bad key with spaces" })).status).toBe(422);
+    expect(
+      (await run(agent.slug, secret, { input: { n: 8 } }, { "idempotency-key": "bad key with spaces" })).status,
+    ).toBe(422);
   });
 
   test("the per-minute limit answers 429 with Retry-After; the monthly cap too", async () => {
@@ -185,7 +223,11 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     const own = await (await run(coded.slug, secret, { input: { n: 1, fail: true } })).json();
     expect(own).toMatchObject({ status: "failed", creditRefunded: false });
     const platform = await (await run(modeled.slug, secret, { input: { q: "hi" } })).json();
-    expect(platform).toMatchObject({ status: "failed", error: { code: "PROVIDER_NOT_CONFIGURED" }, creditRefunded: true });
+    expect(platform).toMatchObject({
+      status: "failed",
+      error: { code: "PROVIDER_NOT_CONFIGURED" },
+      creditRefunded: true,
+    });
     const rows = await handle.db.select().from(credits).where(eq(credits.orgId, org.id));
     expect(rows.find((c) => c.agentId === coded.id)!.used).toBe(1);
     expect(rows.find((c) => c.agentId === modeled.id)!.used).toBe(0);
@@ -205,12 +247,26 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
     const { publishAgentVersion } = await import("@/db/queries/agents");
     await handle.db.transaction((tx) =>
-      publishAgentVersion(tx, { agentId: agent.id, ownerId, spec: { ...doublerSpec, code: "async function handler(input) { return { doubled: 0 }; }" }, specHash: "h2", changelog: "", priceWei: "1", payees: [] }),
+      publishAgentVersion(tx, {
+        agentId: agent.id,
+        ownerId,
+        spec: { ...doublerSpec, code: "async function handler(input) { return { doubled: 0 }; }" },
+        specHash: "h2",
+        changelog: "",
+        priceWei: "1",
+        payees: [],
+      }),
     );
     const pinned = await orgWithKey(handle.db, [agent.id], { credits: 2, pinnedVersionId: agent.versionId });
-    expect(await (await run(agent.slug, pinned.secret, { input: { n: 2 } })).json()).toMatchObject({ version: 1, output: { doubled: 4 } });
+    expect(await (await run(agent.slug, pinned.secret, { input: { n: 2 } })).json()).toMatchObject({
+      version: 1,
+      output: { doubled: 4 },
+    });
     const current = await orgWithKey(handle.db, [agent.id], { credits: 2 });
-    expect(await (await run(agent.slug, current.secret, { input: { n: 2 } })).json()).toMatchObject({ version: 2, output: { doubled: 0 } });
+    expect(await (await run(agent.slug, current.secret, { input: { n: 2 } })).json()).toMatchObject({
+      version: 2,
+      output: { doubled: 0 },
+    });
   });
 
   test("a database failure on the batched path is a 500 problem, not an unhandled error", async () => {
@@ -218,7 +274,10 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     const { secret } = await orgWithKey(handle.db, [agent.id], { credits: 5 });
     expect((await run(agent.slug, secret, { input: { n: 1 } })).status).toBe(201);
     const execute = vi.spyOn(handle.db, "execute").mockRejectedValue(new Error("connection lost"));
-    const quiet = [vi.spyOn(console, "error").mockImplementation(() => {}), vi.spyOn(console, "warn").mockImplementation(() => {})];
+    const quiet = [
+      vi.spyOn(console, "error").mockImplementation(() => {}),
+      vi.spyOn(console, "warn").mockImplementation(() => {}),
+    ];
     try {
       const response = await run(agent.slug, secret, { input: { n: 2 } });
       expect(response.status).toBe(500);

@@ -20,7 +20,12 @@ const challenge = { "WWW-Authenticate": 'Bearer realm="AI Nomads API"' };
 export async function authenticate(db: Db, request: Request): Promise<Authenticated> {
   const bearer = readBearerKey(request.headers.get("authorization"));
   if (bearer.kind === "missing") {
-    return { ok: false, response: problemResponse("invalid-api-key", "Send your API key as `Authorization: Bearer <key>`.", { headers: challenge }) };
+    return {
+      ok: false,
+      response: problemResponse("invalid-api-key", "Send your API key as `Authorization: Bearer <key>`.", {
+        headers: challenge,
+      }),
+    };
   }
   if (bearer.kind !== "key") return admit(undefined, new Date());
   const looked = await runPath(db).submit({ kind: "auth", keyHash: hashApiKey(bearer.secret) });
@@ -34,7 +39,12 @@ export async function authenticate(db: Db, request: Request): Promise<Authentica
  */
 export function admit(key: ApiKey | undefined, now: Date): Authenticated {
   if (!key || key.revoked || key.requestCount === null) {
-    return { ok: false, response: problemResponse("invalid-api-key", "The API key is malformed, unknown or revoked.", { headers: challenge }) };
+    return {
+      ok: false,
+      response: problemResponse("invalid-api-key", "The API key is malformed, unknown or revoked.", {
+        headers: challenge,
+      }),
+    };
   }
   const count = key.requestCount;
   const windowStart = windowStartOf(now);
@@ -49,7 +59,11 @@ export function admit(key: ApiKey | undefined, now: Date): Authenticated {
     headers.set("Retry-After", String(resetSeconds));
     return {
       ok: false,
-      response: problemResponse("rate-limited", `This key allows ${key.rateLimitPerMinute} requests per minute. Retry after ${resetSeconds} s.`, { headers }),
+      response: problemResponse(
+        "rate-limited",
+        `This key allows ${key.rateLimitPerMinute} requests per minute. Retry after ${resetSeconds} s.`,
+        { headers },
+      ),
     };
   }
   return { ok: true, key, headers };

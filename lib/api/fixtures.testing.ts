@@ -11,18 +11,36 @@ import { generateApiKey } from "./keys";
 /** A trivial code agent: echoes a number doubled; throws when asked to. */
 export const doublerSpec = agentSpecSchema.parse({
   code: `async function handler(input) { if (input.fail) throw new Error("asked to fail"); return { doubled: input.n * 2 }; }`,
-  inputSchema: { type: "object", required: ["n"], properties: { n: { type: "number" }, fail: { type: "boolean" } }, additionalProperties: false },
+  inputSchema: {
+    type: "object",
+    required: ["n"],
+    properties: { n: { type: "number" }, fail: { type: "boolean" } },
+    additionalProperties: false,
+  },
   outputSchema: { type: "object", required: ["doubled"], properties: { doubled: { type: "number" } } },
   limits: { timeoutMs: 5_000 },
 });
 
 /** A model agent; without a provider configured every run fails with PROVIDER_NOT_CONFIGURED (a platform failure). */
-export const modelSpec = agentSpecSchema.parse({ model: { provider: "openai", id: "gpt-4o-mini" }, systemPrompt: "Answer briefly.", inputSchema: { type: "object" } });
+export const modelSpec = agentSpecSchema.parse({
+  model: { provider: "openai", id: "gpt-4o-mini" },
+  systemPrompt: "Answer briefly.",
+  inputSchema: { type: "object" },
+});
 
 export async function publishedAgent(db: Db, ownerId: string, spec: unknown, priceWei = "1000") {
   const slug = `api-agent-${randomUUID().slice(0, 8)}`;
-  const agent = await createAgent(db, { ownerId, slug, name: `API ${slug}`, description: "", category: "data", tags: [] });
-  const version = await db.transaction((tx) => publishAgentVersion(tx, { agentId: agent.id, ownerId, spec, specHash: "h", changelog: "", priceWei, payees: [] }));
+  const agent = await createAgent(db, {
+    ownerId,
+    slug,
+    name: `API ${slug}`,
+    description: "",
+    category: "data",
+    tags: [],
+  });
+  const version = await db.transaction((tx) =>
+    publishAgentVersion(tx, { agentId: agent.id, ownerId, spec, specHash: "h", changelog: "", priceWei, payees: [] }),
+  );
   return { ...agent, versionId: version!.id };
 }
 
@@ -30,10 +48,17 @@ export async function publishedAgent(db: Db, ownerId: string, spec: unknown, pri
 export async function orgWithKey(
   db: Db,
   agentIds: string[],
-  options: { credits?: number; rateLimitPerMinute?: number; monthlyRunCap?: number | null; pinnedVersionId?: string | null } = {},
+  options: {
+    credits?: number;
+    rateLimitPerMinute?: number;
+    monthlyRunCap?: number | null;
+    pinnedVersionId?: string | null;
+  } = {},
 ) {
   const user = await createUser(db, { email: `${randomUUID()}@example.com`, name: "Enterprise", passwordHash: null });
-  const org = await db.transaction((tx) => createOrganization(tx, { name: "Enterprise Co", slug: `e-${randomUUID()}`, userId: user.id }));
+  const org = await db.transaction((tx) =>
+    createOrganization(tx, { name: "Enterprise Co", slug: `e-${randomUUID()}`, userId: user.id }),
+  );
   for (const agentId of agentIds) {
     if (options.credits) await db.insert(credits).values({ orgId: org.id, agentId, granted: options.credits });
   }
@@ -52,7 +77,10 @@ export async function orgWithKey(
   return { user, org, key, secret: generated.secret, revoke: () => revokeApiKey(db, { orgId: org.id, keyId: key.id }) };
 }
 
-export function apiRequest(path: string, init: { method?: string; secret?: string | null; body?: unknown; headers?: Record<string, string> } = {}) {
+export function apiRequest(
+  path: string,
+  init: { method?: string; secret?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+) {
   const headers = new Headers(init.headers);
   if (init.secret) headers.set("authorization", `Bearer ${init.secret}`);
   if (init.body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");

@@ -12,7 +12,11 @@ describe("jsonResponse", () => {
   });
 
   test("no-transform is added to a Cache-Control the caller set", () => {
-    const response = jsonResponse({ type: "x" }, { headers: { "cache-control": "no-store" } }, "application/problem+json");
+    const response = jsonResponse(
+      { type: "x" },
+      { headers: { "cache-control": "no-store" } },
+      "application/problem+json",
+    );
     expect(response.headers.get("cache-control")).toBe("no-store, no-transform");
     expect(response.headers.get("content-type")).toBe("application/problem+json");
   });

@@ -20,7 +20,13 @@ import { openApiDocument } from "./openapi";
 
 const document = openApiDocument("http://localhost:3000");
 type Doc = typeof document;
-type Operation = { operationId: string; responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: { $ref: string } }> }> };
+type Operation = {
+  operationId: string;
+  responses: Record<
+    string,
+    { headers?: Record<string, unknown>; content?: Record<string, { schema: { $ref: string } }> }
+  >;
+};
 
 const operations = new Map<string, Operation>();
 for (const methods of Object.values(document.paths) as Record<string, Operation>[]) {
@@ -62,7 +68,11 @@ describe.each(await testBackends())("OpenAPI contract on $name", (backend) => {
 
   test("every documented response of every operation, as the handlers produce it", async () => {
     const db = handle.db;
-    const owner = await createUser(db, { email: `openapi-${Date.now()}@example.com`, name: "Creator", passwordHash: null });
+    const owner = await createUser(db, {
+      email: `openapi-${Date.now()}@example.com`,
+      name: "Creator",
+      passwordHash: null,
+    });
     const agent = await publishedAgent(db, owner.id, doublerSpec);
     const other = await publishedAgent(db, owner.id, doublerSpec);
     const { secret } = await orgWithKey(db, [agent.id], { credits: 2, rateLimitPerMinute: 1000 });
@@ -79,11 +89,21 @@ describe.each(await testBackends())("OpenAPI contract on $name", (backend) => {
     await expectResponse("createRun", 422, run(secret, agent.slug, { input: { n: "x" } }));
     await expectResponse("createRun", 400, run(secret, agent.slug, "{ not json"));
     await expectResponse("createRun", 413, run(secret, agent.slug, { input: { n: 1, pad: "x".repeat(1024 * 1024) } }));
-    await expectResponse("createRun", 415, createRun(db, apiRequest(`/agents/${agent.slug}/runs`, { secret, body: "{}", headers: { "content-type": "text/plain" } }), { slug: agent.slug }));
+    await expectResponse(
+      "createRun",
+      415,
+      createRun(
+        db,
+        apiRequest(`/agents/${agent.slug}/runs`, { secret, body: "{}", headers: { "content-type": "text/plain" } }),
+        { slug: agent.slug },
+      ),
+    );
     {
       // A sandbox that cannot start the run: 503 with Retry-After, and the credit comes back.
       const pool = runtimeDeps(db).sandbox;
-      const busy = vi.spyOn(pool, "run").mockResolvedValue({ ok: false, error: { code: "busy", message: "The sandbox is busy." } });
+      const busy = vi
+        .spyOn(pool, "run")
+        .mockResolvedValue({ ok: false, error: { code: "busy", message: "The sandbox is busy." } });
       try {
         await expectResponse("createRun", 503, run(secret, agent.slug, { input: { n: 1 } }));
       } finally {
@@ -96,14 +116,38 @@ describe.each(await testBackends())("OpenAPI contract on $name", (backend) => {
     await expectResponse("createRun", 429, run(tight.secret, agent.slug, { input: { n: 1 } }));
 
     await expectResponse("getRun", 200, getRun(db, apiRequest(`/runs/${second.id}`, { secret }), { id: second.id }));
-    await expectResponse("getRun", 401, getRun(db, apiRequest(`/runs/${second.id}`, { secret: "anm_live_short" }), { id: second.id }));
+    await expectResponse(
+      "getRun",
+      401,
+      getRun(db, apiRequest(`/runs/${second.id}`, { secret: "anm_live_short" }), { id: second.id }),
+    );
     await expectResponse("getRun", 404, getRun(db, apiRequest("/runs/not-a-uuid", { secret }), { id: "not-a-uuid" }));
-    await expectResponse("getRun", 429, getRun(db, apiRequest(`/runs/${second.id}`, { secret: tight.secret }), { id: second.id }));
+    await expectResponse(
+      "getRun",
+      429,
+      getRun(db, apiRequest(`/runs/${second.id}`, { secret: tight.secret }), { id: second.id }),
+    );
 
-    await expectResponse("getReceipt", 200, getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, { secret }), { id: second.id }));
-    await expectResponse("getReceipt", 401, getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, {}), { id: second.id }));
-    await expectResponse("getReceipt", 404, getReceipt(db, apiRequest(`/runs/${crypto.randomUUID()}/receipt`, { secret }), { id: crypto.randomUUID() }));
-    await expectResponse("getReceipt", 429, getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, { secret: tight.secret }), { id: second.id }));
+    await expectResponse(
+      "getReceipt",
+      200,
+      getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, { secret }), { id: second.id }),
+    );
+    await expectResponse(
+      "getReceipt",
+      401,
+      getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, {}), { id: second.id }),
+    );
+    await expectResponse(
+      "getReceipt",
+      404,
+      getReceipt(db, apiRequest(`/runs/${crypto.randomUUID()}/receipt`, { secret }), { id: crypto.randomUUID() }),
+    );
+    await expectResponse(
+      "getReceipt",
+      429,
+      getReceipt(db, apiRequest(`/runs/${second.id}/receipt`, { secret: tight.secret }), { id: second.id }),
+    );
 
     await expectResponse("listAgents", 200, listAgents(db, apiRequest("/agents", { secret })));
     await expectResponse("listAgents", 401, listAgents(db, apiRequest("/agents", {})));

@@ -6,7 +6,8 @@ const rateLimitHeaders = {
   "RateLimit-Reset": { description: "Seconds until the current window ends.", schema: { type: "integer" } },
   "RateLimit-Policy": { description: "The key's policy, e.g. `60;w=60`.", schema: { type: "string" } },
 };
-const headerRefs = (names: string[]) => Object.fromEntries(names.map((n) => [n, { $ref: `#/components/headers/${n}` }]));
+const headerRefs = (names: string[]) =>
+  Object.fromEntries(names.map((n) => [n, { $ref: `#/components/headers/${n}` }]));
 const limited = headerRefs(Object.keys(rateLimitHeaders));
 
 const problem = (type: ProblemType, description: string, extraHeaders: string[] = []) => ({
@@ -53,7 +54,8 @@ export function openApiDocument(serverUrl: string) {
               in: "header",
               required: false,
               schema: { type: "string", pattern: "^[\\x21-\\x7e]{1,255}$" },
-              description: "Any unique string per logical request, e.g. a UUID. Same key and body → the first result; same key, different body → 409.",
+              description:
+                "Any unique string per logical request, e.g. a UUID. Same key and body → the first result; same key, different body → 409.",
             },
           ],
           requestBody: {
@@ -61,8 +63,13 @@ export function openApiDocument(serverUrl: string) {
             content: { "application/json": { schema: { $ref: "#/components/schemas/RunRequest" } } },
           },
           responses: {
-            "201": json("Execution", "The run was recorded (it may have succeeded or failed; see `status`).", ["Location"]),
-            "200": json("Execution", "A replay of the earlier run with the same Idempotency-Key and body.", ["Location", "Idempotent-Replayed"]),
+            "201": json("Execution", "The run was recorded (it may have succeeded or failed; see `status`).", [
+              "Location",
+            ]),
+            "200": json("Execution", "A replay of the earlier run with the same Idempotency-Key and body.", [
+              "Location",
+              "Idempotent-Replayed",
+            ]),
             "400": problem("malformed-request", "The body is not valid JSON."),
             "401": unauthorized,
             "402": problem("payment-required", "The organisation has no credits left for this agent."),
@@ -75,8 +82,16 @@ export function openApiDocument(serverUrl: string) {
               "invalid-request",
               "The body has no `input`, or the input does not match the agent's input schema, contains U+0000 or an unpaired surrogate, or nests deeper than 64 levels (see `errors`).",
             ),
-            "429": problem("rate-limited", "Too many requests this minute, or the key's monthly run cap is reached (`type` …#problem-monthly-cap-reached).", ["Retry-After"]),
-            "503": problem("unavailable", "The sandbox could not start the run soon enough; nothing was charged. Retry after the given seconds.", ["Retry-After"]),
+            "429": problem(
+              "rate-limited",
+              "Too many requests this minute, or the key's monthly run cap is reached (`type` …#problem-monthly-cap-reached).",
+              ["Retry-After"],
+            ),
+            "503": problem(
+              "unavailable",
+              "The sandbox could not start the run soon enough; nothing was charged. Retry after the given seconds.",
+              ["Retry-After"],
+            ),
           },
         },
       },
@@ -124,25 +139,45 @@ export function openApiDocument(serverUrl: string) {
           operationId: "getUsage",
           summary: "Usage of the organisation's API runs",
           parameters: [
-            { name: "from", in: "query", required: false, schema: { type: "string", format: "date" }, description: "First day (UTC), default: the first of this month." },
-            { name: "to", in: "query", required: false, schema: { type: "string", format: "date" }, description: "Last day (UTC, inclusive), default: the end of `from`'s month." },
+            {
+              name: "from",
+              in: "query",
+              required: false,
+              schema: { type: "string", format: "date" },
+              description: "First day (UTC), default: the first of this month.",
+            },
+            {
+              name: "to",
+              in: "query",
+              required: false,
+              schema: { type: "string", format: "date" },
+              description: "Last day (UTC, inclusive), default: the end of `from`'s month.",
+            },
           ],
           responses: {
             "200": json("Usage", "Runs per agent and key, and per day."),
             "401": unauthorized,
-            "422": problem("invalid-request", "`from` or `to` is not a date, or the period is reversed or longer than 366 days."),
+            "422": problem(
+              "invalid-request",
+              "`from` or `to` is not a date, or the period is reversed or longer than 366 days.",
+            ),
             "429": problem("rate-limited", "Too many requests this minute.", ["Retry-After"]),
           },
         },
       },
     },
     components: {
-      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An organisation API key, `anm_live_…`." } },
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "An organisation API key, `anm_live_…`." },
+      },
       headers: {
         ...rateLimitHeaders,
         "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer" } },
         Location: { description: "The run's URL.", schema: { type: "string" } },
-        "Idempotent-Replayed": { description: "`true` when this is the first result of an earlier request.", schema: { type: "string", const: "true" } },
+        "Idempotent-Replayed": {
+          description: "`true` when this is the first result of an earlier request.",
+          schema: { type: "string", const: "true" },
+        },
         "WWW-Authenticate": { description: "The Bearer challenge.", schema: { type: "string" } },
       },
       schemas: {
@@ -153,7 +188,21 @@ export function openApiDocument(serverUrl: string) {
         },
         Execution: {
           type: "object",
-          required: ["id", "agent", "version", "status", "output", "error", "usage", "costWei", "creditRefunded", "receiptHash", "startedAt", "finishedAt", "links"],
+          required: [
+            "id",
+            "agent",
+            "version",
+            "status",
+            "output",
+            "error",
+            "usage",
+            "costWei",
+            "creditRefunded",
+            "receiptHash",
+            "startedAt",
+            "finishedAt",
+            "links",
+          ],
           properties: {
             id: { type: "string", format: "uuid" },
             agent: { type: "string" },
@@ -161,19 +210,34 @@ export function openApiDocument(serverUrl: string) {
             status: { type: "string", enum: ["running", "succeeded", "failed", "timed_out"] },
             output: { description: "The agent's output when `status` is `succeeded`, else null." },
             error: {
-              oneOf: [{ type: "null" }, { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: ["string", "null"] } } }],
+              oneOf: [
+                { type: "null" },
+                {
+                  type: "object",
+                  required: ["code", "message"],
+                  properties: { code: { type: "string" }, message: { type: ["string", "null"] } },
+                },
+              ],
             },
             usage: {
               type: "object",
               required: ["tokensIn", "tokensOut", "durationMs"],
-              properties: { tokensIn: { type: "integer" }, tokensOut: { type: "integer" }, durationMs: { type: ["integer", "null"] } },
+              properties: {
+                tokensIn: { type: "integer" },
+                tokensOut: { type: "integer" },
+                durationMs: { type: ["integer", "null"] },
+              },
             },
             costWei: { type: "string", pattern: "^\\d+$", description: "The price per run when it ran, in wei." },
             creditRefunded: { type: "boolean" },
             receiptHash: { type: ["string", "null"], description: "SHA-256 over the canonical execution record." },
             startedAt: { type: "string", format: "date-time" },
             finishedAt: { type: ["string", "null"], format: "date-time" },
-            links: { type: "object", required: ["self", "receipt"], properties: { self: { type: "string" }, receipt: { type: "string" } } },
+            links: {
+              type: "object",
+              required: ["self", "receipt"],
+              properties: { self: { type: "string" }, receipt: { type: "string" } },
+            },
           },
         },
         Receipt: {
@@ -182,7 +246,20 @@ export function openApiDocument(serverUrl: string) {
           properties: {
             receipt: {
               type: "object",
-              required: ["v", "executionId", "agentId", "versionId", "inputHash", "outputHash", "status", "tokensIn", "tokensOut", "costWei", "startedAt", "finishedAt"],
+              required: [
+                "v",
+                "executionId",
+                "agentId",
+                "versionId",
+                "inputHash",
+                "outputHash",
+                "status",
+                "tokensIn",
+                "tokensOut",
+                "costWei",
+                "startedAt",
+                "finishedAt",
+              ],
               properties: {
                 v: { const: 1 },
                 executionId: { type: "string" },
@@ -204,7 +281,19 @@ export function openApiDocument(serverUrl: string) {
                 { type: "null" },
                 {
                   type: "object",
-                  required: ["status", "batchId", "chainId", "listingId", "root", "leaf", "leafIndex", "proof", "transactionHash", "attestedAt", "contract"],
+                  required: [
+                    "status",
+                    "batchId",
+                    "chainId",
+                    "listingId",
+                    "root",
+                    "leaf",
+                    "leafIndex",
+                    "proof",
+                    "transactionHash",
+                    "attestedAt",
+                    "contract",
+                  ],
                   properties: {
                     status: { type: "string", enum: ["pending", "attested"] },
                     batchId: { type: "string" },
@@ -261,7 +350,20 @@ export function openApiDocument(serverUrl: string) {
                 required: ["agent", "key", "runs", "succeeded", "failed", "refunded", "creditsUsed"],
                 properties: {
                   agent: { type: "string" },
-                  key: { oneOf: [{ type: "null" }, { type: "object", required: ["id", "name", "prefix"], properties: { id: { type: "string" }, name: { type: ["string", "null"] }, prefix: { type: ["string", "null"] } } }] },
+                  key: {
+                    oneOf: [
+                      { type: "null" },
+                      {
+                        type: "object",
+                        required: ["id", "name", "prefix"],
+                        properties: {
+                          id: { type: "string" },
+                          name: { type: ["string", "null"] },
+                          prefix: { type: ["string", "null"] },
+                        },
+                      },
+                    ],
+                  },
                   runs: { type: "integer" },
                   succeeded: { type: "integer" },
                   failed: { type: "integer" },
@@ -275,7 +377,13 @@ export function openApiDocument(serverUrl: string) {
               items: {
                 type: "object",
                 required: ["day", "runs", "succeeded", "failed", "refunded"],
-                properties: { day: { type: "string", format: "date" }, runs: { type: "integer" }, succeeded: { type: "integer" }, failed: { type: "integer" }, refunded: { type: "integer" } },
+                properties: {
+                  day: { type: "string", format: "date" },
+                  runs: { type: "integer" },
+                  succeeded: { type: "integer" },
+                  failed: { type: "integer" },
+                  refunded: { type: "integer" },
+                },
               },
             },
           },

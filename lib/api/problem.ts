@@ -8,8 +8,8 @@ import { describeError } from "@/lib/log";
  */
 export const problemTypes = {
   "invalid-api-key": { status: 401, title: "Missing or invalid API key" },
-  "unauthorized": { status: 401, title: "Sign in to continue" },
-  "forbidden": { status: 403, title: "Not allowed" },
+  unauthorized: { status: 401, title: "Sign in to continue" },
+  forbidden: { status: 403, title: "Not allowed" },
   "out-of-scope": { status: 403, title: "The API key may not use this agent" },
   "payment-required": { status: 402, title: "No run credits left" },
   "not-found": { status: 404, title: "Not found" },
@@ -20,15 +20,22 @@ export const problemTypes = {
   "invalid-request": { status: 422, title: "The request is invalid" },
   "rate-limited": { status: 429, title: "Too many requests" },
   "monthly-cap-reached": { status: 429, title: "The API key's monthly run cap is reached" },
-  "internal": { status: 500, title: "Internal error" },
-  "unavailable": { status: 503, title: "Service unavailable" },
+  internal: { status: 500, title: "Internal error" },
+  unavailable: { status: 503, title: "Service unavailable" },
 } as const;
 
 export type ProblemType = keyof typeof problemTypes;
 
 export const problemTypeUri = (type: ProblemType) => `/docs/api#problem-${type}`;
 
-export type Problem = { type: string; title: string; status: number; detail?: string; instance?: string; [extension: string]: unknown };
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  [extension: string]: unknown;
+};
 
 /** A problem+json response of one of the documented types. */
 export function problemResponse(
@@ -37,7 +44,14 @@ export function problemResponse(
   options: { headers?: HeadersInit; extensions?: Record<string, unknown>; instance?: string } = {},
 ): Response {
   const { status, title } = problemTypes[type];
-  const body: Problem = { type: problemTypeUri(type), title, status, ...(detail ? { detail } : {}), ...(options.instance ? { instance: options.instance } : {}), ...options.extensions };
+  const body: Problem = {
+    type: problemTypeUri(type),
+    title,
+    status,
+    ...(detail ? { detail } : {}),
+    ...(options.instance ? { instance: options.instance } : {}),
+    ...options.extensions,
+  };
   const headers = new Headers(options.headers);
   headers.set("cache-control", "no-store");
   return jsonResponse(body, { status, headers }, "application/problem+json");
@@ -60,16 +74,28 @@ const byCode: Partial<Record<ErrorCode, ProblemType>> = {
 };
 
 /** Session routes (the playground) speak of the signed-in user, not of API keys. */
-const sessionCodes: Partial<Record<ErrorCode, ProblemType>> = { ...byCode, UNAUTHORIZED: "unauthorized", FORBIDDEN: "forbidden" };
+const sessionCodes: Partial<Record<ErrorCode, ProblemType>> = {
+  ...byCode,
+  UNAUTHORIZED: "unauthorized",
+  FORBIDDEN: "forbidden",
+};
 
 /**
  * Maps an error thrown inside a handler to a problem response; unknown errors are logged
  * (without data, see lib/log.ts) and hidden. The one translation for both kinds of route.
  */
-export function problemFromError(error: unknown, headers?: HeadersInit, transport: "api" | "session" = "api"): Response {
+export function problemFromError(
+  error: unknown,
+  headers?: HeadersInit,
+  transport: "api" | "session" = "api",
+): Response {
   if (error instanceof AppError) {
     const type = (transport === "api" ? byCode : sessionCodes)[error.code];
-    if (type) return problemResponse(type, error.message, { headers, extensions: error.fieldErrors ? { errors: error.fieldErrors } : undefined });
+    if (type)
+      return problemResponse(type, error.message, {
+        headers,
+        extensions: error.fieldErrors ? { errors: error.fieldErrors } : undefined,
+      });
   }
   console.error(`[api] unexpected error: ${describeError(error)}`);
   return problemResponse("internal", "Something went wrong on our side. The request can be retried.", { headers });

@@ -20,7 +20,12 @@ describe("readJsonBody", () => {
   test.each([
     ["another content type", () => post("{}", { "content-type": "text/plain" }), "UNSUPPORTED_MEDIA_TYPE", 415],
     ["invalid JSON", () => post("{nope"), "MALFORMED_REQUEST", 400],
-    ["a declared length over the cap (unread)", () => post("{}", { "content-type": "application/json", "content-length": String(MAX_BODY_BYTES + 1) }), "PAYLOAD_TOO_LARGE", 413],
+    [
+      "a declared length over the cap (unread)",
+      () => post("{}", { "content-type": "application/json", "content-length": String(MAX_BODY_BYTES + 1) }),
+      "PAYLOAD_TOO_LARGE",
+      413,
+    ],
   ])("refuses %s with its own status", async (_name, request, code, status) => {
     await expect(readJsonBody(request())).rejects.toMatchObject({ code, status });
   });

@@ -24,7 +24,9 @@ export type ApiHandler<P> = (db: Db, request: Request, params?: P) => Promise<Re
  * a problem response (RFC 9457), and puts the key's RateLimit-* headers on every answer. No
  * operation has an error shape of its own.
  */
-export function withApiKey<P extends object = object>(operation: (ctx: ApiContext<P>) => Promise<Response>): ApiHandler<P> {
+export function withApiKey<P extends object = object>(
+  operation: (ctx: ApiContext<P>) => Promise<Response>,
+): ApiHandler<P> {
   return async (db, request, params) => {
     let auth;
     try {
@@ -36,7 +38,14 @@ export function withApiKey<P extends object = object>(operation: (ctx: ApiContex
     let body: Promise<unknown> | undefined;
     let response: Response;
     try {
-      response = await operation({ db, request, key: auth.key, headers: auth.headers, params: params ?? ({} as P), body: () => (body ??= readJsonBody(request)) });
+      response = await operation({
+        db,
+        request,
+        key: auth.key,
+        headers: auth.headers,
+        params: params ?? ({} as P),
+        body: () => (body ??= readJsonBody(request)),
+      });
     } catch (error) {
       response = problemFromError(error, auth.headers);
     }
@@ -47,5 +56,6 @@ export function withApiKey<P extends object = object>(operation: (ctx: ApiContex
 
 /** A Next.js route handler for an API operation: the app's database and the route's params. */
 export function apiRoute<P extends object>(handler: ApiHandler<P>) {
-  return async (request: Request, context: { params: Promise<P> }) => handler(await getDb(), request, await context.params);
+  return async (request: Request, context: { params: Promise<P> }) =>
+    handler(await getDb(), request, await context.params);
 }

@@ -52,7 +52,11 @@ async function signInWithEthereum(
   if (existing) return { id: existing.id, email: existing.email, name: existing.name };
   try {
     const user = await db.transaction(async (tx) => {
-      const created = await createUser(tx, { email: null, name: shortAddress(getAddress(address)), passwordHash: null });
+      const created = await createUser(tx, {
+        email: null,
+        name: shortAddress(getAddress(address)),
+        passwordHash: null,
+      });
       await createWallet(tx, { userId: created.id, address });
       return created;
     });

@@ -65,7 +65,9 @@ describe.each(await testBackends())("Sign-In with Ethereum on $name", (backend) 
       chainId: CHAIN_ID,
       nonce: "madeUpNonce12345",
     });
-    await expect(verify({ message, signature: await account.signMessage({ message }) })).rejects.toThrow(/expired or was already used/);
+    await expect(verify({ message, signature: await account.signMessage({ message }) })).rejects.toThrow(
+      /expired or was already used/,
+    );
   });
 
   test.each([

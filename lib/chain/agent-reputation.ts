@@ -4,24 +4,34 @@ import { readContract } from "thirdweb";
 import { readListing, readRating } from "./contracts";
 
 export type OnChainRating =
-  | { state: "not-listed" }
-  | { state: "unavailable" }
-  | { state: "ok"; count: number; average: number | null };
+  { state: "not-listed" } | { state: "unavailable" } | { state: "ok"; count: number; average: number | null };
 
 /** An agent's on-chain rating, or why there is none to show. Never throws. */
-export async function readAgentRating(listing: { listingId: string | null; listingChainId: number | null }): Promise<OnChainRating> {
+export async function readAgentRating(listing: {
+  listingId: string | null;
+  listingChainId: number | null;
+}): Promise<OnChainRating> {
   const config = resolveChainConfig();
   if (!listing.listingId || !config || listing.listingChainId !== config.chainId) return { state: "not-listed" };
   try {
     const rating = await readRating(reputationContract(config), BigInt(listing.listingId));
-    return { state: "ok", count: Number(rating.count), average: rating.count ? Number(rating.averageX100) / 100 : null };
+    return {
+      state: "ok",
+      count: Number(rating.count),
+      average: rating.count ? Number(rating.averageX100) / 100 : null,
+    };
   } catch (error) {
     console.warn("[agent page] rating read failed", error instanceof Error ? error.message : error);
     return { state: "unavailable" };
   }
 }
 
-export type OnChainListing = { creator: string; priceWei: string; active: boolean; payees: { address: string; shareBps: number }[] };
+export type OnChainListing = {
+  creator: string;
+  priceWei: string;
+  active: boolean;
+  payees: { address: string; shareBps: number }[];
+};
 
 /** A listing as the marketplace holds it, or null when it cannot be read. Never throws. */
 export async function readListingState(listingId: string): Promise<OnChainListing | null> {

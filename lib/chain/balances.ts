@@ -29,15 +29,25 @@ export function formatTokenAmount(amount: bigint, token: Pick<TokenInfo, "symbol
  * and every other token the creator's listings have been paid in. `amount` is null where
  * the chain did not answer.
  */
-export async function readClaimableBalances(config: ChainConfig, addresses: string[], tokens: string[] = []): Promise<ClaimableBalance[]> {
+export async function readClaimableBalances(
+  config: ChainConfig,
+  addresses: string[],
+  tokens: string[] = [],
+): Promise<ClaimableBalance[]> {
   const market = marketplaceContract(config);
   const distinct = [...new Set([NATIVE_TOKEN, ...tokens.map((t) => t.toLowerCase())])];
-  const infos = await Promise.all(distinct.map((t) => tokenInfo(config, t).catch(() => ({ address: getAddress(t), symbol: "tokens", decimals: 18 }))));
+  const infos = await Promise.all(
+    distinct.map((t) => tokenInfo(config, t).catch(() => ({ address: getAddress(t), symbol: "tokens", decimals: 18 }))),
+  );
   return Promise.all(
     addresses.flatMap((address) =>
       infos.map(async (token) => {
         try {
-          return { address, token, amount: await readBalance(market, { token: token.address, account: getAddress(address) }) };
+          return {
+            address,
+            token,
+            amount: await readBalance(market, { token: token.address, account: getAddress(address) }),
+          };
         } catch (error) {
           console.warn("[payouts] balance read failed", error instanceof Error ? error.message : error);
           return { address, token, amount: null };

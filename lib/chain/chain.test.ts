@@ -44,11 +44,18 @@ const PRICE = 10n ** 15n;
 let anvil: LocalChain;
 let config: ChainConfig;
 const client = thirdwebClient();
-const [platform, creator, buyer, cofounder] = anvilAccounts.map((a) => privateKeyToAccount({ client, privateKey: a.privateKey }));
+const [platform, creator, buyer, cofounder] = anvilAccounts.map((a) =>
+  privateKeyToAccount({ client, privateKey: a.privateKey }),
+);
 
 beforeAll(async () => {
   anvil = await startAnvil({ port: 20_000 + Math.floor(Math.random() * 20_000), chainId: 31337 });
-  config = await deployPlatformContracts({ rpcUrl: anvil.rpcUrl, chainId: 31337, deployerKey: anvilAccounts[0].privateKey, feeBps: 500 });
+  config = await deployPlatformContracts({
+    rpcUrl: anvil.rpcUrl,
+    chainId: 31337,
+    deployerKey: anvilAccounts[0].privateKey,
+    feeBps: 500,
+  });
 }, 60_000);
 afterAll(() => anvil?.stop());
 
@@ -63,11 +70,28 @@ describe.each(await testBackends())("chain integration on $name", (backend) => {
     const market = marketplaceContract(config);
     const reputation = reputationContract(config);
     // The buyer's account and organisation, and the creator's agent, in the database.
-    const buyerUser = await createUser(handle.db, { email: `${randomUUID()}@example.com`, name: "Buyer", passwordHash: null });
+    const buyerUser = await createUser(handle.db, {
+      email: `${randomUUID()}@example.com`,
+      name: "Buyer",
+      passwordHash: null,
+    });
     await createWallet(handle.db, { userId: buyerUser.id, address: buyer!.address });
-    const org = await handle.db.transaction((tx) => createOrganization(tx, { name: "Buyer Co", slug: `b-${randomUUID()}`, userId: buyerUser.id }));
-    const creatorUser = await createUser(handle.db, { email: `${randomUUID()}@example.com`, name: "Creator", passwordHash: null });
-    const agent = await createAgent(handle.db, { ownerId: creatorUser.id, slug: `a-${randomUUID()}`, name: "A", description: "", category: "data", tags: [] });
+    const org = await handle.db.transaction((tx) =>
+      createOrganization(tx, { name: "Buyer Co", slug: `b-${randomUUID()}`, userId: buyerUser.id }),
+    );
+    const creatorUser = await createUser(handle.db, {
+      email: `${randomUUID()}@example.com`,
+      name: "Creator",
+      passwordHash: null,
+    });
+    const agent = await createAgent(handle.db, {
+      ownerId: creatorUser.id,
+      slug: `a-${randomUUID()}`,
+      name: "A",
+      description: "",
+      category: "data",
+      tags: [],
+    });
 
     const registered = await sendAndConfirmTransaction({
       account: creator!,
@@ -84,11 +108,20 @@ describe.each(await testBackends())("chain integration on $name", (backend) => {
     const listingId = BigInt(registered.logs[0]!.topics[1]!);
     await setAgentListing(handle.db, { agentId: agent.id, ownerId: creatorUser.id, chainId: 31337, listingId });
 
-    const bought = await sendAndConfirmTransaction({ account: buyer!, transaction: preparePurchase(market, { listingId, runs: 10n, value: 10n * PRICE }) });
+    const bought = await sendAndConfirmTransaction({
+      account: buyer!,
+      transaction: preparePurchase(market, { listingId, runs: 10n, value: 10n * PRICE }),
+    });
     expect(bought.status).toBe("success");
 
-    const first = await indexPurchases(handle.db, config, { toBlock: bought.blockNumber, fromBlock: config.startBlock });
-    const again = await indexPurchases(handle.db, config, { toBlock: bought.blockNumber, fromBlock: config.startBlock });
+    const first = await indexPurchases(handle.db, config, {
+      toBlock: bought.blockNumber,
+      fromBlock: config.startBlock,
+    });
+    const again = await indexPurchases(handle.db, config, {
+      toBlock: bought.blockNumber,
+      fromBlock: config.startBlock,
+    });
     const overlapping = await Promise.all([
       indexPurchases(handle.db, config, { toBlock: bought.blockNumber, fromBlock: config.startBlock }),
       indexPurchases(handle.db, config, { toBlock: bought.blockNumber, fromBlock: config.startBlock }),
@@ -96,40 +129,86 @@ describe.each(await testBackends())("chain integration on $name", (backend) => {
     expect(first.creditsGranted).toBe(10);
     expect(again).toMatchObject({ recorded: 0, creditsGranted: 0 });
     expect(overlapping.map((r) => r.creditsGranted)).toEqual([0, 0]);
-    expect(await getCreditBalance(handle.db, { orgId: org.id, agentId: agent.id })).toEqual({ granted: 10, used: 0, grants: 1 });
+    expect(await getCreditBalance(handle.db, { orgId: org.id, agentId: agent.id })).toEqual({
+      granted: 10,
+      used: 0,
+      grants: 1,
+    });
 
     // The creator withdraws: their wallet rises by exactly their share (plus gas paid back in).
     const amount = 10n * PRICE;
     const fee = (amount * 500n) / 10_000n;
     const cofounderShare = ((amount - fee) * 2_000n) / 10_000n;
     const creatorShare = amount - fee - cofounderShare;
-    expect(await readBalance(market, { token: NATIVE_TOKEN, account: creator!.address as `0x${string}` })).toBe(creatorShare);
+    expect(await readBalance(market, { token: NATIVE_TOKEN, account: creator!.address as `0x${string}` })).toBe(
+      creatorShare,
+    );
     const rpc = getRpcClient({ client, chain: chainOf(config) });
     const before = await eth_getBalance(rpc, { address: creator!.address });
-    const withdrawn = await sendAndConfirmTransaction({ account: creator!, transaction: prepareWithdraw(market, { token: NATIVE_TOKEN }) });
+    const withdrawn = await sendAndConfirmTransaction({
+      account: creator!,
+      transaction: prepareWithdraw(market, { token: NATIVE_TOKEN }),
+    });
     const after = await eth_getBalance(rpc, { address: creator!.address });
     expect(after - before + withdrawn.gasUsed * withdrawn.effectiveGasPrice).toBe(creatorShare);
 
     // The buyer rates once; the creator (not a buyer) is refused with a clear reason.
     const purchaseId = BigInt(bought.logs.at(-1)!.topics[1]!);
-    const rated = await sendAndConfirmTransaction({ account: buyer!, transaction: prepareRate(reputation, { purchaseId, score: 5 }) });
+    const rated = await sendAndConfirmTransaction({
+      account: buyer!,
+      transaction: prepareRate(reputation, { purchaseId, score: 5 }),
+    });
     expect(await readRating(reputation, listingId)).toEqual({ count: 1n, sum: 5n, averageX100: 500n });
     // The Rated event is indexed once, also by overlapping passes, and tied to the agent.
-    const ratingPasses = await Promise.all([0, 1, 2].map(() => indexRatings(handle.db, config, { fromBlock: rated.blockNumber, toBlock: rated.blockNumber })));
+    const ratingPasses = await Promise.all(
+      [0, 1, 2].map(() =>
+        indexRatings(handle.db, config, { fromBlock: rated.blockNumber, toBlock: rated.blockNumber }),
+      ),
+    );
     expect(ratingPasses.reduce((n, r) => n + r.recorded, 0)).toBe(1);
-    expect(await readRatingEvent(config, rated.transactionHash)).toMatchObject({ listingId, purchaseId, score: 5, rater: buyer!.address });
-    expect(await addRatingReview(handle.db, { chainId: 31337, txHash: rated.transactionHash, userId: buyerUser.id, review: "Worth it." })).toBe(true);
-    expect(await listAgentReviews(handle.db, { agentId: agent.id })).toEqual([expect.objectContaining({ score: 5, review: "Worth it." })]);
+    expect(await readRatingEvent(config, rated.transactionHash)).toMatchObject({
+      listingId,
+      purchaseId,
+      score: 5,
+      rater: buyer!.address,
+    });
+    expect(
+      await addRatingReview(handle.db, {
+        chainId: 31337,
+        txHash: rated.transactionHash,
+        userId: buyerUser.id,
+        review: "Worth it.",
+      }),
+    ).toBe(true);
+    expect(await listAgentReviews(handle.db, { agentId: agent.id })).toEqual([
+      expect.objectContaining({ score: 5, review: "Worth it." }),
+    ]);
     await expect(readRatingEvent(config, bought.transactionHash)).rejects.toMatchObject({ code: "INVALID_INPUT" });
-    const refused = await sendAndConfirmTransaction({ account: creator!, transaction: prepareRate(reputation, { purchaseId, score: 1 }) }).catch((e: unknown) => e);
-    expect(toChainError(refused)).toMatchObject({ code: "CONTRACT_REVERTED", message: "Only the wallet that paid for this purchase can rate it." });
-    const twice = await sendAndConfirmTransaction({ account: buyer!, transaction: prepareRate(reputation, { purchaseId, score: 4 }) }).catch((e: unknown) => e);
+    const refused = await sendAndConfirmTransaction({
+      account: creator!,
+      transaction: prepareRate(reputation, { purchaseId, score: 1 }),
+    }).catch((e: unknown) => e);
+    expect(toChainError(refused)).toMatchObject({
+      code: "CONTRACT_REVERTED",
+      message: "Only the wallet that paid for this purchase can rate it.",
+    });
+    const twice = await sendAndConfirmTransaction({
+      account: buyer!,
+      transaction: prepareRate(reputation, { purchaseId, score: 4 }),
+    }).catch((e: unknown) => e);
     expect(toChainError(twice).message).toBe("This purchase has already been rated.");
 
     // The platform attests a batch of execution statistics.
     await sendAndConfirmTransaction({
       account: platform!,
-      transaction: prepareAttest(reputation, { listingId, runs: 10n, successes: 9n, p50LatencyMs: 40, p99LatencyMs: 200, receiptsRoot: `0x${"ab".repeat(32)}` }),
+      transaction: prepareAttest(reputation, {
+        listingId,
+        runs: 10n,
+        successes: 9n,
+        p50LatencyMs: 40,
+        p99LatencyMs: 200,
+        receiptsRoot: `0x${"ab".repeat(32)}`,
+      }),
     });
     expect(await readStats(reputation, listingId)).toMatchObject({ runs: 10n, successes: 9n, batches: 1n });
   }, 120_000);
@@ -147,11 +226,22 @@ test("a listing is read from its registration receipt; other transactions are re
   const market = marketplaceContract(config);
   const registered = await sendAndConfirmTransaction({
     account: creator!,
-    transaction: prepareRegisterListing(market, { token: NATIVE_TOKEN, pricePerRun: 7n, payees: [{ account: creator!.address as `0x${string}`, shareBps: 10_000 }] }),
+    transaction: prepareRegisterListing(market, {
+      token: NATIVE_TOKEN,
+      pricePerRun: 7n,
+      payees: [{ account: creator!.address as `0x${string}`, shareBps: 10_000 }],
+    }),
   });
   const listing = await readRegisteredListing(config, registered.transactionHash);
-  expect(listing).toEqual({ listingId: BigInt(registered.logs[0]!.topics[1]!), creator: creator!.address.toLowerCase(), pricePerRun: 7n });
-  const bought = await sendAndConfirmTransaction({ account: buyer!, transaction: preparePurchase(market, { listingId: listing.listingId, runs: 1n, value: 7n }) });
+  expect(listing).toEqual({
+    listingId: BigInt(registered.logs[0]!.topics[1]!),
+    creator: creator!.address.toLowerCase(),
+    pricePerRun: 7n,
+  });
+  const bought = await sendAndConfirmTransaction({
+    account: buyer!,
+    transaction: preparePurchase(market, { listingId: listing.listingId, runs: 1n, value: 7n }),
+  });
   await expect(readRegisteredListing(config, bought.transactionHash)).rejects.toMatchObject({ code: "INVALID_INPUT" });
   await expect(readRegisteredListing(config, `0x${"12".repeat(32)}`)).rejects.toMatchObject({ code: "NOT_FOUND" });
 });
@@ -164,11 +254,19 @@ test("the demo chain data lists the demo agents and records purchases, credits a
     expect(await seedDemoChainData(handle.db, config)).toEqual({ listed: 5, purchases: 3 });
     const csv = await getPublishedAgentBySlug(handle.db, { slug: "csv-stats" });
     expect(csv?.listingId).toBeTruthy();
-    expect(await readRating(reputationContract(config), BigInt(csv!.listingId!))).toMatchObject({ count: 1n, averageX100: 500n });
+    expect(await readRating(reputationContract(config), BigInt(csv!.listingId!))).toMatchObject({
+      count: 1n,
+      averageX100: 500n,
+    });
     const buyer = await getUserByWallet(handle.db, { address: anvilAccounts[5].address });
     const [org] = await listOrganizationsForUser(handle.db, { userId: buyer!.id });
-    expect(await getCreditBalance(handle.db, { orgId: org!.id, agentId: csv!.id })).toMatchObject({ granted: 20, used: 0 });
-    expect(await listAgentReviews(handle.db, { agentId: csv!.id })).toEqual([expect.objectContaining({ score: 5, reviewerName: "Demo Buyer" })]);
+    expect(await getCreditBalance(handle.db, { orgId: org!.id, agentId: csv!.id })).toMatchObject({
+      granted: 20,
+      used: 0,
+    });
+    expect(await listAgentReviews(handle.db, { agentId: csv!.id })).toEqual([
+      expect.objectContaining({ score: 5, reviewerName: "Demo Buyer" }),
+    ]);
     const [ranked] = await listPublishedAgents(handle.db, { sort: "reputation", minRating: 5 });
     expect(ranked).toMatchObject({ ratingCount: 1, ratingAverage: 5 });
   } finally {

@@ -17,11 +17,21 @@ export function chainOf(config: Pick<ChainConfig, "chainId" | "rpcUrl">): Chain 
 }
 
 export function marketplaceContract(config: ChainConfig) {
-  return getContract({ client: thirdwebClient(), chain: chainOf(config), address: config.marketplace, abi: agentMarketplaceAbi });
+  return getContract({
+    client: thirdwebClient(),
+    chain: chainOf(config),
+    address: config.marketplace,
+    abi: agentMarketplaceAbi,
+  });
 }
 
 export function reputationContract(config: ChainConfig) {
-  return getContract({ client: thirdwebClient(), chain: chainOf(config), address: config.reputation, abi: agentReputationAbi });
+  return getContract({
+    client: thirdwebClient(),
+    chain: chainOf(config),
+    address: config.reputation,
+    abi: agentReputationAbi,
+  });
 }
 
 export type MarketplaceContract = ReturnType<typeof marketplaceContract>;

@@ -10,7 +10,10 @@ export const NATIVE_TOKEN = "0x0000000000000000000000000000000000000000" as cons
 
 export type Payee = { account: `0x${string}`; shareBps: number };
 
-export function prepareRegisterListing(contract: MarketplaceContract, p: { token: `0x${string}`; pricePerRun: bigint; payees: Payee[] }) {
+export function prepareRegisterListing(
+  contract: MarketplaceContract,
+  p: { token: `0x${string}`; pricePerRun: bigint; payees: Payee[] },
+) {
   return prepareContractCall({ contract, method: "registerListing", params: [p.token, p.pricePerRun, p.payees] });
 }
 
@@ -18,7 +21,11 @@ export function prepareUpdateListing(
   contract: MarketplaceContract,
   p: { listingId: bigint; pricePerRun: bigint; payees: Payee[]; active: boolean },
 ) {
-  return prepareContractCall({ contract, method: "updateListing", params: [p.listingId, p.pricePerRun, p.payees, p.active] });
+  return prepareContractCall({
+    contract,
+    method: "updateListing",
+    params: [p.listingId, p.pricePerRun, p.payees, p.active],
+  });
 }
 
 /** A purchase of `runs` runs; for the native token the value is exactly price × runs. */
@@ -36,7 +43,14 @@ export function prepareRate(contract: ReputationContract, p: { purchaseId: bigin
 
 export function prepareAttest(
   contract: ReputationContract,
-  p: { listingId: bigint; runs: bigint; successes: bigint; p50LatencyMs: number; p99LatencyMs: number; receiptsRoot: `0x${string}` },
+  p: {
+    listingId: bigint;
+    runs: bigint;
+    successes: bigint;
+    p50LatencyMs: number;
+    p99LatencyMs: number;
+    receiptsRoot: `0x${string}`;
+  },
 ) {
   return prepareContractCall({
     contract,
@@ -46,7 +60,11 @@ export function prepareAttest(
 }
 
 export async function readListing(contract: MarketplaceContract, listingId: bigint) {
-  const [creator, token, pricePerRun, active, payees] = await readContract({ contract, method: "getListing", params: [listingId] });
+  const [creator, token, pricePerRun, active, payees] = await readContract({
+    contract,
+    method: "getListing",
+    params: [listingId],
+  });
   return { creator, token, pricePerRun, active, payees };
 }
 

@@ -26,7 +26,11 @@ export async function deployPlatformContracts(params: {
     account,
     abi: agentMarketplaceAbi,
     bytecode: agentMarketplaceBytecode,
-    constructorParams: { initialOwner: account.address, initialFeeRecipient: account.address, initialFeeBps: params.feeBps ?? 500 },
+    constructorParams: {
+      initialOwner: account.address,
+      initialFeeRecipient: account.address,
+      initialFeeBps: params.feeBps ?? 500,
+    },
   });
   const reputation = await deployContract({
     client,
@@ -48,6 +52,9 @@ export async function deployPlatformContracts(params: {
 /** Whether both contracts have code at their addresses (a reset chain has none). */
 export async function contractsDeployed(config: ChainConfig): Promise<boolean> {
   const rpc = getRpcClient({ client: thirdwebClient(), chain: chainOf(config) });
-  const [a, b] = await Promise.all([eth_getCode(rpc, { address: config.marketplace }), eth_getCode(rpc, { address: config.reputation })]);
+  const [a, b] = await Promise.all([
+    eth_getCode(rpc, { address: config.marketplace }),
+    eth_getCode(rpc, { address: config.reputation }),
+  ]);
   return a !== "0x" && b !== "0x";
 }

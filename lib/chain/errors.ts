@@ -38,7 +38,10 @@ function findRevertData(error: unknown): Hex | undefined {
     const e = current as { data?: unknown; cause?: unknown; message?: string };
     if (typeof e.data === "string" && e.data.startsWith("0x") && e.data.length >= 10) return e.data as Hex;
     if (e.data && typeof (e.data as { data?: unknown }).data === "string") return (e.data as { data: Hex }).data;
-    const m = typeof e.message === "string" ? /0x[0-9a-fA-F]{8,}/.exec(e.message.match(/data[":\s]+(0x[0-9a-fA-F]+)/)?.[1] ?? "") : null;
+    const m =
+      typeof e.message === "string"
+        ? /0x[0-9a-fA-F]{8,}/.exec(e.message.match(/data[":\s]+(0x[0-9a-fA-F]+)/)?.[1] ?? "")
+        : null;
     if (m) return m[0] as Hex;
     current = e.cause;
   }
@@ -59,7 +62,11 @@ export function toChainError(error: unknown): AppError {
     for (const abi of [agentMarketplaceAbi, agentReputationAbi]) {
       try {
         const decoded = decodeErrorResult({ abi, data });
-        return new AppError("CONTRACT_REVERTED", revertMessages[decoded.errorName] ?? `The contract refused: ${decoded.errorName}.`, { cause: error });
+        return new AppError(
+          "CONTRACT_REVERTED",
+          revertMessages[decoded.errorName] ?? `The contract refused: ${decoded.errorName}.`,
+          { cause: error },
+        );
       } catch {
         // not this contract's error
       }
@@ -67,11 +74,13 @@ export function toChainError(error: unknown): AppError {
   }
   const named = Object.keys(revertMessages).find((name) => new RegExp(`\\b${name}\\b`).test(text));
   if (named) return new AppError("CONTRACT_REVERTED", revertMessages[named], { cause: error });
-  if (code === 4001 || /user rejected|user denied|rejected the request/i.test(text)) return new AppError("WALLET_REJECTED", undefined, { cause: error });
+  if (code === 4001 || /user rejected|user denied|rejected the request/i.test(text))
+    return new AppError("WALLET_REJECTED", undefined, { cause: error });
   if (/insufficient funds/i.test(text)) return new AppError("INSUFFICIENT_FUNDS", undefined, { cause: error });
   if (/fetch failed|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|socket hang up|bad port/i.test(text)) {
     return new AppError("CHAIN_UNAVAILABLE", undefined, { cause: error });
   }
-  if (/wrong chain|chain mismatch|does not match the target chain/i.test(text)) return new AppError("WRONG_CHAIN", undefined, { cause: error });
+  if (/wrong chain|chain mismatch|does not match the target chain/i.test(text))
+    return new AppError("WRONG_CHAIN", undefined, { cause: error });
   return new AppError("CONTRACT_REVERTED", undefined, { cause: error });
 }

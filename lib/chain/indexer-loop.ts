@@ -19,7 +19,8 @@ export function startIndexerLoop(): void {
     async () => {
       const db = await getDb();
       const bought = await indexPurchases(db, config);
-      if (bought.recorded) console.log(`[indexer] recorded ${bought.recorded} purchase(s), ${bought.creditsGranted} run credit(s)`);
+      if (bought.recorded)
+        console.log(`[indexer] recorded ${bought.recorded} purchase(s), ${bought.creditsGranted} run credit(s)`);
       const rated = await indexRatings(db, config);
       if (rated.recorded) console.log(`[indexer] recorded ${rated.recorded} rating(s)`);
     },

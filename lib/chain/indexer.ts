@@ -17,7 +17,13 @@ const ratedEvent = prepareEvent({
 });
 
 export type RangeOptions = { toBlock?: bigint; batchSize?: bigint; fromBlock?: bigint };
-export type IndexResult = { fromBlock: bigint; toBlock: bigint; events: number; recorded: number; creditsGranted: number };
+export type IndexResult = {
+  fromBlock: bigint;
+  toBlock: bigint;
+  events: number;
+  recorded: number;
+  creditsGranted: number;
+};
 
 type Log = { transactionHash: string; logIndex: number | bigint; blockNumber: bigint };
 
@@ -42,7 +48,8 @@ async function scan<E extends Log>(
       const cursor = await getChainCursor(db, { chainId: config.chainId, contractAddress });
       fromBlock = cursor === undefined ? config.startBlock : cursor + 1n;
     }
-    const head = options.toBlock ?? (await eth_blockNumber(getRpcClient({ client: thirdwebClient(), chain: chainOf(config) })));
+    const head =
+      options.toBlock ?? (await eth_blockNumber(getRpcClient({ client: thirdwebClient(), chain: chainOf(config) })));
     const result: IndexResult = { fromBlock, toBlock: head, events: 0, recorded: 0, creditsGranted: 0 };
     const batch = options.batchSize ?? 2_000n;
     for (let start = fromBlock; start <= head; start += batch) {
@@ -70,7 +77,8 @@ export async function indexPurchases(db: Db, config: ChainConfig, options: Range
     config.marketplace,
     options,
     // useIndexer: false — read logs from our RPC, never from a hosted indexer.
-    (fromBlock, toBlock) => getContractEvents({ contract, events: [purchasedEvent], fromBlock, toBlock, useIndexer: false }),
+    (fromBlock, toBlock) =>
+      getContractEvents({ contract, events: [purchasedEvent], fromBlock, toBlock, useIndexer: false }),
     (event) =>
       db.transaction((tx) =>
         recordPurchaseEvent(tx, {
@@ -97,7 +105,8 @@ export async function indexRatings(db: Db, config: ChainConfig, options: RangeOp
     config,
     config.reputation,
     options,
-    (fromBlock, toBlock) => getContractEvents({ contract, events: [ratedEvent], fromBlock, toBlock, useIndexer: false }),
+    (fromBlock, toBlock) =>
+      getContractEvents({ contract, events: [ratedEvent], fromBlock, toBlock, useIndexer: false }),
     (event) =>
       recordRatingEvent(db, {
         chainId: config.chainId,

@@ -8,7 +8,9 @@ export function anvilBinary(): string {
   const os = process.platform === "win32" ? "win32" : process.platform;
   const arch = process.arch === "x64" ? "amd64" : process.arch;
   try {
-    const pkg = createRequire(path.join(process.cwd(), "package.json")).resolve(`@foundry-rs/anvil-${os}-${arch}/package.json`);
+    const pkg = createRequire(path.join(process.cwd(), "package.json")).resolve(
+      `@foundry-rs/anvil-${os}-${arch}/package.json`,
+    );
     const bin = path.join(path.dirname(pkg), "bin", os === "win32" ? "anvil.exe" : "anvil");
     if (existsSync(bin)) return bin;
   } catch {
@@ -38,8 +40,17 @@ export type LocalChain = { rpcUrl: string; process: ChildProcess; stop(): Promis
  */
 export async function startAnvil(options: { port: number; chainId: number; stateFile?: string }): Promise<LocalChain> {
   const rpcUrl = `http://127.0.0.1:${options.port}`;
-  if (await rpcReady(rpcUrl)) throw new Error(`Port ${options.port} already answers JSON-RPC; set ANVIL_PORT to a free port.`);
-  const args = ["--host", "127.0.0.1", "--port", String(options.port), "--chain-id", String(options.chainId), "--silent"];
+  if (await rpcReady(rpcUrl))
+    throw new Error(`Port ${options.port} already answers JSON-RPC; set ANVIL_PORT to a free port.`);
+  const args = [
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(options.port),
+    "--chain-id",
+    String(options.chainId),
+    "--silent",
+  ];
   if (options.stateFile) {
     mkdirSync(path.dirname(options.stateFile), { recursive: true });
     args.push("--state", options.stateFile, "--state-interval", "5");

@@ -11,10 +11,17 @@ import { toChainError } from "./errors";
  * A successful transaction's receipt with one contract's events decoded. The database
  * follows what the chain says, not what a browser claims.
  */
-async function readContractReceipt<const TAbi extends Abi>(config: ChainConfig, txHash: Hex, address: string, abi: TAbi) {
+async function readContractReceipt<const TAbi extends Abi>(
+  config: ChainConfig,
+  txHash: Hex,
+  address: string,
+  abi: TAbi,
+) {
   let receipt;
   try {
-    receipt = await eth_getTransactionReceipt(getRpcClient({ client: thirdwebClient(), chain: chainOf(config) }), { hash: txHash });
+    receipt = await eth_getTransactionReceipt(getRpcClient({ client: thirdwebClient(), chain: chainOf(config) }), {
+      hash: txHash,
+    });
   } catch (error) {
     const mapped = toChainError(error);
     if (mapped.code === "CHAIN_UNAVAILABLE") throw mapped;
@@ -24,7 +31,11 @@ async function readContractReceipt<const TAbi extends Abi>(config: ChainConfig, 
   const events = receipt.logs.flatMap((log) => {
     if (log.address.toLowerCase() !== address.toLowerCase()) return [];
     try {
-      const event = decodeEventLog({ abi, data: log.data, topics: log.topics as [Hex, ...Hex[]] }) as DecodeEventLogReturnType<TAbi>;
+      const event = decodeEventLog({
+        abi,
+        data: log.data,
+        topics: log.topics as [Hex, ...Hex[]],
+      }) as DecodeEventLogReturnType<TAbi>;
       return [{ logIndex: Number(log.logIndex), event }];
     } catch {
       return [];

@@ -26,7 +26,13 @@ export function withSession<P extends object>(handler: (ctx: SessionContext<P>) 
       const user = await getSessionUser();
       if (!user) throw new AppError("UNAUTHORIZED");
       let body: Promise<unknown> | undefined;
-      return await handler({ db: await getDb(), request, user, params: await context.params, body: () => (body ??= readJsonBody(request)) });
+      return await handler({
+        db: await getDb(),
+        request,
+        user,
+        params: await context.params,
+        body: () => (body ??= readJsonBody(request)),
+      });
     } catch (error) {
       return problemFromError(error, undefined, "session");
     }

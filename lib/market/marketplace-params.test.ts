@@ -2,8 +2,23 @@ import { expect, test } from "vitest";
 import { marketplaceHref, parseMarketplaceParams } from "./marketplace-params";
 
 test("parses and keeps valid URL state", () => {
-  const p = parseMarketplaceParams({ q: " csv ", category: "data", sort: "price_asc", min: "0.001", max: "1", page: "3" });
-  expect(p).toMatchObject({ q: "csv", category: "data", sort: "price_asc", minPriceWei: "1000000000000000", maxPriceWei: "1000000000000000000", page: 3, problems: [] });
+  const p = parseMarketplaceParams({
+    q: " csv ",
+    category: "data",
+    sort: "price_asc",
+    min: "0.001",
+    max: "1",
+    page: "3",
+  });
+  expect(p).toMatchObject({
+    q: "csv",
+    category: "data",
+    sort: "price_asc",
+    minPriceWei: "1000000000000000",
+    maxPriceWei: "1000000000000000000",
+    page: 3,
+    problems: [],
+  });
   expect(marketplaceHref(p, { page: 4 })).toBe("/agents?q=csv&category=data&sort=price_asc&min=0.001&max=1&page=4");
   expect(marketplaceHref(p, { category: undefined })).toBe("/agents?q=csv&sort=price_asc&min=0.001&max=1");
 });
@@ -23,6 +38,12 @@ test("the minimum rating is kept in the URL and validated", () => {
   const p = parseMarketplaceParams({ rating: "4.5", sort: "reputation" });
   expect(p).toMatchObject({ rating: "4.5", minRating: 4.5, sort: "reputation", problems: [] });
   expect(marketplaceHref(p, { page: 2 })).toBe("/agents?sort=reputation&rating=4.5&page=2");
-  expect(parseMarketplaceParams({ rating: "9" })).toMatchObject({ minRating: undefined, problems: ["Minimum rating must be a number from 1 to 5."] });
-  expect(parseMarketplaceParams({ rating: "four" })).toMatchObject({ minRating: undefined, problems: ["Minimum rating must be a number from 1 to 5."] });
+  expect(parseMarketplaceParams({ rating: "9" })).toMatchObject({
+    minRating: undefined,
+    problems: ["Minimum rating must be a number from 1 to 5."],
+  });
+  expect(parseMarketplaceParams({ rating: "four" })).toMatchObject({
+    minRating: undefined,
+    problems: ["Minimum rating must be a number from 1 to 5."],
+  });
 });

@@ -39,17 +39,49 @@ describe.each(await testBackends())("metering on $name", (backend) => {
   async function setup(grants: number[], monthlyRunCap: number | null = null) {
     const db = handle.db;
     const user = await createUser(db, { email: `${randomUUID()}@example.com`, name: "Buyer", passwordHash: null });
-    const org = await db.transaction((tx) => createOrganization(tx, { name: "Org", slug: `o-${randomUUID()}`, userId: user.id }));
-    const agent = await createAgent(db, { ownerId: user.id, slug: `a-${randomUUID()}`, name: "A", description: "", category: "data", tags: [] });
-    const version = await db.transaction((tx) => publishAgentVersion(tx, { agentId: agent.id, ownerId: user.id, spec: {}, specHash: "h", changelog: "", priceWei: "7", payees: [] }));
+    const org = await db.transaction((tx) =>
+      createOrganization(tx, { name: "Org", slug: `o-${randomUUID()}`, userId: user.id }),
+    );
+    const agent = await createAgent(db, {
+      ownerId: user.id,
+      slug: `a-${randomUUID()}`,
+      name: "A",
+      description: "",
+      category: "data",
+      tags: [],
+    });
+    const version = await db.transaction((tx) =>
+      publishAgentVersion(tx, {
+        agentId: agent.id,
+        ownerId: user.id,
+        spec: {},
+        specHash: "h",
+        changelog: "",
+        priceWei: "7",
+        payees: [],
+      }),
+    );
     const grantIds: string[] = [];
     for (const granted of grants) {
-      const [row] = await db.insert(credits).values({ orgId: org.id, agentId: agent.id, granted }).returning({ id: credits.id });
+      const [row] = await db
+        .insert(credits)
+        .values({ orgId: org.id, agentId: agent.id, granted })
+        .returning({ id: credits.id });
       grantIds.push(row!.id);
       await new Promise((r) => setTimeout(r, 5)); // distinct created_at: oldest first
     }
     const generated = generateApiKey();
-    const key = await createApiKey(db, { orgId: org.id, name: "k", prefix: generated.prefix, keyHash: generated.hash, agentIds: [agent.id], rateLimitPerMinute: 1000, monthlyRunCap, pinnedVersionId: null, createdBy: user.id });
+    const key = await createApiKey(db, {
+      orgId: org.id,
+      name: "k",
+      prefix: generated.prefix,
+      keyHash: generated.hash,
+      agentIds: [agent.id],
+      rateLimitPerMinute: 1000,
+      monthlyRunCap,
+      pinnedVersionId: null,
+      createdBy: user.id,
+    });
     const run = (input: unknown, idempotencyKey: string | null = null, versionId = version!.id) =>
       startRun(db, {
         source: "api",
@@ -67,7 +99,8 @@ describe.each(await testBackends())("metering on $name", (backend) => {
         idempotencyKey,
         requestHash: idempotencyKey ? hashCanonical({ input }) : null,
       });
-    const grantRows = async () => Promise.all(grantIds.map(async (id) => (await db.select().from(credits).where(eq(credits.id, id)))[0]!));
+    const grantRows = async () =>
+      Promise.all(grantIds.map(async (id) => (await db.select().from(credits).where(eq(credits.id, id)))[0]!));
     const rows = () => db.select().from(executions).where(eq(executions.apiKeyId, key.id));
     return { run, grantRows, rows, agent, version: version!, user };
   }
@@ -95,7 +128,9 @@ describe.each(await testBackends())("metering on $name", (backend) => {
   test("10 concurrent requests with one Idempotency-Key: one execution, one credit, the same id for all; another body conflicts", async () => {
     const { run, grantRows, rows } = await setup([5]);
     const results = await Promise.all(Array.from({ length: 10 }, () => run({ n: 7 }, "invoice-1")));
-    const ids = new Set(results.map((r) => (r.kind === "started" ? r.execution.id : r.kind === "replay" ? r.executionId : null)));
+    const ids = new Set(
+      results.map((r) => (r.kind === "started" ? r.execution.id : r.kind === "replay" ? r.executionId : null)),
+    );
     expect(ids.size).toBe(1);
     expect(results.filter((r) => r.kind === "started")).toHaveLength(1);
     expect((await grantRows())[0]!.used).toBe(1);
@@ -105,7 +140,17 @@ describe.each(await testBackends())("metering on $name", (backend) => {
 
   test("a version that is no longer the one to run is not charged: the caller is told to look again", async () => {
     const { run, grantRows, agent, user } = await setup([5]);
-    await handle.db.transaction((tx) => publishAgentVersion(tx, { agentId: agent.id, ownerId: user.id, spec: {}, specHash: "h2", changelog: "", priceWei: "7", payees: [] }));
+    await handle.db.transaction((tx) =>
+      publishAgentVersion(tx, {
+        agentId: agent.id,
+        ownerId: user.id,
+        spec: {},
+        specHash: "h2",
+        changelog: "",
+        priceWei: "7",
+        payees: [],
+      }),
+    );
     await expect(run({ n: 1 })).resolves.toEqual({ kind: "stale" });
     expect((await grantRows())[0]!.used).toBe(0);
   });
@@ -113,12 +158,27 @@ describe.each(await testBackends())("metering on $name", (backend) => {
   test("the monthly cap holds under concurrency, and refunded runs do not count", async () => {
     const { run, agent, version } = await setup([50], 3);
     const results = await settled(Array.from({ length: 8 }, (_, i) => run({ i })));
-    const started = results.filter((r) => r.status === "fulfilled").map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof run>>>).value);
+    const started = results
+      .filter((r) => r.status === "fulfilled")
+      .map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof run>>>).value);
     expect(started).toHaveLength(3);
-    for (const r of results.filter((r) => r.status === "rejected")) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "MONTHLY_CAP_REACHED" });
+    for (const r of results.filter((r) => r.status === "rejected"))
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "MONTHLY_CAP_REACHED" });
     const first = started[0]!;
     if (first.kind !== "started") throw new Error("expected a new run");
-    await recordRunEnd(handle.db, { id: first.execution.id, startedAt: first.execution.startedAt, agentId: agent.id, versionId: version.id, inputHash: "h", costWei: "7", charged: true }, failed("INTERNAL"));
+    await recordRunEnd(
+      handle.db,
+      {
+        id: first.execution.id,
+        startedAt: first.execution.startedAt,
+        agentId: agent.id,
+        versionId: version.id,
+        inputHash: "h",
+        costWei: "7",
+        charged: true,
+      },
+      failed("INTERNAL"),
+    );
     await expect(run({ again: true })).resolves.toMatchObject({ kind: "started" });
   });
 
@@ -126,28 +186,46 @@ describe.each(await testBackends())("metering on $name", (backend) => {
     ["a platform failure", "PROVIDER_ERROR", true],
     ["a busy sandbox", "SANDBOX_BUSY", true],
     ["the agent's own failure", "AGENT_FAILED", false],
-  ])("%s: the end is recorded once, and the credit comes back only for the platform's failures, once", async (_name, code, refunded) => {
-    const { run, grantRows, rows, agent, version } = await setup([2]);
-    const started = await run({});
-    if (started.kind !== "started") throw new Error("expected a new run");
-    const startedRun = { id: started.execution.id, startedAt: started.execution.startedAt, agentId: agent.id, versionId: version.id, inputHash: "h", costWei: "7", charged: true };
-    expect(await recordRunEnd(handle.db, startedRun, failed(code))).toMatchObject({ creditRefunded: refunded });
-    expect(await recordRunEnd(handle.db, startedRun, failed(code))).toMatchObject({ creditRefunded: false });
-    expect((await grantRows())[0]!.used).toBe(refunded ? 0 : 1);
-    expect((await rows())[0]).toMatchObject({ status: "failed", errorCode: code, creditRefunded: refunded });
-  });
+  ])(
+    "%s: the end is recorded once, and the credit comes back only for the platform's failures, once",
+    async (_name, code, refunded) => {
+      const { run, grantRows, rows, agent, version } = await setup([2]);
+      const started = await run({});
+      if (started.kind !== "started") throw new Error("expected a new run");
+      const startedRun = {
+        id: started.execution.id,
+        startedAt: started.execution.startedAt,
+        agentId: agent.id,
+        versionId: version.id,
+        inputHash: "h",
+        costWei: "7",
+        charged: true,
+      };
+      expect(await recordRunEnd(handle.db, startedRun, failed(code))).toMatchObject({ creditRefunded: refunded });
+      expect(await recordRunEnd(handle.db, startedRun, failed(code))).toMatchObject({ creditRefunded: false });
+      expect((await grantRows())[0]!.used).toBe(refunded ? 0 : 1);
+      expect((await rows())[0]).toMatchObject({ status: "failed", errorCode: code, creditRefunded: refunded });
+    },
+  );
 
   test("a run left running by a killed process ends failed past its deadline, with its credit back, once", async () => {
     const { run, grantRows, rows } = await setup([3]);
     const started = await run({ crash: true });
     if (started.kind !== "started") throw new Error("expected a new run");
     const alive = await run({ alive: true });
-    await handle.db.update(executions).set({ deadlineAt: new Date(Date.now() - 1_000) }).where(eq(executions.id, started.execution.id));
+    await handle.db
+      .update(executions)
+      .set({ deadlineAt: new Date(Date.now() - 1_000) })
+      .where(eq(executions.id, started.execution.id));
     // Two reapers at once (two app instances after a restart): the run ends once.
     const [a, b] = await Promise.all([reapOverdueRuns(handle.db), reapOverdueRuns(handle.db)]);
     expect(a + b).toBeGreaterThanOrEqual(1);
     const byId = new Map((await rows()).map((r) => [r.id, r]));
-    expect(byId.get(started.execution.id)).toMatchObject({ status: "failed", errorCode: "RUN_INTERRUPTED", creditRefunded: true });
+    expect(byId.get(started.execution.id)).toMatchObject({
+      status: "failed",
+      errorCode: "RUN_INTERRUPTED",
+      creditRefunded: true,
+    });
     expect(byId.get(started.execution.id)!.receiptHash).toMatch(/^[0-9a-f]{64}$/);
     // The run still within its deadline is left alone.
     expect(byId.get(alive.kind === "started" ? alive.execution.id : "")).toMatchObject({ status: "running" });
@@ -159,27 +237,69 @@ describe.each(await testBackends())("metering on $name", (backend) => {
   test("rate limits: each request has its own position in the key's window; a new window drops the old ones", async () => {
     const generated = generateApiKey();
     const { user } = await setup([]);
-    const org = await handle.db.transaction((tx) => createOrganization(tx, { name: "W", slug: `w-${randomUUID()}`, userId: user.id }));
-    const key = await createApiKey(handle.db, { orgId: org.id, name: "w", prefix: generated.prefix, keyHash: generated.hash, agentIds: [], rateLimitPerMinute: 10, monthlyRunCap: null, pinnedVersionId: null, createdBy: user.id });
+    const org = await handle.db.transaction((tx) =>
+      createOrganization(tx, { name: "W", slug: `w-${randomUUID()}`, userId: user.id }),
+    );
+    const key = await createApiKey(handle.db, {
+      orgId: org.id,
+      name: "w",
+      prefix: generated.prefix,
+      keyHash: generated.hash,
+      agentIds: [],
+      rateLimitPerMinute: 10,
+      monthlyRunCap: null,
+      pinnedVersionId: null,
+      createdBy: user.id,
+    });
     const windows = () => handle.db.select().from(rateLimitWindows).where(eq(rateLimitWindows.apiKeyId, key.id));
     const first = new Date("2026-12-04T10:00:00Z");
-    const counts = await authenticateApiKeys(handle.db, { keyHashes: [generated.hash, generated.hash, "unknown"], windowStart: first, now: first });
+    const counts = await authenticateApiKeys(handle.db, {
+      keyHashes: [generated.hash, generated.hash, "unknown"],
+      windowStart: first,
+      now: first,
+    });
     expect(counts.map((k) => k?.requestCount)).toEqual([1, 2, undefined]);
-    expect((await authenticateApiKeys(handle.db, { keyHashes: [generated.hash], windowStart: first, now: first }))[0]!.requestCount).toBe(3);
+    expect(
+      (await authenticateApiKeys(handle.db, { keyHashes: [generated.hash], windowStart: first, now: first }))[0]!
+        .requestCount,
+    ).toBe(3);
     const next = new Date("2026-12-04T10:01:00Z");
-    expect((await authenticateApiKeys(handle.db, { keyHashes: [generated.hash], windowStart: next, now: next }))[0]!.requestCount).toBe(1);
+    expect(
+      (await authenticateApiKeys(handle.db, { keyHashes: [generated.hash], windowStart: next, now: next }))[0]!
+        .requestCount,
+    ).toBe(1);
     expect(await windows()).toEqual([expect.objectContaining({ windowStart: next, count: 1 })]);
   });
 
   test("playground quotas: runs going at once and runs per minute", async () => {
     const { agent, user } = await setup([]);
     const start = (quotas: { maxRunning: number; maxPerMinute: number; maxTokensPerDay: number }) =>
-      startRun(handle.db, { source: "playground", executionId: randomUUID(), agentId: agent.id, versionId: null, input: {}, inputHash: "h", costWei: "0", deadlineAt: new Date(Date.now() + 60_000), userId: user.id, quotas });
+      startRun(handle.db, {
+        source: "playground",
+        executionId: randomUUID(),
+        agentId: agent.id,
+        versionId: null,
+        input: {},
+        inputHash: "h",
+        costWei: "0",
+        deadlineAt: new Date(Date.now() + 60_000),
+        userId: user.id,
+        quotas,
+      });
     const wide = { maxRunning: 100, maxPerMinute: 100, maxTokensPerDay: 1_000 };
     const results = await settled(Array.from({ length: 5 }, () => start({ ...wide, maxRunning: 2 })));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(2);
-    expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toMatchObject({ code: "RATE_LIMITED", message: expect.stringMatching(/2 playground runs going/) });
-    await expect(start({ ...wide, maxPerMinute: 2 })).rejects.toMatchObject({ code: "RATE_LIMITED", message: expect.stringMatching(/runs a minute/) });
-    await expect(start({ ...wide, maxTokensPerDay: 0 })).rejects.toMatchObject({ code: "RATE_LIMITED", message: expect.stringMatching(/model tokens/) });
+    expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toMatchObject({
+      code: "RATE_LIMITED",
+      message: expect.stringMatching(/2 playground runs going/),
+    });
+    await expect(start({ ...wide, maxPerMinute: 2 })).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+      message: expect.stringMatching(/runs a minute/),
+    });
+    await expect(start({ ...wide, maxTokensPerDay: 0 })).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+      message: expect.stringMatching(/model tokens/),
+    });
   });
 });

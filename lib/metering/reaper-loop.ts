@@ -14,7 +14,8 @@ export function startReaperLoop(): void {
     REAP_INTERVAL_MS,
     async () => {
       const ended = await reapOverdueRuns(await getDb());
-      if (ended) console.log(`[reaper] ended ${ended} run(s) left running by a stopped process; their credits were returned`);
+      if (ended)
+        console.log(`[reaper] ended ${ended} run(s) left running by a stopped process; their credits were returned`);
     },
     { immediately: true },
   );

@@ -19,7 +19,13 @@ export type StartedRun = {
 };
 
 /** A finished run as recorded: its outcome, receipt and whether its credit came back. */
-export type ExecutionRecord = RunOutcome & { id: string; receiptHash: string; startedAt: Date; finishedAt: Date; creditRefunded: boolean };
+export type ExecutionRecord = RunOutcome & {
+  id: string;
+  receiptHash: string;
+  startedAt: Date;
+  finishedAt: Date;
+  creditRefunded: boolean;
+};
 
 /**
  * Records how a run ended: its end state, usage, duration, receipt hash and, for a platform
@@ -27,7 +33,12 @@ export type ExecutionRecord = RunOutcome & { id: string; receiptHash: string; st
  * moves, so this happens at most once (the reaper uses the same path). A transient database
  * failure is retried.
  */
-export async function recordRunEnd(db: Db, run: StartedRun, outcome: RunOutcome, finishedAt = new Date()): Promise<ExecutionRecord> {
+export async function recordRunEnd(
+  db: Db,
+  run: StartedRun,
+  outcome: RunOutcome,
+  finishedAt = new Date(),
+): Promise<ExecutionRecord> {
   const receiptHash = computeReceiptHash({
     executionId: run.id,
     agentId: run.agentId,
@@ -58,5 +69,12 @@ export async function recordRunEnd(db: Db, run: StartedRun, outcome: RunOutcome,
       await new Promise((r) => setTimeout(r, 100 * attempt));
     }
   }
-  return { ...outcome, id: run.id, receiptHash, startedAt: run.startedAt, finishedAt, creditRefunded: refund && moved && run.charged };
+  return {
+    ...outcome,
+    id: run.id,
+    receiptHash,
+    startedAt: run.startedAt,
+    finishedAt,
+    creditRefunded: refund && moved && run.charged,
+  };
 }

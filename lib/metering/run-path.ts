@@ -1,6 +1,14 @@
 import type { Db } from "@/db/client";
 import type { AuthenticatedKey } from "@/db/queries/api-keys";
-import { authenticateApiKeys, finishRuns, runPathBatch, startRuns, type RunEnd, type RunStart, type RunStartOutcome } from "@/db/queries/runs";
+import {
+  authenticateApiKeys,
+  finishRuns,
+  runPathBatch,
+  startRuns,
+  type RunEnd,
+  type RunStart,
+  type RunStartOutcome,
+} from "@/db/queries/runs";
 import { Coalescer, perDatabase } from "@/lib/coalesce";
 
 const WINDOW_MS = 60_000;
@@ -10,7 +18,8 @@ export function windowStartOf(now: Date): Date {
   return new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS);
 }
 
-export type RunPathItem = { kind: "auth"; keyHash: string } | { kind: "start"; request: RunStart } | { kind: "finish"; end: RunEnd };
+export type RunPathItem =
+  { kind: "auth"; keyHash: string } | { kind: "start"; request: RunStart } | { kind: "finish"; end: RunEnd };
 export type RunPathResult =
   | { kind: "auth"; key: AuthenticatedKey | undefined; now: Date }
   | { kind: "start"; outcome: RunStartOutcome }
@@ -23,7 +32,8 @@ function resolveDuplicates(requests: RunStart[], outcomes: RunStartOutcome[]): R
     const first = outcomes[outcome.firstIndex]!;
     const [mine, theirs] = [requests[i]!, requests[outcome.firstIndex]!];
     const sameRequest = mine.source === "api" && theirs.source === "api" && mine.requestHash === theirs.requestHash;
-    if (first.outcome === "started" || first.outcome === "replay") return { outcome: sameRequest ? "replay" : "conflict", executionId: first.executionId };
+    if (first.outcome === "started" || first.outcome === "replay")
+      return { outcome: sameRequest ? "replay" : "conflict", executionId: first.executionId };
     return first;
   });
 }
@@ -50,8 +60,14 @@ async function writeBatch(db: Db, items: RunPathItem[]): Promise<RunPathResult[]
 /** One item on its own, through its own statement (after a batch failed as a whole). */
 async function writeOne(db: Db, item: RunPathItem): Promise<RunPathResult> {
   const now = new Date();
-  if (item.kind === "auth") return { kind: "auth", key: (await authenticateApiKeys(db, { keyHashes: [item.keyHash], windowStart: windowStartOf(now), now }))[0], now };
-  if (item.kind === "start") return { kind: "start", outcome: (await startRuns(db, { requests: [item.request], now }))[0]! };
+  if (item.kind === "auth")
+    return {
+      kind: "auth",
+      key: (await authenticateApiKeys(db, { keyHashes: [item.keyHash], windowStart: windowStartOf(now), now }))[0],
+      now,
+    };
+  if (item.kind === "start")
+    return { kind: "start", outcome: (await startRuns(db, { requests: [item.request], now }))[0]! };
   return { kind: "finish", moved: (await finishRuns(db, [item.end]))[0]! };
 }
 

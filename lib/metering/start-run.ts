@@ -33,23 +33,45 @@ export async function startRun(db: Db, request: RunStart): Promise<StartResult> 
   const result = submitted.outcome;
   switch (result.outcome) {
     case "started":
-      return { kind: "started", execution: { id: result.executionId, startedAt: result.startedAt }, creditId: result.creditId };
+      return {
+        kind: "started",
+        execution: { id: result.executionId, startedAt: result.startedAt },
+        creditId: result.creditId,
+      };
     case "replay":
       return { kind: "replay", executionId: result.executionId };
     case "stale":
       return { kind: "stale" };
     case "conflict":
-      throw new AppError("CONFLICT", "This Idempotency-Key was already used with a different request. Use a new key for a new request.");
+      throw new AppError(
+        "CONFLICT",
+        "This Idempotency-Key was already used with a different request. Use a new key for a new request.",
+      );
     case "cap_reached":
-      throw new AppError("MONTHLY_CAP_REACHED", `This key has used its monthly cap of ${request.source === "api" ? request.monthlyRunCap : 0} runs.`);
+      throw new AppError(
+        "MONTHLY_CAP_REACHED",
+        `This key has used its monthly cap of ${request.source === "api" ? request.monthlyRunCap : 0} runs.`,
+      );
     case "no_credit":
-      throw new AppError("PAYMENT_REQUIRED", "Your organisation has no run credits left for this agent. Buy more runs on the agent's page.");
+      throw new AppError(
+        "PAYMENT_REQUIRED",
+        "Your organisation has no run credits left for this agent. Buy more runs on the agent's page.",
+      );
     case "quota_running":
-      throw new AppError("RATE_LIMITED", `You already have ${request.source === "playground" ? request.quotas.maxRunning : 0} playground runs going. Wait for one to finish.`);
+      throw new AppError(
+        "RATE_LIMITED",
+        `You already have ${request.source === "playground" ? request.quotas.maxRunning : 0} playground runs going. Wait for one to finish.`,
+      );
     case "quota_rate":
-      throw new AppError("RATE_LIMITED", `The playground allows ${request.source === "playground" ? request.quotas.maxPerMinute : 0} runs a minute. Try again in a minute.`);
+      throw new AppError(
+        "RATE_LIMITED",
+        `The playground allows ${request.source === "playground" ? request.quotas.maxPerMinute : 0} runs a minute. Try again in a minute.`,
+      );
     case "quota_tokens":
-      throw new AppError("RATE_LIMITED", `Your playground runs used their ${request.source === "playground" ? request.quotas.maxTokensPerDay : 0} model tokens for the last 24 hours. Try again later.`);
+      throw new AppError(
+        "RATE_LIMITED",
+        `Your playground runs used their ${request.source === "playground" ? request.quotas.maxTokensPerDay : 0} model tokens for the last 24 hours. Try again later.`,
+      );
     case "duplicate":
       throw new Error("startRun: a duplicate was not resolved");
   }

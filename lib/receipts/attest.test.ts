@@ -33,7 +33,12 @@ const creator = privateKeyToAccount({ client, privateKey: anvilAccounts[1].priva
 
 beforeAll(async () => {
   anvil = await startAnvil({ port: 20_000 + Math.floor(Math.random() * 20_000), chainId: 31337 });
-  config = await deployPlatformContracts({ rpcUrl: anvil.rpcUrl, chainId: 31337, deployerKey: anvilAccounts[0].privateKey, feeBps: 500 });
+  config = await deployPlatformContracts({
+    rpcUrl: anvil.rpcUrl,
+    chainId: 31337,
+    deployerKey: anvilAccounts[0].privateKey,
+    feeBps: 500,
+  });
 }, 60_000);
 afterAll(() => anvil?.stop());
 
@@ -46,23 +51,43 @@ describe.each(await testBackends())("receipt attestation on $name", (backend) =>
 
   async function listedAgentWithRuns(runs: number) {
     const db = handle.db;
-    const owner = await createUser(db, { email: `attest-${crypto.randomUUID()}@example.com`, name: "Creator", passwordHash: null });
+    const owner = await createUser(db, {
+      email: `attest-${crypto.randomUUID()}@example.com`,
+      name: "Creator",
+      passwordHash: null,
+    });
     const agent = await publishedAgent(db, owner.id, doublerSpec);
     const registered = await sendAndConfirmTransaction({
       account: creator,
-      transaction: prepareRegisterListing(marketplaceContract(config), { token: NATIVE_TOKEN, pricePerRun: 1000n, payees: [{ account: creator.address as `0x${string}`, shareBps: 10_000 }] }),
+      transaction: prepareRegisterListing(marketplaceContract(config), {
+        token: NATIVE_TOKEN,
+        pricePerRun: 1000n,
+        payees: [{ account: creator.address as `0x${string}`, shareBps: 10_000 }],
+      }),
     });
     const listingId = BigInt(registered.logs[0]!.topics[1]!);
     await setAgentListing(db, { agentId: agent.id, ownerId: owner.id, chainId: config.chainId, listingId });
     const { secret } = await orgWithKey(db, [agent.id], { credits: runs + 5 });
     const ids: string[] = [];
     for (let i = 0; i < runs; i++) {
-      const response = await createRun(db, apiRequest(`/agents/${agent.slug}/runs`, { secret, body: { input: { n: i, fail: i === 1 } } }), { slug: agent.slug });
+      const response = await createRun(
+        db,
+        apiRequest(`/agents/${agent.slug}/runs`, { secret, body: { input: { n: i, fail: i === 1 } } }),
+        { slug: agent.slug },
+      );
       ids.push((await response.json()).id);
     }
     // The creator's own playground run is never attested.
-    await createExecution(db, { agentId: agent.id, versionId: null, source: "playground", input: {}, inputHash: "h", startedAt: new Date() });
-    const receiptOf = async (id: string) => (await (await getReceipt(db, apiRequest(`/runs/${id}/receipt`, { secret }), { id: id })).json()) as ReceiptProof;
+    await createExecution(db, {
+      agentId: agent.id,
+      versionId: null,
+      source: "playground",
+      input: {},
+      inputHash: "h",
+      startedAt: new Date(),
+    });
+    const receiptOf = async (id: string) =>
+      (await (await getReceipt(db, apiRequest(`/runs/${id}/receipt`, { secret }), { id: id })).json()) as ReceiptProof;
     return { agent, listingId, ids, receiptOf };
   }
 
@@ -77,7 +102,12 @@ describe.each(await testBackends())("receipt attestation on $name", (backend) =>
     const receipts = await Promise.all(ids.map(receiptOf));
     const root = receipts[0]!.attestation!.root;
     for (const r of receipts) {
-      expect(r.attestation).toMatchObject({ status: "attested", root, listingId: listingId.toString(), contract: config.reputation.toLowerCase() });
+      expect(r.attestation).toMatchObject({
+        status: "attested",
+        root,
+        listingId: listingId.toString(),
+        contract: config.reputation.toLowerCase(),
+      });
       expect(r.attestation!.transactionHash).toMatch(/^0x[0-9a-f]{64}$/);
       expect(verifyReceiptProof(r)).toEqual({ hashMatches: true, proofValid: true });
     }
@@ -87,9 +117,16 @@ describe.each(await testBackends())("receipt attestation on $name", (backend) =>
 
     // Tampering with the record, the hash or the proof breaks verification.
     const r = receipts[2]!;
-    expect(verifyReceiptProof({ ...r, receipt: { ...r.receipt, status: "succeeded", outputHash: "0".repeat(64) } })).toEqual({ hashMatches: false, proofValid: false });
+    expect(
+      verifyReceiptProof({ ...r, receipt: { ...r.receipt, status: "succeeded", outputHash: "0".repeat(64) } }),
+    ).toEqual({ hashMatches: false, proofValid: false });
     expect(verifyReceiptProof({ ...r, receipt: { ...r.receipt, costWei: "1" } }).proofValid).toBe(false);
-    expect(verifyReceiptProof({ ...r, attestation: { ...r.attestation!, proof: [...r.attestation!.proof.slice(1), r.attestation!.proof[0]!] } }).proofValid).toBe(false);
+    expect(
+      verifyReceiptProof({
+        ...r,
+        attestation: { ...r.attestation!, proof: [...r.attestation!.proof.slice(1), r.attestation!.proof[0]!] },
+      }).proofValid,
+    ).toBe(false);
     expect(await readAttestedBatch(config, listingId.toString(), `0x${"ab".repeat(32)}`)).toBe(0n);
   }, 60_000);
 
@@ -99,14 +136,24 @@ describe.each(await testBackends())("receipt attestation on $name", (backend) =>
     const [batch] = await handle.db.select().from(receiptBatches).where(eq(receiptBatches.agentId, agent.id));
     const sent = await sendAndConfirmTransaction({
       account: attester,
-      transaction: prepareAttest(reputationContract(config), { listingId, runs: 2n, successes: 1n, p50LatencyMs: batch!.p50LatencyMs, p99LatencyMs: batch!.p99LatencyMs, receiptsRoot: batch!.root as `0x${string}` }),
+      transaction: prepareAttest(reputationContract(config), {
+        listingId,
+        runs: 2n,
+        successes: 1n,
+        p50LatencyMs: batch!.p50LatencyMs,
+        p99LatencyMs: batch!.p99LatencyMs,
+        receiptsRoot: batch!.root as `0x${string}`,
+      }),
     });
     await attestPendingBatches(handle.db, config, attester);
     const [after] = await handle.db.select().from(receiptBatches).where(eq(receiptBatches.id, batch!.id));
     expect(after).toMatchObject({ txHash: sent.transactionHash });
     expect(after!.attestedAt).not.toBeNull();
     expect((await readStats(reputationContract(config), listingId)).runs).toBe(2n);
-    const unbatched = await handle.db.select({ id: executions.id }).from(executions).where(eq(executions.agentId, agent.id));
+    const unbatched = await handle.db
+      .select({ id: executions.id })
+      .from(executions)
+      .where(eq(executions.agentId, agent.id));
     expect(unbatched).toHaveLength(3); // two API runs in the batch, one playground run outside it
   }, 60_000);
 });

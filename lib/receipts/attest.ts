@@ -34,7 +34,11 @@ function percentile(sorted: number[], p: number): number {
  * each with its Merkle root and statistics. Executions join a batch with a conditional
  * UPDATE, so two overlapping passes cannot put a receipt into two batches.
  */
-export async function batchReceipts(db: Db, config: ChainConfig, options: { maxPerBatch?: number } = {}): Promise<number> {
+export async function batchReceipts(
+  db: Db,
+  config: ChainConfig,
+  options: { maxPerBatch?: number } = {},
+): Promise<number> {
   const maxPerBatch = options.maxPerBatch ?? 1000;
   const pending = await db
     .selectDistinct({ agentId: executions.agentId, listingId: agents.listingId })
@@ -55,7 +59,12 @@ export async function batchReceipts(db: Db, config: ChainConfig, options: { maxP
     for (;;) {
       const made = await db.transaction(async (tx) => {
         const rows = await tx
-          .select({ id: executions.id, receiptHash: executions.receiptHash, status: executions.status, durationMs: executions.durationMs })
+          .select({
+            id: executions.id,
+            receiptHash: executions.receiptHash,
+            status: executions.status,
+            durationMs: executions.durationMs,
+          })
           .from(executions)
           .where(
             and(
@@ -90,7 +99,9 @@ export async function batchReceipts(db: Db, config: ChainConfig, options: { maxP
           update executions e set receipt_batch_id = ${batch!.id}, receipt_leaf_index = v.ord - 1
           from unnest(${ids}::uuid[]) with ordinality as v(id, ord)
           where e.id = v.id and e.receipt_batch_id is null`);
-        const count = (assigned as { rowCount?: number; affectedRows?: number }).rowCount ?? (assigned as { affectedRows?: number }).affectedRows;
+        const count =
+          (assigned as { rowCount?: number; affectedRows?: number }).rowCount ??
+          (assigned as { affectedRows?: number }).affectedRows;
         if (count !== rows.length) throw new Error("receipts were batched concurrently; retry");
         return true;
       });
@@ -107,12 +118,22 @@ export async function batchReceipts(db: Db, config: ChainConfig, options: { maxP
  * (the process stopped after sending) is matched to its Attested event instead of being
  * sent again.
  */
-export async function attestPendingBatches(db: Db, config: ChainConfig, account: Account): Promise<{ attested: number }> {
+export async function attestPendingBatches(
+  db: Db,
+  config: ChainConfig,
+  account: Account,
+): Promise<{ attested: number }> {
   const contract = reputationContract(config);
   const batches = await db
     .select()
     .from(receiptBatches)
-    .where(and(isNull(receiptBatches.attestedAt), eq(receiptBatches.chainId, config.chainId), eq(receiptBatches.contractAddress, config.reputation.toLowerCase())))
+    .where(
+      and(
+        isNull(receiptBatches.attestedAt),
+        eq(receiptBatches.chainId, config.chainId),
+        eq(receiptBatches.contractAddress, config.reputation.toLowerCase()),
+      ),
+    )
     .orderBy(asc(receiptBatches.createdAt));
   let attested = 0;
   for (const batch of batches) {
@@ -135,10 +156,20 @@ export async function attestPendingBatches(db: Db, config: ChainConfig, account:
         });
         txHash = receipt.transactionHash;
       } else {
-        const events = await getContractEvents({ contract, events: [attestedEvent], fromBlock: config.startBlock, useIndexer: false });
-        txHash = events.find((e) => e.args.receiptsRoot.toLowerCase() === root.toLowerCase() && e.args.listingId === listingId)?.transactionHash ?? null;
+        const events = await getContractEvents({
+          contract,
+          events: [attestedEvent],
+          fromBlock: config.startBlock,
+          useIndexer: false,
+        });
+        txHash =
+          events.find((e) => e.args.receiptsRoot.toLowerCase() === root.toLowerCase() && e.args.listingId === listingId)
+            ?.transactionHash ?? null;
       }
-      await db.update(receiptBatches).set({ txHash, attestedAt: new Date() }).where(and(eq(receiptBatches.id, batch.id), isNull(receiptBatches.attestedAt)));
+      await db
+        .update(receiptBatches)
+        .set({ txHash, attestedAt: new Date() })
+        .where(and(eq(receiptBatches.id, batch.id), isNull(receiptBatches.attestedAt)));
       attested++;
     } catch (error) {
       throw toChainError(error);

@@ -23,7 +23,8 @@ function levels(leaves: Hex[]): Hex[][] {
   while (out.at(-1)!.length > 1) {
     const level = out.at(-1)!;
     const next: Hex[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? parent(level[i]!, level[i + 1]!) : level[i]!);
+    for (let i = 0; i < level.length; i += 2)
+      next.push(i + 1 < level.length ? parent(level[i]!, level[i + 1]!) : level[i]!);
     out.push(next);
   }
   return out;

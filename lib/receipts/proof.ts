@@ -50,9 +50,19 @@ export function receiptFieldsOf(e: ExecutionRow): ReceiptFields | null {
 export async function buildReceiptProof(db: Db, execution: ExecutionRow): Promise<ReceiptProof | null> {
   const fields = receiptFieldsOf(execution);
   if (!fields || !execution.receiptHash) return null;
-  const receipt = { v: 1 as const, ...fields, startedAt: fields.startedAt.toISOString(), finishedAt: fields.finishedAt.toISOString() };
-  if (!execution.receiptBatchId || execution.receiptLeafIndex === null) return { receipt, receiptHash: execution.receiptHash, attestation: null };
-  const [batch] = await db.select().from(receiptBatches).where(eq(receiptBatches.id, execution.receiptBatchId)).limit(1);
+  const receipt = {
+    v: 1 as const,
+    ...fields,
+    startedAt: fields.startedAt.toISOString(),
+    finishedAt: fields.finishedAt.toISOString(),
+  };
+  if (!execution.receiptBatchId || execution.receiptLeafIndex === null)
+    return { receipt, receiptHash: execution.receiptHash, attestation: null };
+  const [batch] = await db
+    .select()
+    .from(receiptBatches)
+    .where(eq(receiptBatches.id, execution.receiptBatchId))
+    .limit(1);
   const leaves = await db
     .select({ receiptHash: executions.receiptHash })
     .from(executions)
@@ -82,15 +92,28 @@ export async function buildReceiptProof(db: Db, execution: ExecutionRow): Promis
  * Checks a receipt end to end without trusting the stored hash: recompute the hash from
  * the record, derive the leaf, and fold the proof up to the root.
  */
-export function verifyReceiptProof(proof: Pick<ReceiptProof, "receipt" | "receiptHash" | "attestation">): { hashMatches: boolean; proofValid: boolean } {
+export function verifyReceiptProof(proof: Pick<ReceiptProof, "receipt" | "receiptHash" | "attestation">): {
+  hashMatches: boolean;
+  proofValid: boolean;
+} {
   const { v: _v, ...rest } = proof.receipt;
-  const recomputed = computeReceiptHash({ ...rest, startedAt: new Date(rest.startedAt), finishedAt: new Date(rest.finishedAt) });
+  const recomputed = computeReceiptHash({
+    ...rest,
+    startedAt: new Date(rest.startedAt),
+    finishedAt: new Date(rest.finishedAt),
+  });
   const hashMatches = recomputed === proof.receiptHash;
-  const proofValid = Boolean(proof.attestation) && verifyMerkleProof(receiptLeaf(recomputed), proof.attestation!.proof, proof.attestation!.root);
+  const proofValid =
+    Boolean(proof.attestation) &&
+    verifyMerkleProof(receiptLeaf(recomputed), proof.attestation!.proof, proof.attestation!.root);
   return { hashMatches, proofValid };
 }
 
 /** Whether AgentReputation holds this root for the listing (the attestation's batch number, 0 when not). */
 export async function readAttestedBatch(config: ChainConfig, listingId: string, root: Hex): Promise<bigint> {
-  return readContract({ contract: reputationContract(config), method: "batchOfRoot", params: [BigInt(listingId), root] });
+  return readContract({
+    contract: reputationContract(config),
+    method: "batchOfRoot",
+    params: [BigInt(listingId), root],
+  });
 }

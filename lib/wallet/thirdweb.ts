@@ -14,7 +14,13 @@ export type { PublicChain };
  */
 export const thirdwebClient = createThirdwebClient({ clientId: "ai-nomads-browser" });
 
-const chainNames: Record<number, string> = { 1: "Ethereum", 8453: "Base", 84532: "Base Sepolia", 11155111: "Sepolia", 31337: "Local chain (anvil)" };
+const chainNames: Record<number, string> = {
+  1: "Ethereum",
+  8453: "Base",
+  84532: "Base Sepolia",
+  11155111: "Sepolia",
+  31337: "Local chain (anvil)",
+};
 
 export function chainName(chainId: number): string {
   return chainNames[chainId] ?? `Chain ${chainId}`;
@@ -31,11 +37,21 @@ export function chainOf(chain: { chainId: number; rpcUrl?: string }): Chain {
 }
 
 export function browserMarketplace(chain: PublicChain) {
-  return getContract({ client: thirdwebClient, chain: chainOf(chain), address: chain.marketplace, abi: agentMarketplaceAbi });
+  return getContract({
+    client: thirdwebClient,
+    chain: chainOf(chain),
+    address: chain.marketplace,
+    abi: agentMarketplaceAbi,
+  });
 }
 
 export function reputationOf(chain: PublicChain) {
-  return getContract({ client: thirdwebClient, chain: chainOf(chain), address: chain.reputation, abi: agentReputationAbi });
+  return getContract({
+    client: thirdwebClient,
+    chain: chainOf(chain),
+    address: chain.reputation,
+    abi: agentReputationAbi,
+  });
 }
 
 /** A wallet problem with a message meant for the person at the keyboard. */
@@ -46,7 +62,8 @@ export function describeWalletError(error: unknown, fallback: string): WalletErr
   if (error instanceof WalletError) return error;
   const code = (error as { code?: number })?.code;
   const text = String((error as { message?: unknown })?.message ?? "");
-  if (code === 4001 || /rejected|denied/i.test(text)) return new WalletError("You rejected the request in your wallet.");
+  if (code === 4001 || /rejected|denied/i.test(text))
+    return new WalletError("You rejected the request in your wallet.");
   if (code === -32002) return new WalletError("Your wallet already has a pending request. Open it to continue.");
   return new WalletError(fallback);
 }

@@ -16,18 +16,25 @@ export const metadata: Metadata = { title: "Payouts" };
 export default async function PayoutsPage() {
   const user = await requirePageUser("/payouts");
   const db = await getDb();
-  const [wallets, earnings] = await Promise.all([listWalletsForUser(db, { userId: user.id }), listEarningsForOwner(db, { ownerId: user.id })]);
+  const [wallets, earnings] = await Promise.all([
+    listWalletsForUser(db, { userId: user.id }),
+    listEarningsForOwner(db, { ownerId: user.id }),
+  ]);
   const config = resolveChainConfig();
-  const balances = config ? await readClaimableBalances(config, wallets.map((w) => w.address), earnings.map((e) => e.token)) : [];
+  const balances = config
+    ? await readClaimableBalances(
+        config,
+        wallets.map((w) => w.address),
+        earnings.map((e) => e.token),
+      )
+    : [];
   const chainDown = balances.some((b) => b.amount === null);
   const tokens = new Map(balances.map((b) => [b.token.address.toLowerCase(), b.token]));
   const formatPaid = (amountWei: string, token: string) => {
     const info = tokens.get(token.toLowerCase());
     return info ? formatTokenAmount(BigInt(amountWei), info) : formatWei(amountWei);
   };
-  const chain = config
-    ? publicChainConfig(config)
-    : null;
+  const chain = config ? publicChainConfig(config) : null;
 
   return (
     <div className="mx-auto max-w-3xl space-y-6">
@@ -35,11 +42,17 @@ export default async function PayoutsPage() {
       <Card>
         <CardHeader>
           <CardTitle>Claimable balances</CardTitle>
-          <p className="text-sm text-muted-foreground">Your share of every purchase is credited on-chain to your payee wallets; withdraw it any time.</p>
+          <p className="text-sm text-muted-foreground">
+            Your share of every purchase is credited on-chain to your payee wallets; withdraw it any time.
+          </p>
         </CardHeader>
         <CardContent className="space-y-3 text-sm">
           {!config ? <p className="text-muted-foreground">No chain is configured on this server.</p> : null}
-          {chainDown ? <p role="alert" className="text-destructive">The chain is not reachable right now.</p> : null}
+          {chainDown ? (
+            <p role="alert" className="text-destructive">
+              The chain is not reachable right now.
+            </p>
+          ) : null}
           {config && wallets.length === 0 ? (
             <p>
               Link a wallet in{" "}
@@ -57,7 +70,12 @@ export default async function PayoutsPage() {
                   {b.amount === null ? `— ${b.token.symbol}` : formatTokenAmount(b.amount, b.token)}
                 </span>
                 {chain && b.amount !== null ? (
-                  <WithdrawButton wallet={getAddress(b.address)} token={b.token.address} chain={chain} claimable={b.amount > 0n} />
+                  <WithdrawButton
+                    wallet={getAddress(b.address)}
+                    token={b.token.address}
+                    chain={chain}
+                    claimable={b.amount > 0n}
+                  />
                 ) : null}
               </li>
             ))}
@@ -67,7 +85,9 @@ export default async function PayoutsPage() {
       <Card>
         <CardHeader>
           <CardTitle>Earnings history</CardTitle>
-          <p className="text-sm text-muted-foreground">Purchases of your listed agents, as paid by buyers (before the platform fee and other payees).</p>
+          <p className="text-sm text-muted-foreground">
+            Purchases of your listed agents, as paid by buyers (before the platform fee and other payees).
+          </p>
         </CardHeader>
         <CardContent>
           {earnings.length === 0 ? (

@@ -9,7 +9,11 @@ import { getSessionUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   if (await getSessionUser()) redirect(callbackUrl);
@@ -19,7 +23,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <CardTitle className="text-2xl">Sign in</CardTitle>
         <p className="text-sm text-muted-foreground">
           New here?{" "}
-          <Link href={`/sign-up?callbackUrl=${encodeURIComponent(callbackUrl)}`} className="text-primary hover:underline">
+          <Link
+            href={`/sign-up?callbackUrl=${encodeURIComponent(callbackUrl)}`}
+            className="text-primary hover:underline"
+          >
             Create an account
           </Link>
         </p>

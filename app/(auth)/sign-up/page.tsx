@@ -9,7 +9,11 @@ import { getSessionUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Create an account" };
 
-export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function SignUpPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   if (await getSessionUser()) redirect(callbackUrl);
@@ -19,7 +23,10 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
         <CardTitle className="text-2xl">Create your account</CardTitle>
         <p className="text-sm text-muted-foreground">
           Already have one?{" "}
-          <Link href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`} className="text-primary hover:underline">
+          <Link
+            href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`}
+            className="text-primary hover:underline"
+          >
             Sign in
           </Link>
         </p>

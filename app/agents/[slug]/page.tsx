@@ -38,9 +38,13 @@ export default async function AgentPage({ params }: Props) {
     listAgentReviews(db, { agentId: agent.id }),
   ]);
   const chainConfig = resolveChainConfig();
-  const onChainListing = agent.listingId && chainConfig && agent.listingChainId === chainConfig.chainId ? await readListingState(agent.listingId) : null;
+  const onChainListing =
+    agent.listingId && chainConfig && agent.listingChainId === chainConfig.chainId
+      ? await readListingState(agent.listingId)
+      : null;
   const onChainPrice = onChainListing?.active ? onChainListing.priceWei : null;
-  const purchasesOfMine = user && agent.listingId ? await listRateablePurchases(db, { agentId: agent.id, userId: user.id }) : [];
+  const purchasesOfMine =
+    user && agent.listingId ? await listRateablePurchases(db, { agentId: agent.id, userId: user.id }) : [];
   const rated = await readRatedFlags(purchasesOfMine.map((p) => p.onchainPurchaseId));
   const rateable = purchasesOfMine
     .filter((p) => rated[p.onchainPurchaseId] === false)
@@ -71,7 +75,9 @@ export default async function AgentPage({ params }: Props) {
         <Card>
           <CardHeader>
             <CardTitle>Verified stats</CardTitle>
-            <p className="text-xs text-muted-foreground">From recorded executions of published versions; the creator&apos;s test runs are not counted.</p>
+            <p className="text-xs text-muted-foreground">
+              From recorded executions of published versions; the creator&apos;s test runs are not counted.
+            </p>
           </CardHeader>
           <CardContent>
             <dl className="grid grid-cols-3 gap-4 text-sm" data-testid="agent-stats">
@@ -81,11 +87,15 @@ export default async function AgentPage({ params }: Props) {
               </div>
               <div>
                 <dt className="text-muted-foreground">Success rate</dt>
-                <dd className="text-xl font-semibold">{stats.successRate === null ? "—" : `${(stats.successRate * 100).toFixed(1)}%`}</dd>
+                <dd className="text-xl font-semibold">
+                  {stats.successRate === null ? "—" : `${(stats.successRate * 100).toFixed(1)}%`}
+                </dd>
               </div>
               <div>
                 <dt className="text-muted-foreground">Median latency</dt>
-                <dd className="text-xl font-semibold">{stats.p50LatencyMs === null ? "—" : `${stats.p50LatencyMs} ms`}</dd>
+                <dd className="text-xl font-semibold">
+                  {stats.p50LatencyMs === null ? "—" : `${stats.p50LatencyMs} ms`}
+                </dd>
               </div>
             </dl>
           </CardContent>
@@ -93,7 +103,9 @@ export default async function AgentPage({ params }: Props) {
         <Card>
           <CardHeader>
             <CardTitle>Reviews</CardTitle>
-            <p className="text-xs text-muted-foreground">Written by the wallets that paid for runs, next to their on-chain rating.</p>
+            <p className="text-xs text-muted-foreground">
+              Written by the wallets that paid for runs, next to their on-chain rating.
+            </p>
           </CardHeader>
           <CardContent>
             {reviews.length ? (
@@ -159,11 +171,17 @@ export default async function AgentPage({ params }: Props) {
                 signedIn={Boolean(user)}
               />
             ) : onChainListing && !onChainListing.active ? (
-              <p className="text-sm text-muted-foreground" data-testid="sales-paused">The creator has paused sales of this agent.</p>
+              <p className="text-sm text-muted-foreground" data-testid="sales-paused">
+                The creator has paused sales of this agent.
+              </p>
             ) : agent.listingId ? (
-              <p className="text-sm text-muted-foreground">The chain cannot be read right now; try again in a moment.</p>
+              <p className="text-sm text-muted-foreground">
+                The chain cannot be read right now; try again in a moment.
+              </p>
             ) : (
-              <p className="text-sm text-muted-foreground">This agent is not listed on-chain yet, so it cannot be bought or rated.</p>
+              <p className="text-sm text-muted-foreground">
+                This agent is not listed on-chain yet, so it cannot be bought or rated.
+              </p>
             )}
           </CardContent>
         </Card>

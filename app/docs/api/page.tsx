@@ -17,7 +17,11 @@ type Op = {
 };
 
 const examples: Record<string, { path: string; body?: string; headers?: string[] }> = {
-  createRun: { path: "/agents/csv-stats/runs", body: '{"input": {"csv": "a,b\\n1,2\\n3,4"}}', headers: ['Idempotency-Key: 7d0f6a6e-invoice-2026-001'] },
+  createRun: {
+    path: "/agents/csv-stats/runs",
+    body: '{"input": {"csv": "a,b\\n1,2\\n3,4"}}',
+    headers: ["Idempotency-Key: 7d0f6a6e-invoice-2026-001"],
+  },
   getRun: { path: "/runs/RUN_ID" },
   getReceipt: { path: "/runs/RUN_ID/receipt" },
   listAgents: { path: "/agents" },
@@ -26,7 +30,10 @@ const examples: Record<string, { path: string; body?: string; headers?: string[]
 
 function curlFor(base: string, method: string, op: Op): string {
   const example = examples[op.operationId]!;
-  const lines = [`curl${method === "get" ? "" : ` -X ${method.toUpperCase()}`} "${base}${example.path}"`, '  -H "Authorization: Bearer $AINOMADS_API_KEY"'];
+  const lines = [
+    `curl${method === "get" ? "" : ` -X ${method.toUpperCase()}`} "${base}${example.path}"`,
+    '  -H "Authorization: Bearer $AINOMADS_API_KEY"',
+  ];
   for (const h of example.headers ?? []) lines.push(`  -H "${h}"`);
   if (example.body) lines.push('  -H "Content-Type: application/json"', `  -d '${example.body}'`);
   return lines.join(" \\\n");
@@ -37,18 +44,25 @@ export default function ApiDocsPage() {
   const origin = env.APP_URL ?? `http://localhost:${env.PORT}`;
   const doc = openApiDocument(origin);
   const base = doc.servers[0].url;
-  const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods as Record<string, Op>).map(([method, op]) => ({ path, method, op })));
+  const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods as Record<string, Op>).map(([method, op]) => ({ path, method, op })),
+  );
   return (
     <div className="mx-auto max-w-4xl space-y-6">
       <div className="space-y-2">
         <h1 className="text-3xl font-bold tracking-tight">{doc.info.title}</h1>
         <p className="text-muted-foreground">{doc.info.description}</p>
         <p className="text-sm">
-          Base URL <code>{base}</code> · machine-readable: <a className="text-primary hover:underline" href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI {doc.openapi})
+          Base URL <code>{base}</code> · machine-readable:{" "}
+          <a className="text-primary hover:underline" href="/api/v1/openapi.json">
+            /api/v1/openapi.json
+          </a>{" "}
+          (OpenAPI {doc.openapi})
         </p>
         <p className="text-sm text-muted-foreground">
-          Create a key under your organisation → API keys and usage, then <code>export AINOMADS_API_KEY=anm_live_…</code>. Every response carries{" "}
-          <code>RateLimit-Limit</code>, <code>RateLimit-Remaining</code> and <code>RateLimit-Reset</code>; a 429 adds <code>Retry-After</code>.
+          Create a key under your organisation → API keys and usage, then{" "}
+          <code>export AINOMADS_API_KEY=anm_live_…</code>. Every response carries <code>RateLimit-Limit</code>,{" "}
+          <code>RateLimit-Remaining</code> and <code>RateLimit-Reset</code>; a 429 adds <code>Retry-After</code>.
         </p>
       </div>
       {operations.map(({ path, method, op }) => {
@@ -57,7 +71,9 @@ export default function ApiDocsPage() {
           <Card key={op.operationId} id={op.operationId}>
             <CardHeader>
               <CardTitle className="flex flex-wrap items-center gap-2">
-                <span className="rounded bg-accent px-2 py-0.5 font-mono text-xs uppercase text-accent-foreground">{method}</span>
+                <span className="rounded bg-accent px-2 py-0.5 font-mono text-xs uppercase text-accent-foreground">
+                  {method}
+                </span>
                 <code className="text-base">{path}</code>
                 <span className="text-sm font-normal text-muted-foreground">{op.summary}</span>
               </CardTitle>
@@ -68,7 +84,12 @@ export default function ApiDocsPage() {
                 <ul className="space-y-1">
                   {op.parameters.map((p) => (
                     <li key={p.name}>
-                      <code>{p.name}</code> <span className="text-xs text-muted-foreground">({p.in}{p.required ? ", required" : ""})</span> {p.description}
+                      <code>{p.name}</code>{" "}
+                      <span className="text-xs text-muted-foreground">
+                        ({p.in}
+                        {p.required ? ", required" : ""})
+                      </span>{" "}
+                      {p.description}
                     </li>
                   ))}
                 </ul>
@@ -86,7 +107,9 @@ export default function ApiDocsPage() {
                       <td className="w-12 py-1 font-mono">{status}</td>
                       <td className="py-1">
                         {r.description}
-                        {r.headers ? <span className="text-muted-foreground"> · headers: {Object.keys(r.headers).join(", ")}</span> : null}
+                        {r.headers ? (
+                          <span className="text-muted-foreground"> · headers: {Object.keys(r.headers).join(", ")}</span>
+                        ) : null}
                       </td>
                     </tr>
                   ))}
@@ -99,7 +122,10 @@ export default function ApiDocsPage() {
       <Card id="problems">
         <CardHeader>
           <CardTitle>Problem types</CardTitle>
-          <p className="text-sm text-muted-foreground">Errors are <code>application/problem+json</code> (RFC 9457). Branch on <code>type</code>; <code>detail</code> is for people.</p>
+          <p className="text-sm text-muted-foreground">
+            Errors are <code>application/problem+json</code> (RFC 9457). Branch on <code>type</code>;{" "}
+            <code>detail</code> is for people.
+          </p>
         </CardHeader>
         <CardContent>
           <ul className="space-y-2 text-sm">

@@ -25,8 +25,8 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
       <CardContent className="space-y-4 text-sm">
         {!open ? (
           <p className="text-muted-foreground">
-            This invitation does not exist, has expired, was revoked or was already used. Ask the organisation owner
-            for a new one.
+            This invitation does not exist, has expired, was revoked or was already used. Ask the organisation owner for
+            a new one.
           </p>
         ) : !user ? (
           <>
@@ -46,8 +46,8 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
         ) : (
           <>
             <p>
-              You were invited as a <strong>{invitation.role}</strong> of <strong>{invitation.orgName}</strong> (sent
-              to {invitation.email}).
+              You were invited as a <strong>{invitation.role}</strong> of <strong>{invitation.orgName}</strong> (sent to{" "}
+              {invitation.email}).
             </p>
             <AcceptInvitationButton token={token} />
           </>

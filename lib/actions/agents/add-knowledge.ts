@@ -22,7 +22,10 @@ const schema = z.object({
 /** Adds a knowledge document to an agent: chunked and indexed for knowledge_search. */
 export const addKnowledgeAction = defineAuthAction("add-knowledge", schema, async (input, { db, user }) => {
   const chunks = chunkDocument(input.content, input.format);
-  if (chunks.length === 0) throw new AppError("INVALID_INPUT", "The document has no text to index.", { fieldErrors: { content: ["The document has no text to index."] } });
+  if (chunks.length === 0)
+    throw new AppError("INVALID_INPUT", "The document has no text to index.", {
+      fieldErrors: { content: ["The document has no text to index."] },
+    });
   return db.transaction(async (tx) => {
     const agent = await getAgentByIdForOwner(tx, { agentId: input.agentId, ownerId: user.id });
     if (!agent) throw new AppError("NOT_FOUND", "Agent not found.");

@@ -10,7 +10,10 @@ import { readRegisteredListing } from "@/lib/chain/listing-receipt";
 import { defineAuthAction } from "@/lib/actions/define-action";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 
-const schema = z.object({ agentId: z.uuid(), txHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "That is not a transaction hash.") });
+const schema = z.object({
+  agentId: z.uuid(),
+  txHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "That is not a transaction hash."),
+});
 
 /**
  * After the creator's wallet registered the listing, ties it to the agent — once the
@@ -25,11 +28,19 @@ export const confirmListingAction = defineAuthAction("confirm-listing", schema, 
   const listing = await readRegisteredListing(config, input.txHash as `0x${string}`);
   const wallets = await listWalletsForUser(db, { userId: user.id });
   if (!wallets.some((w) => w.address === listing.creator)) {
-    throw new AppError("FORBIDDEN", "The listing was registered from a wallet that is not linked to your account. Link it in Settings first.");
+    throw new AppError(
+      "FORBIDDEN",
+      "The listing was registered from a wallet that is not linked to your account. Link it in Settings first.",
+    );
   }
   try {
     return await db.transaction(async (tx) => {
-      const updated = await setAgentListing(tx, { agentId: agent.id, ownerId: user.id, chainId: config.chainId, listingId: listing.listingId });
+      const updated = await setAgentListing(tx, {
+        agentId: agent.id,
+        ownerId: user.id,
+        chainId: config.chainId,
+        listingId: listing.listingId,
+      });
       if (!updated) throw new AppError("NOT_FOUND", "Agent not found.");
       await createAuditEntry(tx, {
         actorUserId: user.id,

@@ -19,7 +19,12 @@ export const createAgentAction = defineAuthAction("create-agent", agentDetailsSc
           ...input,
           draftSpec: agentSpecSchema.parse({}),
         });
-        await createAuditEntry(tx, { actorUserId: user.id, action: "agent.created", targetType: "agent", targetId: agent.id });
+        await createAuditEntry(tx, {
+          actorUserId: user.id,
+          action: "agent.created",
+          targetType: "agent",
+          targetId: agent.id,
+        });
         return agent;
       });
     } catch (error) {

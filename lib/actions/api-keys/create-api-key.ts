@@ -23,7 +23,8 @@ export const createApiKeyAction = defineAuthAction("create-api-key", createApiKe
     }
     if (input.pinnedVersionId) {
       const owner = keyable.find((a) => a.versions.some((v) => v.id === input.pinnedVersionId));
-      if (!owner || !agentIds.includes(owner.id)) throw fieldError("pinnedVersionId", "Pin a version of one of the key's agents.");
+      if (!owner || !agentIds.includes(owner.id))
+        throw fieldError("pinnedVersionId", "Pin a version of one of the key's agents.");
     }
     const generated = generateApiKey();
     const key = await createApiKey(tx, {

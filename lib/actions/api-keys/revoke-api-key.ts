@@ -8,19 +8,22 @@ import { defineAuthAction } from "@/lib/actions/define-action";
 import { AppError } from "@/lib/errors";
 
 /** Revokes an organisation API key (owners only); requests with it are refused from now on. */
-export const revokeApiKeyAction = defineAuthAction("revoke-api-key", z.object({ orgId: z.uuid(), keyId: z.uuid() }), async (input, { db, user }) =>
-  db.transaction(async (tx) => {
-    await requireOrgRole(tx, { orgId: input.orgId, userId: user.id, role: "owner" });
-    const key = await revokeApiKey(tx, input);
-    if (!key) throw new AppError("NOT_FOUND", "That key does not exist or is already revoked.");
-    await createAuditEntry(tx, {
-      actorUserId: user.id,
-      orgId: input.orgId,
-      action: "api_key.revoked",
-      targetType: "api_key",
-      targetId: key.id,
-      metadata: { name: key.name, prefix: key.prefix },
-    });
-    return { id: key.id };
-  }),
+export const revokeApiKeyAction = defineAuthAction(
+  "revoke-api-key",
+  z.object({ orgId: z.uuid(), keyId: z.uuid() }),
+  async (input, { db, user }) =>
+    db.transaction(async (tx) => {
+      await requireOrgRole(tx, { orgId: input.orgId, userId: user.id, role: "owner" });
+      const key = await revokeApiKey(tx, input);
+      if (!key) throw new AppError("NOT_FOUND", "That key does not exist or is already revoked.");
+      await createAuditEntry(tx, {
+        actorUserId: user.id,
+        orgId: input.orgId,
+        action: "api_key.revoked",
+        targetType: "api_key",
+        targetId: key.id,
+        metadata: { name: key.name, prefix: key.prefix },
+      });
+      return { id: key.id };
+    }),
 );

@@ -22,7 +22,12 @@ export const linkWalletAction = defineAuthAction("link-wallet", schema, async (i
   try {
     return await db.transaction(async (tx) => {
       const wallet = await createWallet(tx, { userId: user.id, address });
-      await createAuditEntry(tx, { actorUserId: user.id, action: "wallet.linked", targetType: "wallet", targetId: address });
+      await createAuditEntry(tx, {
+        actorUserId: user.id,
+        action: "wallet.linked",
+        targetType: "wallet",
+        targetId: address,
+      });
       return wallet;
     });
   } catch (error) {

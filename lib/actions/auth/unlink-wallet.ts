@@ -15,7 +15,12 @@ export const unlinkWalletAction = defineAuthAction(
       if (!removed) {
         throw new AppError("NOT_FOUND", "Wallet not found, or it is the only way into this account.");
       }
-      await createAuditEntry(tx, { actorUserId: user.id, action: "wallet.unlinked", targetType: "wallet", targetId: removed.id });
+      await createAuditEntry(tx, {
+        actorUserId: user.id,
+        action: "wallet.unlinked",
+        targetType: "wallet",
+        targetId: removed.id,
+      });
       return removed;
     }),
 );

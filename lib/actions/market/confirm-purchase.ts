@@ -10,7 +10,10 @@ import { readPurchaseEvent } from "@/lib/chain/purchase-receipt";
 import { defineAuthAction } from "@/lib/actions/define-action";
 import { AppError } from "@/lib/errors";
 
-const schema = z.object({ orgId: z.uuid(), txHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "That is not a transaction hash.") });
+const schema = z.object({
+  orgId: z.uuid(),
+  txHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "That is not a transaction hash."),
+});
 
 /**
  * Assigns a confirmed purchase to the organisation the buyer chose. The event is read

@@ -33,7 +33,14 @@ export const confirmRatingAction = defineAuthAction("confirm-rating", schema, as
   }
   return db.transaction(async (tx) => {
     await recordRatingEvent(tx, event);
-    const reviewed = input.review ? await addRatingReview(tx, { chainId: config.chainId, txHash: event.txHash, userId: user.id, review: input.review }) : false;
+    const reviewed = input.review
+      ? await addRatingReview(tx, {
+          chainId: config.chainId,
+          txHash: event.txHash,
+          userId: user.id,
+          review: input.review,
+        })
+      : false;
     return { score: event.score, reviewed };
   });
 });

@@ -17,7 +17,13 @@ export const createOrganizationAction = defineAuthAction("create-organization", 
     try {
       return await db.transaction(async (tx) => {
         const org = await createOrganization(tx, { name: input.name, slug, userId: user.id });
-        await createAuditEntry(tx, { actorUserId: user.id, orgId: org.id, action: "org.created", targetType: "organization", targetId: org.id });
+        await createAuditEntry(tx, {
+          actorUserId: user.id,
+          orgId: org.id,
+          action: "org.created",
+          targetType: "organization",
+          targetId: org.id,
+        });
         return org;
       });
     } catch (error) {

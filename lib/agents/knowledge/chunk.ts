@@ -63,7 +63,10 @@ function chunkJson(text: string): string[] {
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    throw new AppError("INVALID_INPUT", "That is not valid JSON.", { cause, fieldErrors: { content: ["That is not valid JSON."] } });
+    throw new AppError("INVALID_INPUT", "That is not valid JSON.", {
+      cause,
+      fieldErrors: { content: ["That is not valid JSON."] },
+    });
   }
   if (Array.isArray(value)) return pack(value.map((v) => JSON.stringify(v)));
   if (value && typeof value === "object") {

@@ -23,7 +23,8 @@ export async function runCodeAgent(deps: RunAgentDeps, context: RunContext, inpu
       hostCall: async (kind, name, args) => {
         if (context.ended) throw new Error("the run has ended");
         if (kind === "llm") {
-          if (++llmCalls > spec.limits.maxSteps) throw new Error(`ctx.llm was called more than ${spec.limits.maxSteps} times (max steps).`);
+          if (++llmCalls > spec.limits.maxSteps)
+            throw new Error(`ctx.llm was called more than ${spec.limits.maxSteps} times (max steps).`);
           return llmFromCode(deps, context, args);
         }
         return context.runTool(name, args);
@@ -44,7 +45,8 @@ async function llmFromCode(deps: RunAgentDeps, context: RunContext, request: unk
   const { spec } = context;
   if (!spec.model) throw new AppError("AGENT_FAILED", "ctx.llm needs a model: pick one in the agent's settings.");
   const req = (request ?? {}) as { prompt?: unknown; system?: unknown; maxOutputTokens?: unknown };
-  if (typeof req.prompt !== "string" || !req.prompt) throw new AppError("AGENT_FAILED", "ctx.llm needs a prompt string.");
+  if (typeof req.prompt !== "string" || !req.prompt)
+    throw new AppError("AGENT_FAILED", "ctx.llm needs a prompt string.");
   const model = (deps.resolveModel ?? getLanguageModel)(spec.model);
   const at = context.elapsed();
   const started = performance.now();

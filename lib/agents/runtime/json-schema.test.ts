@@ -6,7 +6,9 @@ describe("JSON Schema validation", () => {
     const schema = { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } };
     expect(schemaProblems(schema)).toEqual([]);
     const started = performance.now();
-    expect(validateAgainstSchema(schema, { s: `${"a".repeat(32)}!` })).toEqual([expect.stringMatching(/must match pattern/)]);
+    expect(validateAgainstSchema(schema, { s: `${"a".repeat(32)}!` })).toEqual([
+      expect.stringMatching(/must match pattern/),
+    ]);
     expect(validateAgainstSchema(schema, { s: `${"a".repeat(100_000)}!` })).toHaveLength(1);
     expect(performance.now() - started).toBeLessThan(100);
     expect(validateAgainstSchema(schema, { s: "aaaa" })).toEqual([]);
@@ -35,7 +37,11 @@ describe("JSON Schema validation", () => {
   });
 
   test("after 600 distinct schemas with $ids, saving the first again still works (nothing is remembered globally)", () => {
-    const schemaOf = (i: number) => ({ $id: `https://example.com/s${i}`, type: "object", properties: { n: { const: i } } });
+    const schemaOf = (i: number) => ({
+      $id: `https://example.com/s${i}`,
+      type: "object",
+      properties: { n: { const: i } },
+    });
     for (let i = 0; i < 600; i++) expect(schemaProblems(schemaOf(i))).toEqual([]);
     expect(schemaProblems(schemaOf(0))).toEqual([]);
     expect(validateAgainstSchema(schemaOf(0), { n: 0 })).toEqual([]);

@@ -29,7 +29,14 @@ re2.code = "re2";
  * schema cannot shadow or block another's), and nothing that grows with every schema seen.
  */
 function compileIsolated(schema: object): ValidateFunction {
-  const ajv = new Ajv({ strict: false, allErrors: false, meta: false, validateSchema: false, addUsedSchema: false, code: { regExp: re2 } });
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: false,
+    meta: false,
+    validateSchema: false,
+    addUsedSchema: false,
+    code: { regExp: re2 },
+  });
   return ajv.compile(schema);
 }
 
@@ -60,7 +67,8 @@ export function schemaProblems(schema: unknown): string[] {
   if (!schema || typeof schema !== "object" || Array.isArray(schema)) return ["A schema must be a JSON object."];
   const shape = jsonValueProblem(schema, MAX_SCHEMA_DEPTH);
   if (shape) return [`The schema is not usable: ${shape}`];
-  if (JSON.stringify(schema).length > MAX_SCHEMA_CHARS) return [`A schema may be at most ${MAX_SCHEMA_CHARS / 1024} KiB of JSON.`];
+  if (JSON.stringify(schema).length > MAX_SCHEMA_CHARS)
+    return [`A schema may be at most ${MAX_SCHEMA_CHARS / 1024} KiB of JSON.`];
   if (!metaAjv.validateSchema(schema)) {
     return (metaAjv.errors ?? []).map((e) => `${e.instancePath || "schema"} ${e.message ?? "is invalid"}`);
   }
@@ -69,7 +77,11 @@ export function schemaProblems(schema: unknown): string[] {
     return [];
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return [/regexp|pattern/i.test(message) ? `A pattern is not supported (patterns run on RE2: no backreferences or lookaround): ${message}` : message];
+    return [
+      /regexp|pattern/i.test(message)
+        ? `A pattern is not supported (patterns run on RE2: no backreferences or lookaround): ${message}`
+        : message,
+    ];
   }
 }
 

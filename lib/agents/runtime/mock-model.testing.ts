@@ -34,7 +34,12 @@ export function scriptedModel(turns: Turn[]) {
         chunks.push({ type: "text-end", id: "t" });
       }
       for (const [i, c] of (turn.toolCalls ?? []).entries()) {
-        chunks.push({ type: "tool-call", toolCallId: `call-${call}-${i}`, toolName: c.name, input: JSON.stringify(c.args) });
+        chunks.push({
+          type: "tool-call",
+          toolCallId: `call-${call}-${i}`,
+          toolName: c.name,
+          input: JSON.stringify(c.args),
+        });
       }
       chunks.push({
         type: "finish",

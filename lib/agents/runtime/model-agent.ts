@@ -33,7 +33,11 @@ export async function runModelAgent(
   for (const name of spec.tools) {
     if (!isToolName(name)) continue;
     const definition = toolRegistry[name];
-    tools[name] = tool({ description: definition.description, inputSchema: definition.input, execute: (args: unknown) => context.runTool(name, args) });
+    tools[name] = tool({
+      description: definition.description,
+      inputSchema: definition.input,
+      execute: (args: unknown) => context.runTool(name, args),
+    });
   }
   let stepStart = performance.now();
   let stepAt = context.elapsed();

@@ -54,7 +54,10 @@ export function modelProblem(model: ModelRef): string | null {
  */
 export function getLanguageModel(model: ModelRef): LanguageModel {
   if (!isConfigured(model.provider)) {
-    throw new AppError("PROVIDER_NOT_CONFIGURED", `This agent needs the ${model.provider} provider. ${setupHint[model.provider]}`);
+    throw new AppError(
+      "PROVIDER_NOT_CONFIGURED",
+      `This agent needs the ${model.provider} provider. ${setupHint[model.provider]}`,
+    );
   }
   const problem = modelProblem(model);
   if (problem) throw new AppError("MODEL_NOT_ALLOWED", problem);

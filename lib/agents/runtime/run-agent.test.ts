@@ -27,7 +27,16 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
   beforeAll(async () => {
     handle = await backend.open();
     ownerId = (await createUser(handle.db, { email: `${randomUUID()}@example.com`, name: "c", passwordHash: null })).id;
-    agentId = (await createAgent(handle.db, { ownerId, slug: `a-${randomUUID()}`, name: "A", description: "", category: "data", tags: [] })).id;
+    agentId = (
+      await createAgent(handle.db, {
+        ownerId,
+        slug: `a-${randomUUID()}`,
+        name: "A",
+        description: "",
+        category: "data",
+        tags: [],
+      })
+    ).id;
     await handle.db.transaction((tx) =>
       createKnowledgeDocument(tx, {
         agentId,
@@ -48,7 +57,12 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
   });
   const spec = (partial: Partial<AgentSpec>) => agentSpecSchema.parse(partial);
   /** A playground run through the product's path: startRun (quotas out of the way), then executeRun. */
-  const run = async (s: AgentSpec, input: unknown, extra: Partial<RunAgentDeps> = {}, onEvent?: (event: RunEvent) => void) => {
+  const run = async (
+    s: AgentSpec,
+    input: unknown,
+    extra: Partial<RunAgentDeps> = {},
+    onEvent?: (event: RunEvent) => void,
+  ) => {
     const inputHash = hashCanonical(input ?? null);
     const started = await startRun(handle.db, {
       source: "playground",
@@ -64,7 +78,11 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
     });
     if (started.kind !== "started") throw new Error(`not started: ${started.kind}`);
     const { id, startedAt } = started.execution;
-    return executeRun(deps(extra), { id, startedAt, agentId, versionId: null, inputHash, costWei: "0", charged: false }, { spec: s, input, tenant: `user:${ownerId}`, priority: "free", onEvent });
+    return executeRun(
+      deps(extra),
+      { id, startedAt, agentId, versionId: null, inputHash, costWei: "0", charged: false },
+      { spec: s, input, tenant: `user:${ownerId}`, priority: "free", onEvent },
+    );
   };
   const stored = async (id: string) => (await getExecutionForOwner(handle.db, { executionId: id, ownerId }))!.execution;
 
@@ -78,10 +96,19 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
       }`,
     });
     const result = await run(s, { q: "refund" });
-    expect(result).toMatchObject({ status: "succeeded", output: { answer: "Refunds are issued within 14 days of purchase." }, errorCode: null });
+    expect(result).toMatchObject({
+      status: "succeeded",
+      output: { answer: "Refunds are issued within 14 days of purchase." },
+      errorCode: null,
+    });
     expect(result.steps.map((step) => step.type)).toEqual(["log", "tool"]);
     const row = await stored(result.id);
-    expect(row).toMatchObject({ status: "succeeded", errorCode: null, output: result.output, receiptHash: result.receiptHash });
+    expect(row).toMatchObject({
+      status: "succeeded",
+      errorCode: null,
+      output: result.output,
+      receiptHash: result.receiptHash,
+    });
     expect(row.durationMs).toBeGreaterThanOrEqual(0);
     expect(row.finishedAt).toBeInstanceOf(Date);
     expect(
@@ -144,12 +171,30 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
     [
       "a provider error",
       () => spec({ model: { provider: "openai", id: "mock" } }),
-      () => scriptedModel([{ error: new APICallError({ message: "upstream exploded: secret-detail", url: "http://x", requestBodyValues: {}, statusCode: 500 }) }]).model,
-      { status: "failed", errorCode: "PROVIDER_ERROR", errorMessage: "The model provider returned an error (HTTP 500)." },
+      () =>
+        scriptedModel([
+          {
+            error: new APICallError({
+              message: "upstream exploded: secret-detail",
+              url: "http://x",
+              requestBodyValues: {},
+              statusCode: 500,
+            }),
+          },
+        ]).model,
+      {
+        status: "failed",
+        errorCode: "PROVIDER_ERROR",
+        errorMessage: "The model provider returned an error (HTTP 500).",
+      },
     ],
     [
       "a tool error",
-      () => spec({ tools: ["http_fetch"], code: `async function handler(i, ctx) { return await ctx.tools.http_fetch({ url: "http://169.254.169.254/" }); }` }),
+      () =>
+        spec({
+          tools: ["http_fetch"],
+          code: `async function handler(i, ctx) { return await ctx.tools.http_fetch({ url: "http://169.254.169.254/" }); }`,
+        }),
       undefined,
       { status: "failed", errorCode: "AGENT_FAILED" },
     ],
@@ -161,19 +206,31 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
     ],
     [
       "a code timeout",
-      () => spec({ code: `async function handler() { for (;;) {} }`, limits: { timeoutMs: 300, maxSteps: 2, maxOutputTokens: 10 } }),
+      () =>
+        spec({
+          code: `async function handler() { for (;;) {} }`,
+          limits: { timeoutMs: 300, maxSteps: 2, maxOutputTokens: 10 },
+        }),
       undefined,
       { status: "timed_out", errorCode: "AGENT_TIMEOUT" },
     ],
     [
       "a model timeout",
-      () => spec({ model: { provider: "openai", id: "mock" }, limits: { timeoutMs: 300, maxSteps: 2, maxOutputTokens: 10 } }),
+      () =>
+        spec({
+          model: { provider: "openai", id: "mock" },
+          limits: { timeoutMs: 300, maxSteps: 2, maxOutputTokens: 10 },
+        }),
       () => scriptedModel([{ hang: true }]).model,
       { status: "timed_out", errorCode: "AGENT_TIMEOUT" },
     ],
     [
       "an output that breaks the output schema",
-      () => spec({ code: `async function handler() { return { n: "x" }; }`, outputSchema: { type: "object", properties: { n: { type: "number" } } } }),
+      () =>
+        spec({
+          code: `async function handler() { return { n: "x" }; }`,
+          outputSchema: { type: "object", properties: { n: { type: "number" } } },
+        }),
       undefined,
       { status: "failed", errorCode: "OUTPUT_INVALID" },
     ],
@@ -182,7 +239,11 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
     const result = await run(makeSpec(), {}, model ? { resolveModel: () => model } : {});
     expect(result).toMatchObject(expected);
     const row = await stored(result.id);
-    expect(row).toMatchObject({ status: expected.status, errorCode: result.errorCode, receiptHash: result.receiptHash });
+    expect(row).toMatchObject({
+      status: expected.status,
+      errorCode: result.errorCode,
+      receiptHash: result.receiptHash,
+    });
     expect(row.finishedAt).toBeInstanceOf(Date);
     expect(row.durationMs).not.toBeNull();
     expect(row.errorMessage ?? "").not.toContain("secret-detail");
@@ -191,11 +252,16 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
 
   test("the tool error is recorded as a step", async () => {
     const result = await run(
-      spec({ tools: ["http_fetch"], code: `async function handler(i, ctx) { try { await ctx.tools.http_fetch({ url: "http://10.0.0.1/" }); } catch (e) { return { caught: e.message }; } }` }),
+      spec({
+        tools: ["http_fetch"],
+        code: `async function handler(i, ctx) { try { await ctx.tools.http_fetch({ url: "http://10.0.0.1/" }); } catch (e) { return { caught: e.message }; } }`,
+      }),
       {},
     );
     expect(result.output).toEqual({ caught: expect.stringContaining("private or reserved") });
-    expect(result.steps).toEqual([expect.objectContaining({ type: "tool", name: "http_fetch", error: expect.stringContaining("refused") })]);
+    expect(result.steps).toEqual([
+      expect.objectContaining({ type: "tool", name: "http_fetch", error: expect.stringContaining("refused") }),
+    ]);
   });
 
   test("without a provider configured, a model agent fails naming the variables to set", async () => {
@@ -205,7 +271,10 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
   });
 
   test("eight runs that each call run_code at once all finish (no deadlock in the pool)", async () => {
-    const s = spec({ tools: ["run_code"], code: `async function handler(input, ctx) { return await ctx.tools.run_code({ code: "return input * 2", input: input.n }) }` });
+    const s = spec({
+      tools: ["run_code"],
+      code: `async function handler(input, ctx) { return await ctx.tools.run_code({ code: "return input * 2", input: input.n }) }`,
+    });
     const results = await Promise.all(Array.from({ length: 8 }, (_, n) => run(s, { n })));
     expect(results.map((r) => [r.status, r.output])).toEqual(Array.from({ length: 8 }, (_, n) => ["succeeded", n * 2]));
   });
@@ -234,7 +303,10 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
 
   test("a log flood is cut off in the sandbox: the record and the events stay bounded", async () => {
     let eventChars = 0;
-    const s = spec({ limits: { timeoutMs: 1_000, maxSteps: 8, maxOutputTokens: 1_024 }, code: `async function handler(input, ctx) { for (;;) ctx.log("x".repeat(2000)) }` });
+    const s = spec({
+      limits: { timeoutMs: 1_000, maxSteps: 8, maxOutputTokens: 1_024 },
+      code: `async function handler(input, ctx) { for (;;) ctx.log("x".repeat(2000)) }`,
+    });
     const result = await run(s, {}, {}, (e) => void (eventChars += JSON.stringify(e).length));
     expect(result.status).toBe("timed_out");
     expect(eventChars).toBeLessThan(100 * 1024);
@@ -248,11 +320,16 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
     expect(bad.errorMessage).toMatch(/U\+0000/);
     expect((await stored(bad.id)).status).toBe("failed");
     const tooled = await run(
-      spec({ tools: ["run_code"], code: `async function handler(i, ctx) { const r = await ctx.tools.run_code({ code: "return 'nul \\\\u0000 here'" }); return r.length }` }),
+      spec({
+        tools: ["run_code"],
+        code: `async function handler(i, ctx) { const r = await ctx.tools.run_code({ code: "return 'nul \\\\u0000 here'" }); return r.length }`,
+      }),
       {},
     );
     expect(tooled).toMatchObject({ status: "succeeded", output: 10 });
-    expect((await stored(tooled.id)).steps).toEqual([expect.objectContaining({ type: "tool", name: "run_code", result: "nul \ufffd here" })]);
+    expect((await stored(tooled.id)).steps).toEqual([
+      expect.objectContaining({ type: "tool", name: "run_code", result: "nul \ufffd here" }),
+    ]);
   });
 
   test("input is validated against the input schema before anything is recorded", () => {

@@ -45,7 +45,9 @@ export type RunOutcome = {
 export function agentInputProblems(spec: AgentSpec, input: unknown): string[] {
   const shape = jsonValueProblem(input ?? null);
   if (shape) return [`The input cannot be accepted: ${shape}`];
-  return validateAgainstSchema(spec.inputSchema, input).map((p) => `The input does not match the agent's input schema: ${p}`);
+  return validateAgainstSchema(spec.inputSchema, input).map(
+    (p) => `The input does not match the agent's input schema: ${p}`,
+  );
 }
 
 /** Throws INVALID_INPUT (with the problems under `input`) when the input does not fit (see agentInputProblems). */
@@ -55,15 +57,26 @@ export function validateAgentInput(spec: AgentSpec, input: unknown): void {
 }
 
 /** Maps what a run threw to the recorded status, code and a message safe to show. */
-function classify(error: unknown, timedOut: boolean): { status: "failed" | "timed_out"; code: string; message: string } {
+function classify(
+  error: unknown,
+  timedOut: boolean,
+): { status: "failed" | "timed_out"; code: string; message: string } {
   if (timedOut) return { status: "timed_out", code: "AGENT_TIMEOUT", message: "The agent ran out of time." };
   if (isAppError(error)) {
-    return { status: error.code === "AGENT_TIMEOUT" ? "timed_out" : "failed", code: error.code, message: error.message };
+    return {
+      status: error.code === "AGENT_TIMEOUT" ? "timed_out" : "failed",
+      code: error.code,
+      message: error.message,
+    };
   }
   if (RetryError.isInstance(error)) error = error.lastError;
   if (APICallError.isInstance(error)) {
     console.warn(`[run-agent] provider error: HTTP ${error.statusCode ?? "?"}`);
-    return { status: "failed", code: "PROVIDER_ERROR", message: `The model provider returned an error${error.statusCode ? ` (HTTP ${error.statusCode})` : ""}.` };
+    return {
+      status: "failed",
+      code: "PROVIDER_ERROR",
+      message: `The model provider returned an error${error.statusCode ? ` (HTTP ${error.statusCode})` : ""}.`,
+    };
   }
   console.error(`[run-agent] unexpected error: ${describeError(error)}`);
   return { status: "failed", code: "INTERNAL", message: "The run failed because of an internal error." };
@@ -88,7 +101,8 @@ export async function runAgent(deps: RunAgentDeps, params: RunAgentParams): Prom
     if (unstorable) throw new AppError("OUTPUT_INVALID", `The output cannot be recorded: ${unstorable}`);
     if (spec.outputSchema) {
       const problems = validateAgainstSchema(spec.outputSchema, output);
-      if (problems.length) throw new AppError("OUTPUT_INVALID", `The output does not match the output schema: ${problems.join("; ")}`);
+      if (problems.length)
+        throw new AppError("OUTPUT_INVALID", `The output does not match the output schema: ${problems.join("; ")}`);
     }
   } catch (error) {
     failure = classify(error, context.timedOut);

@@ -25,7 +25,8 @@ export type Step =
       finishReason: string;
     };
 
-export type RunEvent = { type: "started"; executionId: string } | { type: "step"; step: Step } | { type: "text"; delta: string };
+export type RunEvent =
+  { type: "started"; executionId: string } | { type: "step"; step: Step } | { type: "text"; delta: string };
 
 export type RunAgentDeps = {
   db: Db;
@@ -116,7 +117,13 @@ export function createRunContext(
     },
     runCode: async (code, input) => {
       const result = await deps.sandbox.run(
-        { code, input, mode: "expression", tools: [], timeoutMs: Math.min(RUN_LIMITS.runCodeTimeoutMs, spec.limits.timeoutMs) },
+        {
+          code,
+          input,
+          mode: "expression",
+          tools: [],
+          timeoutMs: Math.min(RUN_LIMITS.runCodeTimeoutMs, spec.limits.timeoutMs),
+        },
         {
           hostCall: async () => Promise.reject(new Error("run_code has no ctx")),
           onLog: (message) => record({ type: "log", at: elapsed(), message }),
@@ -171,8 +178,10 @@ export function createRunContext(
       const started = performance.now();
       let release: (() => void) | undefined;
       try {
-        if (!spec.tools.includes(name as never)) throw new AppError("TOOL_FAILED", `The tool ${name} is not enabled for this agent.`);
-        if (++toolCalls > RUN_LIMITS.toolCalls) throw new AppError("TOOL_FAILED", `A run may call tools at most ${RUN_LIMITS.toolCalls} times.`);
+        if (!spec.tools.includes(name as never))
+          throw new AppError("TOOL_FAILED", `The tool ${name} is not enabled for this agent.`);
+        if (++toolCalls > RUN_LIMITS.toolCalls)
+          throw new AppError("TOOL_FAILED", `A run may call tools at most ${RUN_LIMITS.toolCalls} times.`);
         release = await toolSlots.acquire(ender().signal);
         const result = await callTool(name, args, toolContext);
         if (ender().signal.aborted) throw new AppError("TOOL_FAILED", `${name} finished after the run had ended.`);
@@ -181,7 +190,8 @@ export function createRunContext(
       } catch (error) {
         const aborted = ender().signal.aborted;
         const message = isAppError(error) ? error.message : aborted ? "the run has ended" : `${name} failed`;
-        if (!isAppError(error) && !aborted) console.warn(`[run-agent] tool ${name} failed:`, error instanceof Error ? error.name : typeof error);
+        if (!isAppError(error) && !aborted)
+          console.warn(`[run-agent] tool ${name} failed:`, error instanceof Error ? error.name : typeof error);
         record({ type: "tool", at, durationMs: Math.round(performance.now() - started), name, args, error: message });
         throw isAppError(error) ? error : new AppError("TOOL_FAILED", message, { cause: error });
       } finally {
@@ -197,7 +207,14 @@ export function createRunContext(
     /** The recorded steps, with a note when some were not kept. */
     recordedSteps(): Step[] {
       if (!droppedSteps) return steps;
-      return [...steps, { type: "log", at: elapsed(), message: `[${droppedSteps} more steps were not recorded: a run keeps at most ${RUN_LIMITS.recordedSteps} steps and ${RUN_LIMITS.recordedStepChars / 1024} KiB]` }];
+      return [
+        ...steps,
+        {
+          type: "log",
+          at: elapsed(),
+          message: `[${droppedSteps} more steps were not recorded: a run keeps at most ${RUN_LIMITS.recordedSteps} steps and ${RUN_LIMITS.recordedStepChars / 1024} KiB]`,
+        },
+      ];
     },
   };
 }
@@ -206,7 +223,16 @@ export function createRunContext(
 function keepable(step: Step): Step {
   if (step.type === "log") return { ...step, message: recordableText(step.message) };
   if (step.type === "tool") {
-    return { ...step, args: recordable(step.args), ...(step.result !== undefined && { result: recordable(step.result) }), ...(step.error !== undefined && { error: recordableText(step.error) }) };
+    return {
+      ...step,
+      args: recordable(step.args),
+      ...(step.result !== undefined && { result: recordable(step.result) }),
+      ...(step.error !== undefined && { error: recordableText(step.error) }),
+    };
   }
-  return { ...step, text: recordableText(step.text, RUN_LIMITS.recordedStepChars), toolCalls: step.toolCalls.map((c) => ({ name: c.name, args: recordable(c.args) })) };
+  return {
+    ...step,
+    text: recordableText(step.text, RUN_LIMITS.recordedStepChars),
+    toolCalls: step.toolCalls.map((c) => ({ name: c.name, args: recordable(c.args) })),
+  };
 }

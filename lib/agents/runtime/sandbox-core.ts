@@ -28,8 +28,7 @@ export type SandboxRequest = {
 };
 
 export type SandboxResult =
-  | { ok: true; output: unknown }
-  | { ok: false; error: { code: SandboxErrorCode; message: string } };
+  { ok: true; output: unknown } | { ok: false; error: { code: SandboxErrorCode; message: string } };
 
 export type HostCall = (kind: "llm" | "tool", name: string, args: unknown) => Promise<unknown>;
 
@@ -119,13 +118,21 @@ export async function runInQuickJS(
   async function evaluate(): Promise<SandboxResult> {
     // The language's JSON, Object.freeze and Promise.resolve, taken before creator code
     // runs, so the plumbing below keeps working whatever that code redefines.
-    const builtins = vm.evalCode("[JSON.parse, JSON.stringify, Object.freeze, Promise.resolve.bind(Promise)]", "sandbox.js");
+    const builtins = vm.evalCode(
+      "[JSON.parse, JSON.stringify, Object.freeze, Promise.resolve.bind(Promise)]",
+      "sandbox.js",
+    );
     if (builtins.error) {
       const message = errorMessage(vm, builtins.error);
       builtins.error.dispose();
       return fail("code_error", `sandbox setup failed: ${message}`);
     }
-    const [parse, stringify, freeze, resolve] = [0, 1, 2, 3].map((i) => vm.getProp(builtins.value, i)) as [QuickJSHandle, QuickJSHandle, QuickJSHandle, QuickJSHandle];
+    const [parse, stringify, freeze, resolve] = [0, 1, 2, 3].map((i) => vm.getProp(builtins.value, i)) as [
+      QuickJSHandle,
+      QuickJSHandle,
+      QuickJSHandle,
+      QuickJSHandle,
+    ];
     builtins.value.dispose();
     try {
       return await runEntry({ parse, stringify, freeze, resolve });
@@ -180,7 +187,8 @@ export async function runInQuickJS(
     };
     /** A host call's promise, or a promise rejected with what serialising its argument threw. */
     const call = (kind: "llm" | "tool", name: string, args: QuickJSHandle | undefined, asPrompt: boolean) => {
-      if (asPrompt && args && vm.typeof(args) === "string") return fromHost(kind, name, JSON.stringify({ prompt: vm.getString(args) }));
+      if (asPrompt && args && vm.typeof(args) === "string")
+        return fromHost(kind, name, JSON.stringify({ prompt: vm.getString(args) }));
       const json = args === undefined || vm.typeof(args) === "undefined" ? { text: "null" } : stringify(b, args);
       if ("error" in json) {
         // Rejected at once; returning the handle hands it to QuickJS, and settling freed the rest.
@@ -211,7 +219,11 @@ export async function runInQuickJS(
       }
       const line = texts.join(" ").slice(0, Math.min(MAX_LOG_CHARS, MAX_LOG_CHARS_PER_RUN - logged));
       logged += line.length;
-      onLog(logged >= MAX_LOG_CHARS_PER_RUN ? `${line}\n[ctx.log limit of ${MAX_LOG_CHARS_PER_RUN} characters per run reached: further output is dropped]` : line);
+      onLog(
+        logged >= MAX_LOG_CHARS_PER_RUN
+          ? `${line}\n[ctx.log limit of ${MAX_LOG_CHARS_PER_RUN} characters per run reached: further output is dropped]`
+          : line,
+      );
     });
     const llm = vm.newFunction("llm", (request) => call("llm", "", request, true));
     vm.setProp(ctx, "log", log);

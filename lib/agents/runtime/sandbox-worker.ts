@@ -87,7 +87,8 @@ parentPort.on("message", (message: { type: string; [key: string]: unknown }) => 
       stop.signal,
       // Asked by QuickJS's interrupt handler while code runs.
       () => {
-        if (niceness < LOWEST_NICENESS && Date.now() > demoteAt && lowerThreadPriority(LOWEST_NICENESS)) niceness = LOWEST_NICENESS;
+        if (niceness < LOWEST_NICENESS && Date.now() > demoteAt && lowerThreadPriority(LOWEST_NICENESS))
+          niceness = LOWEST_NICENESS;
         if (!isStoppedJob(id)) return false;
         stop.abort();
         return true;

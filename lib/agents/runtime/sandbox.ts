@@ -113,7 +113,15 @@ export class SandboxPool {
     maxComputing = 2 * Math.max(1, availableParallelism()),
     limits: Partial<Omit<SandboxLimits, "maxWorkers" | "maxComputing">> = {},
   ) {
-    this.limits = { maxWorkers, maxComputing, tenantShare: 0.5, freeShare: 0.5, maxWaitingPerTenant: 256, maxWaitMs: SANDBOX_MAX_WAIT_MS, ...limits };
+    this.limits = {
+      maxWorkers,
+      maxComputing,
+      tenantShare: 0.5,
+      freeShare: 0.5,
+      maxWaitingPerTenant: 256,
+      maxWaitMs: SANDBOX_MAX_WAIT_MS,
+      ...limits,
+    };
   }
 
   private share(total: number, fraction: number) {
@@ -165,12 +173,16 @@ export class SandboxPool {
       };
       // While it waits, the job leaves its computing turn to the next one.
       if (job.waiting++ === 0) this.pump();
-      job.hooks
-        .hostCall(message.kind as "llm" | "tool", String(message.name), message.args)
-        .then(
-          (value) => resume({ type: "host-result", callId, ok: true, value: value ?? null }),
-          (error: unknown) => resume({ type: "host-result", callId, ok: false, error: error instanceof Error ? error.message : String(error) }),
-        );
+      job.hooks.hostCall(message.kind as "llm" | "tool", String(message.name), message.args).then(
+        (value) => resume({ type: "host-result", callId, ok: true, value: value ?? null }),
+        (error: unknown) =>
+          resume({
+            type: "host-result",
+            callId,
+            ok: false,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+      );
     }
   }
 
@@ -193,7 +205,11 @@ export class SandboxPool {
   /** Stops a job whose run has ended: dropped while it waits, interrupted while it runs. */
   private stop(job: Job) {
     if (!this.jobsById.has(job.id)) return;
-    if (job.queued) return this.settle(job, { ok: false, error: { code: "cancelled", message: "The run ended before this code started." } });
+    if (job.queued)
+      return this.settle(job, {
+        ok: false,
+        error: { code: "cancelled", message: "The run ended before this code started." },
+      });
     const entry = job.worker;
     if (!entry) return;
     const slot = Atomics.add(entry.stopped, 0, 1) % STOPPED_RING;
@@ -295,8 +311,17 @@ export class SandboxPool {
           entry.given--; // never posted: the worker will not count it
           return;
         }
-        job.killTimer = setTimeout(() => this.replace(entry, "a run exceeded its deadline", job.id), job.request.timeoutMs + KILL_GRACE_MS);
-        entry.worker.postMessage({ type: "run", id: job.id, request: job.request, niceness: job.priority === "free" ? FREE_NICENESS : WORKER_NICENESS, nested: Boolean(job.parent) });
+        job.killTimer = setTimeout(
+          () => this.replace(entry, "a run exceeded its deadline", job.id),
+          job.request.timeoutMs + KILL_GRACE_MS,
+        );
+        entry.worker.postMessage({
+          type: "run",
+          id: job.id,
+          request: job.request,
+          niceness: job.priority === "free" ? FREE_NICENESS : WORKER_NICENESS,
+          nested: Boolean(job.parent),
+        });
         job.hooks.onStart?.(job);
       },
       () => this.replace(entry, "the worker failed to start"),
@@ -315,7 +340,13 @@ export class SandboxPool {
     for (const [id, job] of entry.jobs) {
       const result: SandboxResult =
         id === culpritId
-          ? { ok: false, error: { code: "timeout", message: `The code did not finish within ${job.request.timeoutMs} ms and was stopped.` } }
+          ? {
+              ok: false,
+              error: {
+                code: "timeout",
+                message: `The code did not finish within ${job.request.timeoutMs} ms and was stopped.`,
+              },
+            }
           : { ok: false, error: { code: "code_error", message: `The sandbox stopped unexpectedly (${reason}).` } };
       this.settle(job, result);
     }
@@ -328,10 +359,12 @@ export class SandboxPool {
   async run(request: SandboxRequest, hooks: SandboxHooks): Promise<SandboxResult> {
     if (this.closed) throw new Error("sandbox pool is closed");
     const parent = hooks.parent && this.jobsById.get(hooks.parent.id);
-    if (hooks.parent && !parent) return { ok: false, error: { code: "cancelled", message: "The code that started this one has ended." } };
+    if (hooks.parent && !parent)
+      return { ok: false, error: { code: "cancelled", message: "The code that started this one has ended." } };
     const tenant = parent?.tenant ?? hooks.tenant ?? "anonymous";
     const priority = parent?.priority ?? hooks.priority ?? "paid";
-    if (hooks.signal?.aborted) return { ok: false, error: { code: "cancelled", message: "The run ended before this code started." } };
+    if (hooks.signal?.aborted)
+      return { ok: false, error: { code: "cancelled", message: "The run ended before this code started." } };
     const waiting = this.queue.filter((j) => j.tenant === tenant).length;
     if (waiting >= this.limits.maxWaitingPerTenant) {
       return busy(`Too many runs are waiting for the sandbox (${waiting}); wait for some to finish.`);
@@ -339,7 +372,13 @@ export class SandboxPool {
     return new Promise<SandboxResult>((resolve) => {
       const job: Job = { id: nextJobId++, request, hooks, tenant, priority, resolve, waiting: 0, parent };
       const timer = setTimeout(
-        () => this.settle(job, busy(`The sandbox is busy: this run waited ${Math.round(this.limits.maxWaitMs / 1000)} s without starting.`)),
+        () =>
+          this.settle(
+            job,
+            busy(
+              `The sandbox is busy: this run waited ${Math.round(this.limits.maxWaitMs / 1000)} s without starting.`,
+            ),
+          ),
         this.limits.maxWaitMs,
       );
       job.queued = { since: Date.now(), timer };
@@ -358,7 +397,8 @@ export class SandboxPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of [...this.queue]) this.settle(job, { ok: false, error: { code: "cancelled", message: "The sandbox pool is closed." } });
+    for (const job of [...this.queue])
+      this.settle(job, { ok: false, error: { code: "cancelled", message: "The sandbox pool is closed." } });
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((w) => w.worker.terminate()));
   }

@@ -49,13 +49,17 @@ function inputOf(body: unknown): unknown {
  */
 export const createRun = withApiKey<{ slug: string }>(async ({ db, request, key, headers, params: { slug }, body }) => {
   const idempotencyKey = request.headers.get("idempotency-key");
-  if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) throw new AppError("INVALID_INPUT", "Idempotency-Key must be 1–255 visible ASCII characters.");
+  if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey))
+    throw new AppError("INVALID_INPUT", "Idempotency-Key must be 1–255 visible ASCII characters.");
   // A second pass only when the cached version turned out stale.
   for (let pass = 0; ; pass++) {
     const runnable = await resolveRunnable(db, slug, key, pass > 0);
     if (!runnable) throw new AppError("NOT_FOUND", `There is no published agent "${slug}".`);
     if (!key.agentIds.includes(runnable.agent.id)) {
-      throw new AppError("FORBIDDEN", `This API key is not scoped to "${slug}". An organisation owner can add it to the key's agents.`);
+      throw new AppError(
+        "FORBIDDEN",
+        `This API key is not scoped to "${slug}". An organisation owner can add it to the key's agents.`,
+      );
     }
     const input = inputOf(await body());
     validateAgentInput(runnable.spec, input);
@@ -76,7 +80,8 @@ export const createRun = withApiKey<{ slug: string }>(async ({ db, request, key,
       requestHash: idempotencyKey === null ? null : hashCanonical({ ...common, input: input ?? null }),
     });
     if (started.kind === "stale" && pass === 0) continue;
-    if (started.kind === "stale") throw new AppError("CONFLICT", "The agent changed while this request was made; retry it.");
+    if (started.kind === "stale")
+      throw new AppError("CONFLICT", "The agent changed while this request was made; retry it.");
     if (started.kind === "replay") {
       const row = await waitForFinish(db, started.executionId, key.orgId);
       headers.set("Idempotent-Replayed", "true");
@@ -85,13 +90,24 @@ export const createRun = withApiKey<{ slug: string }>(async ({ db, request, key,
     }
     const record = await executeRun(
       runtimeDeps(db),
-      { id: started.execution.id, startedAt: started.execution.startedAt, agentId: runnable.agent.id, versionId: runnable.version.id, inputHash, costWei: runnable.version.priceWei, charged: true },
+      {
+        id: started.execution.id,
+        startedAt: started.execution.startedAt,
+        agentId: runnable.agent.id,
+        versionId: runnable.version.id,
+        inputHash,
+        costWei: runnable.version.priceWei,
+        charged: true,
+      },
       { spec: runnable.spec, input, tenant: `org:${key.orgId}`, priority: "paid" },
     );
     if (record.errorCode === "SANDBOX_BUSY") {
       // Refused before it started (and refunded): the client should come back shortly.
       headers.set("Retry-After", String(SANDBOX_RETRY_AFTER_SECONDS));
-      return problemResponse("unavailable", record.errorMessage ?? undefined, { headers, extensions: { executionId: record.id } });
+      return problemResponse("unavailable", record.errorMessage ?? undefined, {
+        headers,
+        extensions: { executionId: record.id },
+      });
     }
     headers.set("Location", `/api/v1/runs/${record.id}`);
     const resource = executionResource({

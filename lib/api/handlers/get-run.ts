@@ -7,7 +7,9 @@ import { withApiKey } from "@/lib/api/with-api-key";
 
 /** One execution of the key's organisation, for an agent the key is scoped to. */
 export const getRun = withApiKey<{ id: string }>(async ({ db, key, headers, params }) => {
-  const row = z.uuid().safeParse(params.id).success ? await getExecutionForOrg(db, { executionId: params.id, orgId: key.orgId, agentIds: key.agentIds }) : undefined;
+  const row = z.uuid().safeParse(params.id).success
+    ? await getExecutionForOrg(db, { executionId: params.id, orgId: key.orgId, agentIds: key.agentIds })
+    : undefined;
   if (!row) return problemResponse("not-found", "There is no run with that id for this API key.", { headers });
   return jsonResponse(executionResource(row), { headers });
 });

@@ -24,7 +24,13 @@ export const getUsage = withApiKey(async ({ db, request, key, headers }) => {
         refunded: u.refunded,
         creditsUsed: u.runs - u.refunded,
       })),
-      byDay: usage.byDay.map((d) => ({ day: d.day, runs: d.runs, succeeded: d.succeeded, failed: d.failed, refunded: d.refunded })),
+      byDay: usage.byDay.map((d) => ({
+        day: d.day,
+        runs: d.runs,
+        succeeded: d.succeeded,
+        failed: d.failed,
+        refunded: d.refunded,
+      })),
     },
     { headers },
   );

@@ -95,14 +95,18 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
         </CardHeader>
         <CardContent>
           {purchases.length === 0 ? (
-            <p className="text-sm text-muted-foreground">No purchases yet. Buy runs from an agent&apos;s page in the marketplace.</p>
+            <p className="text-sm text-muted-foreground">
+              No purchases yet. Buy runs from an agent&apos;s page in the marketplace.
+            </p>
           ) : (
             <ul className="divide-y rounded-md border text-sm" aria-label="Purchases">
               {purchases.map((p) => (
                 <li key={p.id} className="flex flex-wrap items-center gap-3 p-3">
                   <span className="font-medium">{p.agentName ?? "Unknown agent"}</span>
                   <span data-testid="credits-left">
-                    {p.granted === null ? `${p.runs} runs (no credits: agent not known here)` : `${p.granted - (p.used ?? 0)} of ${p.granted} runs left`}
+                    {p.granted === null
+                      ? `${p.runs} runs (no credits: agent not known here)`
+                      : `${p.granted - (p.used ?? 0)} of ${p.granted} runs left`}
                   </span>
                   <span>{formatWei(p.amountWei)}</span>
                   <code className="min-w-0 flex-1 truncate text-xs text-muted-foreground" title={p.txHash}>

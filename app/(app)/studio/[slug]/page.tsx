@@ -45,7 +45,14 @@ export default async function StudioAgentPage({ params }: { params: Promise<{ sl
       </div>
       <AgentStudio
         slug={slug}
-        agent={{ id: agent.id, name: agent.name, description: agent.description, category: agent.category, tags: agent.tags, spec }}
+        agent={{
+          id: agent.id,
+          name: agent.name,
+          description: agent.description,
+          category: agent.category,
+          tags: agent.tags,
+          spec,
+        }}
         providers={configuredProviders()}
         documents={documents}
         versions={versions.map((v) => ({
@@ -57,11 +64,7 @@ export default async function StudioAgentPage({ params }: { params: Promise<{ sl
         initialInput={JSON.stringify(sampleInput(spec.inputSchema), null, 2)}
         listingId={agent.listingId}
         onChainListing={onChainListing}
-        chain={
-          chainConfig
-            ? publicChainConfig(chainConfig)
-            : null
-        }
+        chain={chainConfig ? publicChainConfig(chainConfig) : null}
       />
     </div>
   );

@@ -60,7 +60,10 @@ export type AddressPolicy = { isAllowed(ip: string, hostname?: string): boolean 
 export function createAddressPolicy(allowList: string): AddressPolicy {
   const allowedHosts = new Set<string>();
   const allowedNets = new BlockList();
-  for (const entry of allowList.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean)) {
+  for (const entry of allowList
+    .split(",")
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean)) {
     const [net, bits] = entry.split("/");
     const family = isIP(net ?? "");
     if (family) {

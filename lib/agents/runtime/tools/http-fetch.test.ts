@@ -103,11 +103,18 @@ describe("http_fetch", () => {
 
     test("fetches, and reports status and content type", async () => {
       const result = await httpFetch({ url: `http://127.0.0.1:${port}/` }, { policy });
-      expect(result).toMatchObject({ status: 200, contentType: "application/json", body: '{"hello":"world"}', truncated: false });
+      expect(result).toMatchObject({
+        status: 200,
+        contentType: "application/json",
+        body: '{"hello":"world"}',
+        truncated: false,
+      });
     });
 
     test("re-checks redirects: a redirect to the metadata address is refused", async () => {
-      await expect(httpFetch({ url: `http://127.0.0.1:${port}/redirect-internal` }, { policy })).rejects.toThrow(/169\.254\.169\.254/);
+      await expect(httpFetch({ url: `http://127.0.0.1:${port}/redirect-internal` }, { policy })).rejects.toThrow(
+        /169\.254\.169\.254/,
+      );
     });
 
     test("caps the body size", async () => {
@@ -118,20 +125,27 @@ describe("http_fetch", () => {
 
     test("caps the time", async () => {
       const started = Date.now();
-      await expect(httpFetch({ url: `http://127.0.0.1:${port}/slow` }, { policy, timeoutMs: 200 })).rejects.toThrow(/timed out/);
+      await expect(httpFetch({ url: `http://127.0.0.1:${port}/slow` }, { policy, timeoutMs: 200 })).rejects.toThrow(
+        /timed out/,
+      );
       expect(Date.now() - started).toBeLessThan(1_500);
     });
 
     test("the deadline covers the whole fetch: a server that trickles its body is cut off at it", async () => {
       const started = Date.now();
-      await expect(httpFetch({ url: `http://127.0.0.1:${port}/trickle` }, { policy, timeoutMs: 400 })).rejects.toThrow(/timed out/);
+      await expect(httpFetch({ url: `http://127.0.0.1:${port}/trickle` }, { policy, timeoutMs: 400 })).rejects.toThrow(
+        /timed out/,
+      );
       expect(Date.now() - started).toBeLessThan(1_000);
     });
 
     test("the end of the run stops a fetch in flight", async () => {
       const controller = new AbortController();
       const started = Date.now();
-      const fetching = httpFetch({ url: `http://127.0.0.1:${port}/trickle` }, { policy, timeoutMs: 10_000, signal: controller.signal });
+      const fetching = httpFetch(
+        { url: `http://127.0.0.1:${port}/trickle` },
+        { policy, timeoutMs: 10_000, signal: controller.signal },
+      );
       setTimeout(() => controller.abort(), 200);
       await expect(fetching).rejects.toThrow(/the run has ended/);
       expect(Date.now() - started).toBeLessThan(1_000);
@@ -140,12 +154,18 @@ describe("http_fetch", () => {
     test(`at most ${MAX_CONCURRENT_FETCHES_PER_TENANT} fetches of one tenant are in flight; another tenant is not held up`, async () => {
       const controller = new AbortController();
       const hogs = Array.from({ length: MAX_CONCURRENT_FETCHES_PER_TENANT + 2 }, () =>
-        httpFetch({ url: `http://127.0.0.1:${port}/trickle` }, { policy, tenant: "hog", timeoutMs: 10_000, signal: controller.signal }).catch((e: Error) => e),
+        httpFetch(
+          { url: `http://127.0.0.1:${port}/trickle` },
+          { policy, tenant: "hog", timeoutMs: 10_000, signal: controller.signal },
+        ).catch((e: Error) => e),
       );
       await new Promise((r) => setTimeout(r, 200));
       const requests = await new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)));
       expect(requests).toBe(MAX_CONCURRENT_FETCHES_PER_TENANT);
-      const other = await httpFetch({ url: `http://127.0.0.1:${port}/` }, { policy, tenant: "other", timeoutMs: 2_000 });
+      const other = await httpFetch(
+        { url: `http://127.0.0.1:${port}/` },
+        { policy, tenant: "other", timeoutMs: 2_000 },
+      );
       expect(other.status).toBe(200);
       controller.abort();
       await Promise.all(hogs);

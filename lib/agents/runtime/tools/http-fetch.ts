@@ -81,11 +81,13 @@ function requestOnce(
   maxBytes: number,
   deadline: number,
 ): Promise<HttpFetchResult | { redirect: string }> {
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw refused(`only http and https URLs (got ${url.protocol})`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw refused(`only http and https URLs (got ${url.protocol})`);
   if (url.username || url.password) throw refused("URLs with credentials");
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   // Node skips the lookup for IP literals, so check them here.
-  if (isIP(hostname) && !options.policy.isAllowed(hostname)) throw refused(`${hostname} is a private or reserved address`);
+  if (isIP(hostname) && !options.policy.isAllowed(hostname))
+    throw refused(`${hostname} is a private or reserved address`);
   const resolve = options.lookup ?? defaultLookup;
 
   return new Promise((resolvePromise, reject) => {
@@ -142,7 +144,9 @@ function requestOnce(
             truncated,
           });
         response.on("end", finish);
-        response.on("error", (error) => (truncated ? undefined : reject(error instanceof AppError ? error : refused(error.message))));
+        response.on("error", (error) =>
+          truncated ? undefined : reject(error instanceof AppError ? error : refused(error.message)),
+        );
       },
     );
     // `timeout` above is an idle timeout; this one ends the request at the deadline however

@@ -30,7 +30,8 @@ const define = <S extends z.ZodType>(def: ToolDefinition<S>) => def;
 /** Every tool an agent can enable, with the schema its arguments must match. */
 export const toolRegistry = {
   knowledge_search: define({
-    description: "Search the agent's knowledge documents. Returns the best matching passages with their document titles.",
+    description:
+      "Search the agent's knowledge documents. Returns the best matching passages with their document titles.",
     input: z.object({
       query: z.string().min(1).max(500).describe("What to look for, in plain words"),
       limit: z.number().int().min(1).max(10).default(5),
@@ -70,7 +71,10 @@ export async function callTool(name: string, rawArgs: unknown, ctx: ToolContext)
   const tool = toolRegistry[name];
   const parsed = tool.input.safeParse(rawArgs ?? {});
   if (!parsed.success) {
-    throw new AppError("TOOL_FAILED", `Invalid arguments for ${name}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "args"} ${i.message}`).join("; ")}`);
+    throw new AppError(
+      "TOOL_FAILED",
+      `Invalid arguments for ${name}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "args"} ${i.message}`).join("; ")}`,
+    );
   }
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed args match the tool's own schema
   return tool.run(parsed.data as any, ctx);

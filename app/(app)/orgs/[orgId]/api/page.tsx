@@ -20,7 +20,13 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? null;
 
 /** The organisation's API console: credits per agent, keys, usage per key and day, recent runs. */
-export default async function ApiConsolePage({ params, searchParams }: { params: Promise<{ orgId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ApiConsolePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ orgId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { orgId } = await params;
   const search = await searchParams;
   const user = await requirePageUser(`/orgs/${orgId}/api`);
@@ -35,12 +41,16 @@ export default async function ApiConsolePage({ params, searchParams }: { params:
     listOrgCreditBalances(db, { orgId }),
     listApiKeys(db, { orgId }),
     listKeyableAgents(db, { orgId }),
-    period.ok ? getOrgUsage(db, { orgId, from: period.from, to: period.to }) : Promise.resolve({ byAgentKey: [], byDay: [] }),
+    period.ok
+      ? getOrgUsage(db, { orgId, from: period.from, to: period.to })
+      : Promise.resolve({ byAgentKey: [], byDay: [] }),
     listOrgApiExecutions(db, { orgId, limit: 50, onlyFailures }),
     listAuditEntriesForOrg(db, { orgId, targetType: "api_key", limit: 20 }),
   ]);
   const agentName = new Map(keyable.map((a) => [a.id, a.name]));
-  const versionLabel = new Map(keyable.flatMap((a) => a.versions.map((v) => [v.id, `${a.name} v${v.version}`] as const)));
+  const versionLabel = new Map(
+    keyable.flatMap((a) => a.versions.map((v) => [v.id, `${a.name} v${v.version}`] as const)),
+  );
   const origin = env.APP_URL ?? `http://localhost:${env.PORT}`;
 
   return (
@@ -88,7 +98,10 @@ export default async function ApiConsolePage({ params, searchParams }: { params:
       <Card>
         <CardHeader>
           <CardTitle>API keys</CardTitle>
-          <p className="text-sm text-muted-foreground">Keys run only their chosen agents, within their rate limit and monthly cap. Only a hash of each key is stored.</p>
+          <p className="text-sm text-muted-foreground">
+            Keys run only their chosen agents, within their rate limit and monthly cap. Only a hash of each key is
+            stored.
+          </p>
         </CardHeader>
         <CardContent className="space-y-6">
           {keys.length ? (
@@ -100,15 +113,25 @@ export default async function ApiConsolePage({ params, searchParams }: { params:
                       {k.name} <code className="text-xs text-muted-foreground">{k.prefix}…</code>
                     </p>
                     <p className="text-xs text-muted-foreground">
-                      {k.agentIds.map((id) => agentName.get(id) ?? "removed agent").join(", ")} · {k.rateLimitPerMinute}/min
+                      {k.agentIds.map((id) => agentName.get(id) ?? "removed agent").join(", ")} · {k.rateLimitPerMinute}
+                      /min
                       {k.monthlyRunCap ? ` · ${k.monthlyRunCap} runs/month` : ""}
                       {k.pinnedVersionId ? ` · pinned to ${versionLabel.get(k.pinnedVersionId) ?? "a version"}` : ""}
                     </p>
                     <p className="text-xs text-muted-foreground">
-                      created {formatDate(k.createdAt)} · {k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString().replace("T", " ").slice(0, 16)} UTC` : "never used"}
+                      created {formatDate(k.createdAt)} ·{" "}
+                      {k.lastUsedAt
+                        ? `last used ${k.lastUsedAt.toISOString().replace("T", " ").slice(0, 16)} UTC`
+                        : "never used"}
                     </p>
                   </div>
-                  {k.revokedAt ? <Badge>revoked</Badge> : isOwner ? <RevokeApiKeyButton orgId={orgId} keyId={k.id} name={k.name} /> : <Badge>active</Badge>}
+                  {k.revokedAt ? (
+                    <Badge>revoked</Badge>
+                  ) : isOwner ? (
+                    <RevokeApiKeyButton orgId={orgId} keyId={k.id} name={k.name} />
+                  ) : (
+                    <Badge>active</Badge>
+                  )}
                 </li>
               ))}
             </ul>
@@ -121,9 +144,12 @@ export default async function ApiConsolePage({ params, searchParams }: { params:
               <ul className="space-y-1 text-xs" aria-label="Key activity">
                 {keyActivity.map((a) => (
                   <li key={a.id} className="flex gap-3">
-                    <span className="w-40 shrink-0 text-muted-foreground">{a.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC</span>
+                    <span className="w-40 shrink-0 text-muted-foreground">
+                      {a.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC
+                    </span>
                     <span>
-                      {a.actorName ?? a.actorEmail ?? "someone"} · {a.action} · {String((a.metadata as { name?: string }).name ?? "")}{" "}
+                      {a.actorName ?? a.actorEmail ?? "someone"} · {a.action} ·{" "}
+                      {String((a.metadata as { name?: string }).name ?? "")}{" "}
                       <code>{String((a.metadata as { prefix?: string }).prefix ?? "")}</code>
                     </span>
                   </li>
@@ -137,7 +163,9 @@ export default async function ApiConsolePage({ params, searchParams }: { params:
               <CreateApiKeyForm orgId={orgId} agents={keyable} origin={origin} />
             </div>
           ) : (
-            <p className="text-sm text-muted-foreground">Only an owner of this organisation can create or revoke keys.</p>
+            <p className="text-sm text-muted-foreground">
+              Only an owner of this organisation can create or revoke keys.
+            </p>
           )}
         </CardContent>
       </Card>
@@ -148,17 +176,31 @@ export default async function ApiConsolePage({ params, searchParams }: { params:
           <form method="get" className="flex flex-wrap items-end gap-2 text-sm">
             <label className="flex flex-col gap-1">
               From
-              <input type="date" name="from" defaultValue={period.ok ? period.from.toISOString().slice(0, 10) : ""} className="rounded-md border px-2 py-1" />
+              <input
+                type="date"
+                name="from"
+                defaultValue={period.ok ? period.from.toISOString().slice(0, 10) : ""}
+                className="rounded-md border px-2 py-1"
+              />
             </label>
             <label className="flex flex-col gap-1">
               To
-              <input type="date" name="to" defaultValue={period.ok ? new Date(period.to.getTime() - 86_400_000).toISOString().slice(0, 10) : ""} className="rounded-md border px-2 py-1" />
+              <input
+                type="date"
+                name="to"
+                defaultValue={period.ok ? new Date(period.to.getTime() - 86_400_000).toISOString().slice(0, 10) : ""}
+                className="rounded-md border px-2 py-1"
+              />
             </label>
             <button type="submit" className="rounded-md border px-3 py-1 hover:bg-muted">
               Show
             </button>
           </form>
-          {!period.ok ? <p role="alert" className="text-sm text-destructive">{period.message}</p> : null}
+          {!period.ok ? (
+            <p role="alert" className="text-sm text-destructive">
+              {period.message}
+            </p>
+          ) : null}
         </CardHeader>
         <CardContent className="space-y-4">
           {usage.byAgentKey.length === 0 ? (
@@ -216,11 +258,19 @@ export default async function ApiConsolePage({ params, searchParams }: { params:
         <CardHeader>
           <CardTitle>Recent API runs</CardTitle>
           <p className="text-sm">
-            <Link href={`/orgs/${orgId}/api`} aria-current={!onlyFailures ? "page" : undefined} className={onlyFailures ? "text-primary hover:underline" : "font-medium"}>
+            <Link
+              href={`/orgs/${orgId}/api`}
+              aria-current={!onlyFailures ? "page" : undefined}
+              className={onlyFailures ? "text-primary hover:underline" : "font-medium"}
+            >
               All
             </Link>{" "}
             ·{" "}
-            <Link href={`/orgs/${orgId}/api?runs=failed`} aria-current={onlyFailures ? "page" : undefined} className={onlyFailures ? "font-medium" : "text-primary hover:underline"}>
+            <Link
+              href={`/orgs/${orgId}/api?runs=failed`}
+              aria-current={onlyFailures ? "page" : undefined}
+              className={onlyFailures ? "font-medium" : "text-primary hover:underline"}
+            >
               Failures
             </Link>
           </p>
@@ -239,7 +289,9 @@ export default async function ApiConsolePage({ params, searchParams }: { params:
                   <span className="text-xs text-muted-foreground">{r.keyName ?? "—"}</span>
                   {r.errorCode ? <code className="text-xs text-destructive">{r.errorCode}</code> : null}
                   {r.creditRefunded ? <Badge>refunded</Badge> : null}
-                  <span className="ml-auto text-xs text-muted-foreground">{r.startedAt.toISOString().replace("T", " ").slice(0, 19)}</span>
+                  <span className="ml-auto text-xs text-muted-foreground">
+                    {r.startedAt.toISOString().replace("T", " ").slice(0, 19)}
+                  </span>
                 </li>
               ))}
             </ul>

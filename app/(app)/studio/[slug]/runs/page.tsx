@@ -23,7 +23,9 @@ export default async function AgentRunsPage({ params }: { params: Promise<{ slug
       </Link>
       <h1 className="text-2xl font-bold tracking-tight">Runs of {agent.name}</h1>
       {runs.length === 0 ? (
-        <p className="rounded-lg border border-dashed p-8 text-center text-muted-foreground">No runs yet. Try the agent in the playground.</p>
+        <p className="rounded-lg border border-dashed p-8 text-center text-muted-foreground">
+          No runs yet. Try the agent in the playground.
+        </p>
       ) : (
         <div className="overflow-x-auto rounded-lg border">
           <table className="w-full text-sm" aria-label="Runs">

@@ -13,7 +13,11 @@ export const metadata: Metadata = { title: "Execution" };
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An execution the organisation paid for, for its members. */
-export default async function OrgExecutionPage({ params }: { params: Promise<{ orgId: string; executionId: string }> }) {
+export default async function OrgExecutionPage({
+  params,
+}: {
+  params: Promise<{ orgId: string; executionId: string }>;
+}) {
   const { orgId, executionId } = await params;
   const user = await requirePageUser(`/orgs/${orgId}/runs/${executionId}`);
   if (!uuid.test(orgId) || !uuid.test(executionId)) notFound();
@@ -32,7 +36,11 @@ export default async function OrgExecutionPage({ params }: { params: Promise<{ o
         <StatusBadge status={row.execution.status} />
         {row.keyName ? <span className="text-sm text-muted-foreground">via key {row.keyName}</span> : null}
       </div>
-      <ExecutionDetail execution={row.execution} version={row.version} receiptExtra={<ReceiptVerification db={db} execution={row.execution} />} />
+      <ExecutionDetail
+        execution={row.execution}
+        version={row.version}
+        receiptExtra={<ReceiptVerification db={db} execution={row.execution} />}
+      />
     </div>
   );
 }

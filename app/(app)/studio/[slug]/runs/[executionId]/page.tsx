@@ -28,7 +28,11 @@ export default async function ExecutionPage({ params }: { params: Promise<{ slug
         <h1 className="text-2xl font-bold tracking-tight">Execution</h1>
         <StatusBadge status={row.execution.status} />
       </div>
-      <ExecutionDetail execution={row.execution} version={row.version} receiptExtra={<ReceiptVerification db={db} execution={row.execution} />} />
+      <ExecutionDetail
+        execution={row.execution}
+        version={row.version}
+        receiptExtra={<ReceiptVerification db={db} execution={row.execution} />}
+      />
     </div>
   );
 }
