@@ -2,31 +2,6 @@ import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agents, agentVersions, apiKeys, credits, executions, memberships } from "../schema";
 
-/**
- * A published agent and the version to run, in one query: the pinned version when it
- * belongs to this agent, else the current one.
- */
-export async function getRunnableAgent(db: Db, params: { slug: string; pinnedVersionId: string | null }) {
-  const versionIds = params.pinnedVersionId
-    ? sql`(${agents.currentVersionId}, ${params.pinnedVersionId}::uuid)`
-    : sql`(${agents.currentVersionId})`;
-  const rows = await db
-    .select({
-      agent: { id: agents.id, slug: agents.slug, name: agents.name },
-      version: {
-        id: agentVersions.id,
-        version: agentVersions.version,
-        spec: agentVersions.spec,
-        priceWei: agentVersions.priceWei,
-      },
-    })
-    .from(agents)
-    .innerJoin(agentVersions, and(eq(agentVersions.agentId, agents.id), sql`${agentVersions.id} in ${versionIds}`))
-    .where(and(eq(agents.slug, params.slug), eq(agents.status, "published")))
-    .limit(2);
-  return rows.find((r) => r.version.id === params.pinnedVersionId) ?? rows[0];
-}
-
 export const apiExecutionColumns = {
   id: executions.id,
   agentId: executions.agentId,
