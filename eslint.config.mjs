@@ -20,6 +20,25 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // SQL lives in db/queries/ (functions taking (db, params)); everything above calls them.
+    // Tests may build assertions with Drizzle. lib/receipts still queries directly: to move.
+    files: ["app/**", "components/**", "lib/**", "scripts/**", "bench/**"],
+    ignores: ["**/*.test.ts", "**/*.testing.ts", "lib/receipts/attest.ts", "lib/receipts/proof.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["drizzle-orm", "drizzle-orm/*"],
+              message: "SQL lives in db/queries/: call a query function (db, params) from there.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default config;
