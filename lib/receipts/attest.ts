@@ -1,9 +1,14 @@
-import { and, asc, eq, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import { getContractEvents, prepareEvent, readContract, sendAndConfirmTransaction } from "thirdweb";
 import { privateKeyToAccount, type Account } from "thirdweb/wallets";
 import type { Hex } from "viem";
 import type { Db } from "@/db/client";
-import { agents, executions, receiptBatches } from "@/db/schema";
+import {
+  createReceiptBatch,
+  listAgentsWithUnbatchedReceipts,
+  listUnattestedBatches,
+  listUnbatchedReceipts,
+  markBatchAttested,
+} from "@/db/queries/receipt-batches";
 import { reputationContract, thirdwebClient } from "@/lib/chain/client";
 import type { ChainConfig } from "@/lib/chain/config";
 import { prepareAttest } from "@/lib/chain/contracts";
@@ -40,49 +45,17 @@ export async function batchReceipts(
   options: { maxPerBatch?: number } = {},
 ): Promise<number> {
   const maxPerBatch = options.maxPerBatch ?? 1000;
-  const pending = await db
-    .selectDistinct({ agentId: executions.agentId, listingId: agents.listingId })
-    .from(executions)
-    .innerJoin(agents, eq(agents.id, executions.agentId))
-    .where(
-      and(
-        isNull(executions.receiptBatchId),
-        isNotNull(executions.receiptHash),
-        ne(executions.status, "running"),
-        ne(executions.source, "playground"),
-        eq(agents.listingChainId, config.chainId),
-        isNotNull(agents.listingId),
-      ),
-    );
+  const pending = await listAgentsWithUnbatchedReceipts(db, { chainId: config.chainId });
   let created = 0;
   for (const { agentId, listingId } of pending) {
     for (;;) {
       const made = await db.transaction(async (tx) => {
-        const rows = await tx
-          .select({
-            id: executions.id,
-            receiptHash: executions.receiptHash,
-            status: executions.status,
-            durationMs: executions.durationMs,
-          })
-          .from(executions)
-          .where(
-            and(
-              eq(executions.agentId, agentId),
-              isNull(executions.receiptBatchId),
-              isNotNull(executions.receiptHash),
-              ne(executions.status, "running"),
-              ne(executions.source, "playground"),
-            ),
-          )
-          .orderBy(asc(executions.finishedAt), asc(executions.id))
-          .limit(maxPerBatch);
+        const rows = await listUnbatchedReceipts(tx, { agentId, limit: maxPerBatch });
         if (rows.length === 0) return false;
         const latencies = rows.map((r) => r.durationMs ?? 0).sort((a, b) => a - b);
         const root = merkleRoot(rows.map((r) => receiptLeaf(r.receiptHash!)));
-        const [batch] = await tx
-          .insert(receiptBatches)
-          .values({
+        const assigned = await createReceiptBatch(tx, {
+          batch: {
             agentId,
             chainId: config.chainId,
             contractAddress: config.reputation.toLowerCase(),
@@ -92,17 +65,10 @@ export async function batchReceipts(
             successes: rows.filter((r) => r.status === "succeeded").length,
             p50LatencyMs: percentile(latencies, 50),
             p99LatencyMs: percentile(latencies, 99),
-          })
-          .returning({ id: receiptBatches.id });
-        const ids = `{${rows.map((r) => r.id).join(",")}}`;
-        const assigned = await tx.execute(sql`
-          update executions e set receipt_batch_id = ${batch!.id}, receipt_leaf_index = v.ord - 1
-          from unnest(${ids}::uuid[]) with ordinality as v(id, ord)
-          where e.id = v.id and e.receipt_batch_id is null`);
-        const count =
-          (assigned as { rowCount?: number; affectedRows?: number }).rowCount ??
-          (assigned as { affectedRows?: number }).affectedRows;
-        if (count !== rows.length) throw new Error("receipts were batched concurrently; retry");
+          },
+          executionIds: rows.map((r) => r.id),
+        });
+        if (!assigned) throw new Error("receipts were batched concurrently; retry");
         return true;
       });
       if (!made) break;
@@ -124,17 +90,10 @@ export async function attestPendingBatches(
   account: Account,
 ): Promise<{ attested: number }> {
   const contract = reputationContract(config);
-  const batches = await db
-    .select()
-    .from(receiptBatches)
-    .where(
-      and(
-        isNull(receiptBatches.attestedAt),
-        eq(receiptBatches.chainId, config.chainId),
-        eq(receiptBatches.contractAddress, config.reputation.toLowerCase()),
-      ),
-    )
-    .orderBy(asc(receiptBatches.createdAt));
+  const batches = await listUnattestedBatches(db, {
+    chainId: config.chainId,
+    contractAddress: config.reputation.toLowerCase(),
+  });
   let attested = 0;
   for (const batch of batches) {
     const listingId = BigInt(batch.listingId);
@@ -166,10 +125,7 @@ export async function attestPendingBatches(
           events.find((e) => e.args.receiptsRoot.toLowerCase() === root.toLowerCase() && e.args.listingId === listingId)
             ?.transactionHash ?? null;
       }
-      await db
-        .update(receiptBatches)
-        .set({ txHash, attestedAt: new Date() })
-        .where(and(eq(receiptBatches.id, batch.id), isNull(receiptBatches.attestedAt)));
+      await markBatchAttested(db, { batchId: batch.id, txHash, at: new Date() });
       attested++;
     } catch (error) {
       throw toChainError(error);

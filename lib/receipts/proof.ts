@@ -1,8 +1,8 @@
-import { asc, eq } from "drizzle-orm";
 import { readContract } from "thirdweb";
 import type { Hex } from "viem";
 import type { Db } from "@/db/client";
-import { executions, receiptBatches } from "@/db/schema";
+import { getReceiptBatchWithLeaves } from "@/db/queries/receipt-batches";
+import type { executions } from "@/db/schema";
 import { computeReceiptHash, type ReceiptFields } from "@/lib/agents/runtime/receipt";
 import { reputationContract } from "@/lib/chain/client";
 import type { ChainConfig } from "@/lib/chain/config";
@@ -58,32 +58,25 @@ export async function buildReceiptProof(db: Db, execution: ExecutionRow): Promis
   };
   if (!execution.receiptBatchId || execution.receiptLeafIndex === null)
     return { receipt, receiptHash: execution.receiptHash, attestation: null };
-  const [batch] = await db
-    .select()
-    .from(receiptBatches)
-    .where(eq(receiptBatches.id, execution.receiptBatchId))
-    .limit(1);
-  const leaves = await db
-    .select({ receiptHash: executions.receiptHash })
-    .from(executions)
-    .where(eq(executions.receiptBatchId, execution.receiptBatchId))
-    .orderBy(asc(executions.receiptLeafIndex));
-  const leafHashes = leaves.map((l) => receiptLeaf(l.receiptHash!));
+  const found = await getReceiptBatchWithLeaves(db, { batchId: execution.receiptBatchId });
+  if (!found) return { receipt, receiptHash: execution.receiptHash, attestation: null };
+  const { batch } = found;
+  const leafHashes = found.receiptHashes.map((h) => receiptLeaf(h));
   return {
     receipt,
     receiptHash: execution.receiptHash,
     attestation: {
-      status: batch!.attestedAt ? "attested" : "pending",
-      batchId: batch!.id,
-      chainId: batch!.chainId,
-      contract: batch!.contractAddress,
-      listingId: batch!.listingId,
-      root: batch!.root as Hex,
+      status: batch.attestedAt ? "attested" : "pending",
+      batchId: batch.id,
+      chainId: batch.chainId,
+      contract: batch.contractAddress,
+      listingId: batch.listingId,
+      root: batch.root as Hex,
       leaf: leafHashes[execution.receiptLeafIndex]!,
       leafIndex: execution.receiptLeafIndex,
       proof: merkleProof(leafHashes, execution.receiptLeafIndex),
-      transactionHash: batch!.txHash,
-      attestedAt: batch!.attestedAt?.toISOString() ?? null,
+      transactionHash: batch.txHash,
+      attestedAt: batch.attestedAt?.toISOString() ?? null,
     },
   };
 }
