@@ -1,14 +1,12 @@
 import type { Db } from "@/db/client";
 import type { AuthenticatedKey } from "@/db/queries/api-keys";
-import { runPath, windowStartOf } from "@/lib/metering/run-path";
+import { RATE_LIMIT_WINDOW_MS, runPath, windowStartOf } from "@/lib/metering/run-path";
 import { hashApiKey, readBearerKey } from "./keys";
 import { problemResponse } from "./problem";
 
 export type ApiKey = AuthenticatedKey;
 export type Authenticated = { ok: true; key: ApiKey; headers: Headers } | { ok: false; response: Response };
 
-const WINDOW_MS = 60_000;
-export { windowStartOf };
 const challenge = { "WWW-Authenticate": 'Bearer realm="AI Nomads API"' };
 
 /**
@@ -48,7 +46,7 @@ export function admit(key: ApiKey | undefined, now: Date): Authenticated {
   }
   const count = key.requestCount;
   const windowStart = windowStartOf(now);
-  const resetSeconds = Math.max(1, Math.ceil((windowStart.getTime() + WINDOW_MS - now.getTime()) / 1000));
+  const resetSeconds = Math.max(1, Math.ceil((windowStart.getTime() + RATE_LIMIT_WINDOW_MS - now.getTime()) / 1000));
   const headers = new Headers({
     "RateLimit-Limit": String(key.rateLimitPerMinute),
     "RateLimit-Remaining": String(Math.max(0, key.rateLimitPerMinute - count)),

@@ -11,11 +11,12 @@ import {
 } from "@/db/queries/runs";
 import { Coalescer, perDatabase } from "@/lib/coalesce";
 
-const WINDOW_MS = 60_000;
+/** The length of a rate-limit window (fixed windows, shared by every app instance). */
+export const RATE_LIMIT_WINDOW_MS = 60_000;
 
 /** The start of the one-minute rate-limit window `now` falls in. */
 export function windowStartOf(now: Date): Date {
-  return new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS);
+  return new Date(Math.floor(now.getTime() / RATE_LIMIT_WINDOW_MS) * RATE_LIMIT_WINDOW_MS);
 }
 
 export type RunPathItem =
