@@ -39,6 +39,47 @@ const config = [
       ],
     },
   },
+  {
+    // Layers: lib/platform (Node helpers, no project imports) < db < lib < app. db/ may use
+    // lib's types, never its code; the seed lives with the scripts that run it.
+    files: ["db/**"],
+    ignores: ["**/*.test.ts", "**/*.testing.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "@/lib/*",
+                "!@/lib/platform",
+                "../lib/*",
+                "!../lib/platform",
+                "../../lib/*",
+                "!../../lib/platform",
+              ],
+              allowTypeImports: true,
+              message: "db/ sits below lib/: import only types from lib/ (or a helper from lib/platform/).",
+            },
+            {
+              group: ["@/scripts/*", "@/app/*", "@/components/*"],
+              message: "db/ sits below scripts, app and components.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["lib/platform/**"],
+    ignores: ["**/*.test.ts", "**/*.testing.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@/*", "../*"], message: "lib/platform/ imports Node and packages only." }] },
+      ],
+    },
+  },
 ];
 
 export default config;

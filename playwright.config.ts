@@ -33,7 +33,7 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
     // A fresh embedded database for every run, then the real `npm start` path.
-    command: `node -e "require('fs').rmSync('.data/e2e',{recursive:true,force:true})" && tsx scripts/start.ts`,
+    command: `node -e "require('fs').rmSync('.data/e2e',{recursive:true,force:true})" && tsx --conditions=react-server scripts/start.ts`,
     url: `${baseURL}/api/health`,
     timeout: 600_000,
     reuseExistingServer: false,

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { sql } from "drizzle-orm";
 import { isUniqueViolation } from "@/lib/errors";
-import { WORKER_NICENESS } from "@/lib/thread-priority";
-import { niceOf, threadsStartedBy } from "@/lib/thread-priority.testing";
+import { WORKER_NICENESS } from "@/lib/platform/thread-priority";
+import { niceOf, threadsStartedBy } from "@/lib/platform/thread-priority.testing";
 import { openDb, type DbHandle } from "./client";
 import { PGliteThread } from "./pglite-thread";
 

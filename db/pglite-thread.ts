@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { bundledWorkerModule } from "@/lib/worker-module";
+import { bundledWorkerModule } from "@/lib/platform/worker-module";
 
 type Field = { name: string; dataTypeID: number };
 type Result = { rows: unknown[]; fields: Field[]; affectedRows?: number };

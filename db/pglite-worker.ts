@@ -10,7 +10,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, types, type ParserOptions, type Transaction } from "@electric-sql/pglite";
-import { lowerThreadPriority } from "../lib/thread-priority";
+import { lowerThreadPriority } from "../lib/platform/thread-priority";
 
 if (!parentPort) throw new Error("pglite-worker must run in a worker thread");
 const port = parentPort;
@@ -66,7 +66,7 @@ const DRIZZLE_RAW_TYPES = [
   types.DATE,
   ...Object.keys(ARRAY_ELEMENT).map(Number),
 ];
-// Below the request thread's priority (see lib/thread-priority.ts).
+// Below the request thread's priority (see lib/platform/thread-priority.ts).
 lowerThreadPriority();
 const { dataDir } = workerData as { dataDir: string | null };
 let db: PGlite;

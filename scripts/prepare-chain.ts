@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { openDb } from "@/db/client";
-import { seedDemoChainData } from "@/db/seed/demo-chain";
+import { seedDemoChainData } from "@/scripts/seed/demo-chain";
 import { deploymentFile, resolveChainConfig } from "@/lib/chain/config";
 import { contractsDeployed, deployPlatformContracts } from "@/lib/chain/deploy";
 import { anvilAccounts } from "@/lib/chain/dev-accounts";

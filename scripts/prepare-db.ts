@@ -1,6 +1,6 @@
 import { openDb } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { seedDemoData } from "@/db/seed/seed";
+import { seedDemoData } from "@/scripts/seed/seed";
 import { dataDir, env } from "@/lib/env";
 
 /** Applies migrations and seeds the demo data once. Closes the database afterwards. */

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DbHandle } from "../client";
-import { seedDemoData } from "../seed/seed";
-import { demoAgents } from "../seed/demo-agents";
+import { seedDemoData } from "@/scripts/seed/seed";
+import { demoAgents } from "@/scripts/seed/demo-agents";
 import { testBackends } from "../testing";
 import {
   createAgent,

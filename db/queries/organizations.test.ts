@@ -16,8 +16,8 @@ import {
   getOrganizationForMember,
   listMembers,
   listOrganizationsForUser,
-  requireOrgRole,
 } from "./organizations";
+import { requireOrgRole } from "@/lib/auth/org-role";
 import { createUser } from "./users";
 
 describe.each(await testBackends())("organisations on $name", (backend) => {

@@ -1,5 +1,4 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { AppError } from "@/lib/errors";
 import type { Db } from "../client";
 import { memberships, organizations, users, type MembershipRole } from "../schema";
 
@@ -44,19 +43,6 @@ export async function getOrganizationForMember(db: Db, params: { orgId: string; 
     .where(eq(organizations.id, params.orgId))
     .limit(1);
   return row;
-}
-
-/**
- * Throws NOT_FOUND unless the user is a member (so outsiders learn nothing about the
- * organisation), and FORBIDDEN when the action needs an owner and the user is not one.
- */
-export async function requireOrgRole(db: Db, params: { orgId: string; userId: string; role: MembershipRole }) {
-  const org = await getOrganizationForMember(db, params);
-  if (!org) throw new AppError("NOT_FOUND", "Organisation not found.");
-  if (params.role === "owner" && org.role !== "owner") {
-    throw new AppError("FORBIDDEN", "Only an owner of this organisation can do that.");
-  }
-  return org;
 }
 
 /** Members of an organisation, listed only for a requester who is a member. */

@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb, type Db } from "@/db/client";
 import { authenticate, type ApiKey } from "./authenticate";
 import { problemFromError } from "./problem";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Hex } from "viem";
 import { getAddress, isAddress, recoverMessageAddress } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";

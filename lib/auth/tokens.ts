@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { sha256Hex } from "@/lib/canonical-json";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { createThirdwebClient, defineChain, getContract, type Chain, type ThirdwebClient } from "thirdweb";
 import { env } from "@/lib/env";
 import { agentMarketplaceAbi } from "./abi/agent-marketplace";

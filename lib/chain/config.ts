@@ -1,3 +1,4 @@
+import "server-only";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { getAddress } from "viem";

@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb, type Db } from "@/db/client";
 import { problemFromError } from "@/lib/api/problem";
 import { readJsonBody } from "@/lib/api/request";

@@ -1,3 +1,4 @@
+import "server-only";
 import { runAgent, type RunAgentDeps, type RunAgentParams, type RunOutcome } from "@/lib/agents/runtime/run-agent";
 import { describeError } from "@/lib/log";
 import { recordRunEnd, type ExecutionRecord, type StartedRun } from "./record-end";

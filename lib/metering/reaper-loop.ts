@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb } from "@/db/client";
 import { repeat } from "@/lib/repeat";
 import { reapOverdueRuns } from "./reaper";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/db/client";
 import { listOverdueRuns } from "@/db/queries/runs";
 import { recordRunEnd } from "./record-end";

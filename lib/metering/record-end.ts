@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/db/client";
 import type { RunEnd } from "@/db/queries/runs";
 import type { RunOutcome } from "@/lib/agents/runtime/run-agent";

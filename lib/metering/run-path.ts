@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/db/client";
 import type { AuthenticatedKey } from "@/db/queries/api-keys";
 import {

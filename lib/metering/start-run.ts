@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/db/client";
 import type { RunStart } from "@/db/queries/runs";
 import type { AgentSpec } from "@/lib/agents/spec";

@@ -1,3 +1,4 @@
+import "server-only";
 import { getContractEvents, prepareEvent, readContract, sendAndConfirmTransaction } from "thirdweb";
 import { privateKeyToAccount, type Account } from "thirdweb/wallets";
 import type { Hex } from "viem";

@@ -2,7 +2,7 @@
 
 import { createApiKey, listKeyableAgents } from "@/db/queries/api-keys";
 import { createAuditEntry } from "@/db/queries/audit-log";
-import { requireOrgRole } from "@/db/queries/organizations";
+import { requireOrgRole } from "@/lib/auth/org-role";
 import { defineAuthAction } from "@/lib/actions/define-action";
 import { generateApiKey } from "@/lib/api/keys";
 import { fieldError } from "@/lib/errors";

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { revokeApiKey } from "@/db/queries/api-keys";
 import { createAuditEntry } from "@/db/queries/audit-log";
-import { requireOrgRole } from "@/db/queries/organizations";
+import { requireOrgRole } from "@/lib/auth/org-role";
 import { defineAuthAction } from "@/lib/actions/define-action";
 import { AppError } from "@/lib/errors";
 

@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { createAuditEntry } from "@/db/queries/audit-log";
-import { requireOrgRole } from "@/db/queries/organizations";
+import { requireOrgRole } from "@/lib/auth/org-role";
 import { recordPurchaseEvent } from "@/db/queries/purchases";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { resolveChainConfig } from "@/lib/chain/config";

@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { createAuditEntry } from "@/db/queries/audit-log";
 import { createInvitation } from "@/db/queries/invitations";
-import { listMembers, requireOrgRole } from "@/db/queries/organizations";
+import { listMembers } from "@/db/queries/organizations";
+import { requireOrgRole } from "@/lib/auth/org-role";
 import { emailSchema } from "@/lib/auth/credentials";
 import { createSecretToken } from "@/lib/auth/tokens";
 import { defineAuthAction } from "@/lib/actions/define-action";

@@ -2,7 +2,8 @@
 
 import { z } from "zod";
 import { createAuditEntry } from "@/db/queries/audit-log";
-import { deleteMembership, requireOrgRole } from "@/db/queries/organizations";
+import { deleteMembership } from "@/db/queries/organizations";
+import { requireOrgRole } from "@/lib/auth/org-role";
 import { defineAuthAction } from "@/lib/actions/define-action";
 import { AppError } from "@/lib/errors";
 

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { createAuditEntry } from "@/db/queries/audit-log";
 import { revokeInvitation } from "@/db/queries/invitations";
-import { requireOrgRole } from "@/db/queries/organizations";
+import { requireOrgRole } from "@/lib/auth/org-role";
 import { defineAuthAction } from "@/lib/actions/define-action";
 import { AppError } from "@/lib/errors";
 

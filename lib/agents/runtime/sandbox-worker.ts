@@ -14,7 +14,7 @@
  */
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { getQuickJS } from "quickjs-emscripten";
-import { lowerThreadPriority, WORKER_NICENESS } from "../../thread-priority";
+import { lowerThreadPriority, WORKER_NICENESS } from "../../platform/thread-priority";
 import { runInQuickJS, type SandboxRequest } from "./sandbox-core";
 
 if (!parentPort) throw new Error("sandbox-worker must run in a worker thread");

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { WORKER_NICENESS } from "@/lib/thread-priority";
-import { niceOf, threadsStartedBy } from "@/lib/thread-priority.testing";
+import { WORKER_NICENESS } from "@/lib/platform/thread-priority";
+import { niceOf, threadsStartedBy } from "@/lib/platform/thread-priority.testing";
 import { SandboxPool, type SandboxJob, type SandboxRequest } from "./sandbox";
 
 const pool = new SandboxPool(2, 4);

@@ -1,7 +1,8 @@
+import "server-only";
 import { availableParallelism } from "node:os";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
-import { WORKER_NICENESS } from "@/lib/thread-priority";
-import { bundledWorkerModule } from "@/lib/worker-module";
+import { WORKER_NICENESS } from "@/lib/platform/thread-priority";
+import { bundledWorkerModule } from "@/lib/platform/worker-module";
 import type { HostCall, SandboxRequest, SandboxResult } from "./sandbox-core";
 
 export type { SandboxRequest, SandboxResult } from "./sandbox-core";

@@ -1,6 +1,6 @@
-import type { Db } from "../client";
-import { createAgent, publishAgentVersion } from "../queries/agents";
-import { createUser, getUserCredentialsByEmail } from "../queries/users";
+import type { Db } from "@/db/client";
+import { createAgent, publishAgentVersion } from "@/db/queries/agents";
+import { createUser, getUserCredentialsByEmail } from "@/db/queries/users";
 import { agentSpecSchema } from "@/lib/agents/spec";
 import { hashCanonical } from "@/lib/canonical-json";
 import { anvilAccounts } from "@/lib/chain/dev-accounts";
