@@ -6,7 +6,7 @@
  * against the same server (`next start`, PGlite), alternating, so the ratio compares like
  * with like. Target: p99 under attack ≤ 2 × p99 alone.
  *
- *   npm run bench:fairness        (SECONDS=10 ROUNDS=2 CLIENTS=4 HOSTILE=16 to change)
+ *   npm run bench:fairness        (SECONDS=10 ROUNDS=2 CLIENTS=4 HOSTILE=16 ATTACK=both|loop|fanout to change)
  */
 import nextEnv from "@next/env";
 import { randomBytes } from "node:crypto";
@@ -31,6 +31,8 @@ const SECONDS = Number(process.env.SECONDS ?? 10);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const CLIENTS = Number(process.env.CLIENTS ?? 4);
 const HOSTILE = Number(process.env.HOSTILE ?? 16);
+/** Which attack: "both" (default), "loop" or "fanout", to see what each costs. */
+const ATTACK = process.env.ATTACK ?? "both";
 const PORT = 3900 + Math.floor(Math.random() * 90);
 const host = `127.0.0.1:${PORT}`;
 
@@ -185,7 +187,9 @@ let hostileConnections: Connection[] = [];
 try {
   let n = 0;
   const paid = () => runRequest(slugs.stats!, paying, { csv: `${n++},2,3,4,5,6,7,8,9,10` });
-  const attacks = [() => runRequest(slugs.loop!, hostile, {}), () => runRequest(slugs.fanout!, hostile, {})];
+  const attacks = [() => runRequest(slugs.loop!, hostile, {}), () => runRequest(slugs.fanout!, hostile, {})].filter(
+    (_, i) => ATTACK === "both" || ATTACK === ["loop", "fanout"][i],
+  );
   console.log(
     `Fairness benchmark: ${CLIENTS} paying clients, ${SECONDS} s × ${ROUNDS} rounds per phase; attack: ${HOSTILE} clients of another organisation (infinite loops, 2,000-call run_code fan-out)\n`,
   );
@@ -226,7 +230,7 @@ try {
     `rounds p99 (ms), alone: ${alone.map((r) => r.p99.toFixed(1)).join(", ")}; under attack: ${attacked.map((r) => r.p99.toFixed(1)).join(", ")}`,
   );
   console.log(`the attacker's answers by status: ${[...hostileStatuses].map(([s, c]) => `${s} × ${c}`).join(", ")}`);
-  console.log("\nReproduce: npm run bench:fairness   (SECONDS, ROUNDS, CLIENTS, HOSTILE to change)");
+  console.log("\nReproduce: npm run bench:fairness   (SECONDS, ROUNDS, CLIENTS, HOSTILE, ATTACK to change)");
 } finally {
   for (const connection of [...payingConnections, ...hostileConnections]) connection.close();
   await stopServer(server);

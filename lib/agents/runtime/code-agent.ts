@@ -1,6 +1,6 @@
 import { generateText } from "ai";
 import { AppError } from "@/lib/errors";
-import type { RunAgentDeps, RunContext } from "./run-context";
+import { RUN_LIMITS, TOOL_CALLS_REFUSAL, type RunAgentDeps, type RunContext } from "./run-context";
 import { getLanguageModel } from "./providers";
 
 /**
@@ -12,7 +12,16 @@ export async function runCodeAgent(deps: RunAgentDeps, context: RunContext, inpu
   const { spec } = context;
   let llmCalls = 0;
   const result = await deps.sandbox.run(
-    { code: spec.code!, input: input ?? null, tools: spec.tools, timeoutMs: spec.limits.timeoutMs, mode: "handler" },
+    {
+      code: spec.code!,
+      input: input ?? null,
+      tools: spec.tools,
+      timeoutMs: spec.limits.timeoutMs,
+      mode: "handler",
+      // The host applies the cap and records the first call past it; the worker refuses
+      // the rest itself, so a flood of ctx.tools calls never reaches the request thread.
+      toolCalls: { max: RUN_LIMITS.toolCalls + 1, refusal: TOOL_CALLS_REFUSAL },
+    },
     {
       tenant: context.tenant,
       priority: context.priority,

@@ -301,6 +301,23 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
     expect(performance.now() - after).toBeLessThan(500);
   });
 
+  test("tool calls past the cap are refused in the worker: the host sees (and records) only the first one past it", async () => {
+    const s = spec({
+      tools: ["run_code"],
+      code: `async function handler(input, ctx) {
+        const results = await Promise.all(Array.from({ length: 2000 }, () => ctx.tools.run_code({ code: "return 1" }).then(() => "ok", (e) => e.message)));
+        return { ok: results.filter((r) => r === "ok").length, refused: results.filter((r) => /at most 100 times/.test(r)).length };
+      }`,
+    });
+    const result = await run(s, {});
+    expect(result).toMatchObject({ status: "succeeded", output: { ok: 100, refused: 1900 } });
+    const tools = result.steps.filter((step) => step.type === "tool");
+    expect(tools).toHaveLength(101);
+    expect(tools.filter((step) => step.type === "tool" && step.error)).toEqual([
+      expect.objectContaining({ error: "A run may call tools at most 100 times." }),
+    ]);
+  });
+
   test("a log flood is cut off in the sandbox: the record and the events stay bounded", async () => {
     let eventChars = 0;
     const s = spec({

@@ -50,6 +50,9 @@ export const RUN_LIMITS = {
   runCodeTimeoutMs: 5_000,
 } as const;
 
+/** What a tool call past the run's cap gets. */
+export const TOOL_CALLS_REFUSAL = `A run may call tools at most ${RUN_LIMITS.toolCalls} times.`;
+
 export type RunContext = ReturnType<typeof createRunContext>;
 
 /**
@@ -180,8 +183,7 @@ export function createRunContext(
       try {
         if (!spec.tools.includes(name as never))
           throw new AppError("TOOL_FAILED", `The tool ${name} is not enabled for this agent.`);
-        if (++toolCalls > RUN_LIMITS.toolCalls)
-          throw new AppError("TOOL_FAILED", `A run may call tools at most ${RUN_LIMITS.toolCalls} times.`);
+        if (++toolCalls > RUN_LIMITS.toolCalls) throw new AppError("TOOL_FAILED", TOOL_CALLS_REFUSAL);
         release = await toolSlots.acquire(ender().signal);
         const result = await callTool(name, args, toolContext);
         if (ender().signal.aborted) throw new AppError("TOOL_FAILED", `${name} finished after the run had ended.`);

@@ -25,6 +25,11 @@ export type SandboxRequest = {
   stackLimitBytes?: number;
   /** "handler": the code defines `handler(input, ctx)`. "expression": the code is a function body. */
   mode?: "handler" | "expression";
+  /**
+   * Tool calls forwarded to the host; later ones are rejected here with `refusal`, so a
+   * run that floods ctx.tools costs the host (the request thread) nothing past its cap.
+   */
+  toolCalls?: { max: number; refusal: string };
 };
 
 export type SandboxResult =
@@ -185,18 +190,22 @@ export async function runInQuickJS(
         });
       return deferred.handle;
     };
+    let toolCalls = 0;
+    const rejected = (error: QuickJSHandle) => {
+      // Rejected at once; returning the handle hands it to QuickJS, and settling freed the rest.
+      const deferred = vm.newPromise();
+      deferred.reject(error);
+      error.dispose();
+      return deferred.handle;
+    };
     /** A host call's promise, or a promise rejected with what serialising its argument threw. */
     const call = (kind: "llm" | "tool", name: string, args: QuickJSHandle | undefined, asPrompt: boolean) => {
+      if (kind === "tool" && request.toolCalls && ++toolCalls > request.toolCalls.max)
+        return rejected(vm.newError(request.toolCalls.refusal));
       if (asPrompt && args && vm.typeof(args) === "string")
         return fromHost(kind, name, JSON.stringify({ prompt: vm.getString(args) }));
       const json = args === undefined || vm.typeof(args) === "undefined" ? { text: "null" } : stringify(b, args);
-      if ("error" in json) {
-        // Rejected at once; returning the handle hands it to QuickJS, and settling freed the rest.
-        const deferred = vm.newPromise();
-        deferred.reject(json.error);
-        json.error.dispose();
-        return deferred.handle;
-      }
+      if ("error" in json) return rejected(json.error);
       return fromHost(kind, name, json.text ?? "null");
     };
 
