@@ -462,9 +462,10 @@ export const executions = pgTable(
   },
   (t) => [
     index("executions_agent_created_idx").on(t.agentId, t.createdAt),
-    index("executions_version_id_idx").on(t.versionId),
-    // Playground quotas count a user's recent runs.
-    index("executions_user_created_idx").on(t.userId, t.createdAt),
+    // Playground quotas count a user's recent playground runs; API runs stay out of it.
+    index("executions_user_created_idx")
+      .on(t.userId, t.createdAt)
+      .where(sql`${t.source} = 'playground'`),
     // The reaper's look-up of runs left running past their deadline; only running rows are in it.
     index("executions_running_deadline_idx")
       .on(t.deadlineAt)
@@ -472,7 +473,6 @@ export const executions = pgTable(
     index("executions_org_created_idx").on(t.orgId, t.createdAt),
     // Monthly caps count a key's runs this month.
     index("executions_api_key_created_idx").on(t.apiKeyId, t.createdAt),
-    index("executions_credit_id_idx").on(t.creditId),
     index("executions_receipt_batch_idx").on(t.receiptBatchId, t.receiptLeafIndex),
     uniqueIndex("executions_org_idempotency_key")
       .on(t.orgId, t.idempotencyKey)
