@@ -43,26 +43,3 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
   const db = drizzlePglite({ client: client as unknown as PGlite, schema }) as unknown as Db;
   return { db, kind: "pglite", close: () => client.close() };
 }
-
-const globalForDb = globalThis as unknown as { __aiNomadsDb?: Promise<DbHandle> };
-
-/**
- * The application's database, opened once per process from the environment
- * (DATABASE_URL, else PGlite under DATA_DIR). Kept on globalThis so that dev-mode
- * module reloads do not open a second PGlite on the same files.
- */
-export function getDbHandle(): Promise<DbHandle> {
-  if (!globalForDb.__aiNomadsDb) {
-    globalForDb.__aiNomadsDb = import("@/lib/env").then(({ env, dataDir }) =>
-      openDb(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: dataDir() }),
-    );
-    globalForDb.__aiNomadsDb.catch(() => {
-      globalForDb.__aiNomadsDb = undefined;
-    });
-  }
-  return globalForDb.__aiNomadsDb;
-}
-
-export async function getDb(): Promise<Db> {
-  return (await getDbHandle()).db;
-}

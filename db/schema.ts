@@ -68,6 +68,8 @@ export const siweNonces = pgTable(
   "siwe_nonces",
   {
     nonce: text("nonce").primaryKey(),
+    /** SHA-256 of the secret in the requesting browser's cookie: only that browser can use the nonce. */
+    bindingHash: text("binding_hash"),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     usedAt: timestamp("used_at", { withTimezone: true }),
     createdAt: createdAt(),

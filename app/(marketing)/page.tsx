@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { AgentCard } from "@/components/agents/agent-card";
 import { Button } from "@/components/ui/button";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { listPublishedAgents } from "@/db/queries/agents";
 
 export const dynamic = "force-dynamic";

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AgentCard } from "@/components/agents/agent-card";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { listPublishedAgents } from "@/db/queries/agents";
 import { agentCategories } from "@/lib/agents/spec";
 import { marketplaceHref, parseMarketplaceParams, sorts } from "@/lib/market/marketplace-params";

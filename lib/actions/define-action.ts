@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { getDb, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { requireUser, type SessionUser } from "@/lib/auth/session";
 import { errorCodes, isAppError, type ErrorCode, type FieldErrors } from "@/lib/errors";
 import { describeError } from "@/lib/log";

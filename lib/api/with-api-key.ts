@@ -1,5 +1,6 @@
 import "server-only";
-import { getDb, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { authenticate, type ApiKey } from "./authenticate";
 import { problemFromError } from "./problem";
 import { readJsonBody } from "./request";

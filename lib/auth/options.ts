@@ -2,7 +2,7 @@ import "server-only";
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getAddress } from "viem";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { createUser, getUserByWallet, getUserCredentialsByEmail } from "@/db/queries/users";
 import { createWallet } from "@/db/queries/wallets";
 import { authSecret, env } from "@/lib/env";
@@ -10,16 +10,9 @@ import { isAppError, isUniqueViolation } from "@/lib/errors";
 import { shortAddress } from "@/lib/utils";
 import { signInSchema } from "./credentials";
 import { getDummyPasswordHash, verifyPassword } from "./password";
-import { verifySiweSignature } from "./siwe";
+import { siweBindingFromCookieHeader, verifySiweSignature } from "./siwe";
 
 const WRONG_CREDENTIALS = "Wrong email or password.";
-
-/** The domain a Sign-In with Ethereum message must name: APP_URL's host, else the Host header. */
-export function expectedSiweDomain(headers: Record<string, unknown> | Headers | undefined): string {
-  if (env.APP_URL) return new URL(env.APP_URL).host;
-  const host = headers instanceof Headers ? headers.get("host") : headers?.host;
-  return typeof host === "string" ? host : "";
-}
 
 async function signInWithPassword(credentials: Record<string, string> | undefined) {
   const parsed = signInSchema.safeParse(credentials ?? {});
@@ -42,7 +35,7 @@ async function signInWithEthereum(
     address = await verifySiweSignature(db, {
       message: String(credentials?.message ?? ""),
       signature: String(credentials?.signature ?? ""),
-      expectedDomain: expectedSiweDomain(headers),
+      binding: siweBindingFromCookieHeader(headers?.cookie),
       chainId: env.CHAIN_ID,
     });
   } catch (error) {

@@ -18,7 +18,7 @@ describe.each(await testBackends())("Sign-In with Ethereum on $name", (backend) 
   const account = privateKeyToAccount(generatePrivateKey());
 
   async function signed(overrides: Partial<Parameters<typeof createSiweMessage>[0]> = {}, signer = account) {
-    const nonce = await issueSiweNonce(handle.db);
+    const { nonce, binding } = await issueSiweNonce(handle.db);
     const message = createSiweMessage({
       domain: DOMAIN,
       address: account.address,
@@ -29,11 +29,11 @@ describe.each(await testBackends())("Sign-In with Ethereum on $name", (backend) 
       issuedAt: new Date(),
       ...overrides,
     });
-    return { message, signature: await signer.signMessage({ message }), nonce };
+    return { message, signature: await signer.signMessage({ message }), nonce, binding };
   }
 
-  const verify = (input: { message: string; signature: string }, now?: Date) =>
-    verifySiweSignature(handle.db, { ...input, expectedDomain: DOMAIN, chainId: CHAIN_ID, now });
+  const verify = (input: { message: string; signature: string; binding?: string }, now?: Date) =>
+    verifySiweSignature(handle.db, { binding: undefined, ...input, chainId: CHAIN_ID, now });
 
   test("a fresh signed message signs in the address it names", async () => {
     expect(await verify(await signed())).toBe(account.address.toLowerCase());
@@ -65,13 +65,14 @@ describe.each(await testBackends())("Sign-In with Ethereum on $name", (backend) 
       chainId: CHAIN_ID,
       nonce: "madeUpNonce12345",
     });
-    await expect(verify({ message, signature: await account.signMessage({ message }) })).rejects.toThrow(
-      /expired or was already used/,
+    await expect(verify({ message, signature: await account.signMessage({ message }), binding: "x" })).rejects.toThrow(
+      /expired, was already used/,
     );
   });
 
   test.each([
     ["another domain", { domain: "evil.example" }, /evil\.example, not localhost:3000/],
+    ["our domain but another URI", { uri: "https://evil.example/login" }, /URI is not on localhost:3000/],
     ["another chain", { chainId: 1 }, /Switch your wallet to chain 31337/],
     ["an expiration time in the past", { expirationTime: new Date(Date.now() - 1_000) }, /expired/],
     ["an issue time in the future", { issuedAt: new Date(Date.now() + 3_600_000) }, /future/],
@@ -80,12 +81,29 @@ describe.each(await testBackends())("Sign-In with Ethereum on $name", (backend) 
     await expect(verify(await signed(overrides))).rejects.toThrow(error);
   });
 
+  test.each(["localhost:3000", "127.0.0.1:3000"])(
+    "the local address %s that npm start serves is accepted",
+    async (domain) => {
+      expect(await verify(await signed({ domain, uri: `http://${domain}/sign-in` }))).toBe(
+        account.address.toLowerCase(),
+      );
+    },
+  );
+
+  test("a nonce works only in the browser that asked for it (its binding cookie)", async () => {
+    const input = await signed();
+    const other = await issueSiweNonce(handle.db);
+    await expect(verify({ ...input, binding: other.binding })).rejects.toThrow(/started in another browser/);
+    await expect(verify({ ...input, binding: undefined })).rejects.toThrow(/started in another browser/);
+    expect(await verify(input)).toBe(account.address.toLowerCase());
+  });
+
   test("a signature by another key is refused and does not burn the nonce", async () => {
     const other = privateKeyToAccount(generatePrivateKey());
     const forged = await signed({}, other);
     await expect(verify(forged)).rejects.toThrow(/does not match/);
     const genuine = await account.signMessage({ message: forged.message });
-    expect(await verify({ message: forged.message, signature: genuine })).toBe(account.address.toLowerCase());
+    expect(await verify({ ...forged, signature: genuine })).toBe(account.address.toLowerCase());
   });
 
   test("an edited message no longer matches its signature", async () => {
@@ -99,7 +117,7 @@ describe.each(await testBackends())("Sign-In with Ethereum on $name", (backend) 
     ["too short", "0x1234"],
   ])("a malformed signature (%s) is refused", async (_name, signature) => {
     const input = await signed();
-    await expect(verify({ message: input.message, signature })).rejects.toThrow(/not valid/);
+    await expect(verify({ ...input, signature })).rejects.toThrow(/not valid/);
   });
 
   test("text that is not a SIWE message is refused", async () => {

@@ -1,14 +1,11 @@
+import "server-only";
+import { isAppOrigin } from "./app-origin";
+
 /**
  * CSRF guard for cookie-authenticated route handlers (server actions get Next's own
- * check): a state-changing request must come from a page of this site.
+ * check): a state-changing request must come from a page of this site, by its Origin
+ * header against the configured origins (not the Host header, which a client sets).
  */
 export function isSameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  if (!origin || !host) return false;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
+  return isAppOrigin(request.headers.get("origin"));
 }

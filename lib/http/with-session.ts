@@ -1,5 +1,6 @@
 import "server-only";
-import { getDb, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { problemFromError } from "@/lib/api/problem";
 import { readJsonBody } from "@/lib/api/request";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";

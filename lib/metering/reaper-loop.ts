@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { repeat } from "@/lib/repeat";
 import { reapOverdueRuns } from "./reaper";
 

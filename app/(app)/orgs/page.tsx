@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateOrgForm } from "@/components/orgs/create-org-form";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { listOrganizationsForUser } from "@/db/queries/organizations";
 import { requirePageUser } from "@/lib/auth/session";
 

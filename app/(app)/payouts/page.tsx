@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getAddress } from "viem";
 import { WithdrawButton } from "@/components/payouts/withdraw-button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { listEarningsForOwner } from "@/db/queries/purchases";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { requirePageUser } from "@/lib/auth/session";

@@ -4,7 +4,7 @@ import { LinkWalletButton } from "@/components/settings/link-wallet-button";
 import { SignOutButton } from "@/components/settings/sign-out-button";
 import { UnlinkWalletButton } from "@/components/settings/unlink-wallet-button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { requirePageUser } from "@/lib/auth/session";
 import { formatDate } from "@/lib/format";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateAgentDialog } from "@/components/studio/create-agent-form";
 import { Badge } from "@/components/ui/card";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { listAgentsForOwner } from "@/db/queries/agents";
 import { requirePageUser } from "@/lib/auth/session";
 import { formatDate } from "@/lib/format";

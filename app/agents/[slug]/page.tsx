@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getAddress } from "viem";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { getAgentRunStats, listPublicVersions } from "@/db/queries/agent-stats";
 import { getPublishedAgentBySlug } from "@/db/queries/agents";
 import { BuyPanel } from "@/components/agents/buy-panel";

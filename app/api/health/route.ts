@@ -1,4 +1,4 @@
-import { getDbHandle } from "@/db/client";
+import { getDbHandle } from "@/lib/db";
 import { pingDatabase } from "@/db/queries/health";
 import { describeError } from "@/lib/log";
 

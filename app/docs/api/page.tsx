@@ -1,9 +1,9 @@
+import { appOrigin } from "@/lib/http/app-origin";
 import type { Metadata } from "next";
 import { CopyButton } from "@/components/docs/copy-button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { openApiDocument } from "@/lib/api/openapi";
 import { problemTypes, problemTypeUri, type ProblemType } from "@/lib/api/problem";
-import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "API reference" };
 
@@ -41,7 +41,7 @@ function curlFor(base: string, method: string, op: Op): string {
 
 /** The public API's reference, rendered from the same OpenAPI document the API serves. */
 export default function ApiDocsPage() {
-  const origin = env.APP_URL ?? `http://localhost:${env.PORT}`;
+  const origin = appOrigin();
   const doc = openApiDocument(origin);
   const base = doc.servers[0].url;
   const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AcceptInvitationButton } from "@/components/orgs/accept-invitation-button";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { getInvitationByTokenHash, isInvitationOpen } from "@/db/queries/invitations";
 import { getSessionUser } from "@/lib/auth/session";
 import { hashToken } from "@/lib/auth/tokens";

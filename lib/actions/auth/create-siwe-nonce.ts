@@ -1,12 +1,17 @@
 "use server";
 
+import { cookies } from "next/headers";
 import { z } from "zod";
-import { issueSiweNonce } from "@/lib/auth/siwe";
+import { issueSiweNonce, siweBindingCookie } from "@/lib/auth/siwe";
 import { defineAction } from "@/lib/actions/define-action";
 import { env } from "@/lib/env";
 
-/** A fresh single-use nonce and the chain the wallet must sign for. */
-export const createSiweNonceAction = defineAction("create-siwe-nonce", z.object({}), async (_input, { db }) => ({
-  nonce: await issueSiweNonce(db),
-  chainId: env.CHAIN_ID,
-}));
+/**
+ * A fresh single-use nonce and the chain the wallet must sign for. The nonce works only
+ * in this browser: its binding secret goes into an HttpOnly cookie.
+ */
+export const createSiweNonceAction = defineAction("create-siwe-nonce", z.object({}), async (_input, { db }) => {
+  const { nonce, binding } = await issueSiweNonce(db);
+  (await cookies()).set(siweBindingCookie(binding));
+  return { nonce, chainId: env.CHAIN_ID };
+});

@@ -1,11 +1,10 @@
 "use server";
 
-import { headers } from "next/headers";
+import { cookies } from "next/headers";
 import { z } from "zod";
 import { createAuditEntry } from "@/db/queries/audit-log";
 import { createWallet } from "@/db/queries/wallets";
-import { expectedSiweDomain } from "@/lib/auth/options";
-import { verifySiweSignature } from "@/lib/auth/siwe";
+import { SIWE_BINDING_COOKIE, verifySiweSignature } from "@/lib/auth/siwe";
 import { defineAuthAction } from "@/lib/actions/define-action";
 import { env } from "@/lib/env";
 import { fieldError, isUniqueViolation } from "@/lib/errors";
@@ -16,7 +15,7 @@ const schema = z.object({ message: z.string().min(1).max(4_000), signature: z.st
 export const linkWalletAction = defineAuthAction("link-wallet", schema, async (input, { db, user }) => {
   const address = await verifySiweSignature(db, {
     ...input,
-    expectedDomain: expectedSiweDomain(await headers()),
+    binding: (await cookies()).get(SIWE_BINDING_COOKIE)?.value,
     chainId: env.CHAIN_ID,
   });
   try {

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { InviteMemberForm } from "@/components/orgs/invite-member-form";
 import { RemoveMemberButton, RevokeInvitationButton } from "@/components/orgs/member-actions";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { listAuditEntriesForOrg } from "@/db/queries/audit-log";
 import { listPendingInvitations } from "@/db/queries/invitations";
 import { getOrganizationForMember, listMembers } from "@/db/queries/organizations";

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AgentStudio } from "@/components/studio/agent-studio";
 import { Badge } from "@/components/ui/card";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { getAgentForOwner, listAgentVersionsForOwner } from "@/db/queries/agents";
 import { listKnowledgeDocuments } from "@/db/queries/knowledge";
 import { listWalletsForUser } from "@/db/queries/wallets";

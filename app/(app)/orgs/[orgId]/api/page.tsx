@@ -1,17 +1,17 @@
+import { appOrigin } from "@/lib/http/app-origin";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CreateApiKeyForm, RevokeApiKeyButton } from "@/components/orgs/api-keys";
 import { StatusBadge } from "@/components/studio/status-badge";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { listApiKeys, listKeyableAgents } from "@/db/queries/api-keys";
 import { listAuditEntriesForOrg } from "@/db/queries/audit-log";
 import { getOrgUsage, listOrgApiExecutions, listOrgCreditBalances } from "@/db/queries/api-runs";
 import { getOrganizationForMember } from "@/db/queries/organizations";
 import { parseUsagePeriod } from "@/lib/api/usage-period";
 import { requirePageUser } from "@/lib/auth/session";
-import { env } from "@/lib/env";
 import { formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "API keys and usage" };
@@ -51,7 +51,7 @@ export default async function ApiConsolePage({
   const versionLabel = new Map(
     keyable.flatMap((a) => a.versions.map((v) => [v.id, `${a.name} v${v.version}`] as const)),
   );
-  const origin = env.APP_URL ?? `http://localhost:${env.PORT}`;
+  const origin = appOrigin();
 
   return (
     <div className="mx-auto max-w-4xl space-y-6">

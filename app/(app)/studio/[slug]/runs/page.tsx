@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { StatusBadge } from "@/components/studio/status-badge";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { getAgentForOwner } from "@/db/queries/agents";
 import { listExecutionsForOwner } from "@/db/queries/executions";
 import { requirePageUser } from "@/lib/auth/session";

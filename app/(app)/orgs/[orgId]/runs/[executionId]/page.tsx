@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { ExecutionDetail } from "@/components/executions/execution-detail";
 import { ReceiptVerification } from "@/components/executions/receipt-verification";
 import { StatusBadge } from "@/components/studio/status-badge";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { getExecutionForOrgMember } from "@/db/queries/api-runs";
 import { requirePageUser } from "@/lib/auth/session";
 

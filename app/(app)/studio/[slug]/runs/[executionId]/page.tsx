@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { StatusBadge } from "@/components/studio/status-badge";
 import { ExecutionDetail } from "@/components/executions/execution-detail";
 import { ReceiptVerification } from "@/components/executions/receipt-verification";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db";
 import { getExecutionForOwner } from "@/db/queries/executions";
 import { requirePageUser } from "@/lib/auth/session";
 

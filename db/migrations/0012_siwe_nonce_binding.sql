@@ -1,0 +1,1 @@
+ALTER TABLE "siwe_nonces" ADD COLUMN "binding_hash" text;

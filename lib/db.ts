@@ -1,0 +1,24 @@
+import "server-only";
+import { openDb, type Db, type DbHandle } from "@/db/client";
+import { dataDir, env } from "@/lib/env";
+
+const globalForDb = globalThis as unknown as { __aiNomadsDb?: Promise<DbHandle> };
+
+/**
+ * The application's database, opened once per process from the environment
+ * (DATABASE_URL, else PGlite under DATA_DIR). Kept on globalThis so that dev-mode
+ * module reloads do not open a second PGlite on the same files.
+ */
+export function getDbHandle(): Promise<DbHandle> {
+  if (!globalForDb.__aiNomadsDb) {
+    globalForDb.__aiNomadsDb = openDb(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: dataDir() });
+    globalForDb.__aiNomadsDb.catch(() => {
+      globalForDb.__aiNomadsDb = undefined;
+    });
+  }
+  return globalForDb.__aiNomadsDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}
