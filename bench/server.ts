@@ -12,6 +12,8 @@ export async function startServer(port: number, env: Record<string, string>): Pr
     process.execPath,
     [
       ...profile,
+      "--import",
+      path.resolve("lib", "platform", "client-address-hook.mjs"),
       path.join("node_modules", "next", "dist", "bin", "next"),
       "start",
       "-p",

@@ -77,6 +77,22 @@ export const siweNonces = pgTable(
   (t) => [index("siwe_nonces_expires_at_idx").on(t.expiresAt)],
 );
 
+/**
+ * Throttles for sign-in, sign-up and nonces (lib/auth/throttle.ts), shared by every app
+ * instance: events counted per key (an account or a client address) in a window, and
+ * `blocked_until` once the key has used its allowance.
+ */
+export const authThrottles = pgTable(
+  "auth_throttles",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull(),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    blockedUntil: timestamp("blocked_until", { withTimezone: true }),
+  },
+  (t) => [index("auth_throttles_window_start_idx").on(t.windowStart)],
+);
+
 // ── organisations ───────────────────────────────────────────────────────────
 
 export const membershipRole = pgEnum("membership_role", ["owner", "member"]);

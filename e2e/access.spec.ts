@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures/test";
 import { createDraftAgent, newAccount, signUp } from "./fixtures/accounts";
 
 test("signed-out visitors are sent to sign in from every private page", async ({ page }) => {
@@ -63,4 +63,46 @@ test("a second user cannot see the first user's drafts or organisation", async (
   await expect(alicePage.getByText("Alice Secret Draft")).toBeVisible();
   await alicePage.goto(orgUrl);
   await expect(alicePage.getByRole("list", { name: "Members" }).getByRole("listitem")).toHaveCount(1);
+});
+
+test("sign-in works with scripts disabled: the form posts, the password never enters a URL", async ({ browser }) => {
+  const account = newAccount("NoScript");
+  const setup = await (await browser.newContext()).newPage();
+  await signUp(setup, account);
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const urls: string[] = [];
+  page.on("request", (request) => urls.push(request.url()));
+  await page.goto("/sign-in?callbackUrl=/settings");
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill("a wrong password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByText("Wrong email or password.")).toBeVisible();
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+  for (const url of urls) expect(url).not.toContain("password");
+  await context.close();
+});
+
+test("redirect targets stay on the site, and pages carry their security headers", async ({ page, request }) => {
+  for (const target of [
+    "%2F%09%2Fevil.example%2F",
+    "%2F%0A%2Fevil.example",
+    "%2F%0D%2Fevil.example",
+    "https%3A%2F%2Fevil.example",
+  ]) {
+    const response = await request.get(`/sign-up?callbackUrl=${target}`, { maxRedirects: 0 });
+    expect(response.status()).toBe(200);
+    expect(await response.text()).not.toContain("evil.example");
+  }
+  const home = await page.goto("/agents");
+  const headers = home!.headers();
+  expect(headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(headers["permissions-policy"]).toContain("camera=()");
+  const api = await request.get("/api/v1/openapi.json", { headers: { host: "evil.example" } });
+  expect(api.headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+  expect((await api.json()).servers[0].url).not.toContain("evil.example");
 });

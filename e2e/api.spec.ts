@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures/test";
 import http from "node:http";
 import { anvilAccounts } from "../lib/chain/dev-accounts";
 import { installWallet } from "./fixtures/wallet";

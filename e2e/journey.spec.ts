@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures/test";
 import { createDraftAgent, newAccount, signIn, signOut, signUp } from "./fixtures/accounts";
 
 test("a visitor sees the marketplace with published agents", async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures/test";
 import { createDraftAgent, newAccount, signUp } from "./fixtures/accounts";
 import { setEditorText } from "./fixtures/editor";
 import { E2E_RPC_URL, installWallet } from "./fixtures/wallet";

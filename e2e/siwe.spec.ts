@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures/test";
 import { newAccount, signUp } from "./fixtures/accounts";
 import { installWallet, newTestWallet } from "./fixtures/wallet";
 

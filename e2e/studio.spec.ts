@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures/test";
 import { createDraftAgent, newAccount, signUp } from "./fixtures/accounts";
 import { setEditorText } from "./fixtures/editor";
 

@@ -23,8 +23,16 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default(".data"),
   /** Secret for session tokens. Unset: generated once and kept in DATA_DIR. */
   AUTH_SECRET: z.string().min(32).optional(),
-  /** Public URL of the app; when set, Sign-In with Ethereum messages must name its host. */
+  /**
+   * Public URL of the app (its origin): Sign-In with Ethereum messages must name its host,
+   * redirects and same-origin checks use it. Unset: the local addresses on PORT.
+   */
   APP_URL: z.url().optional(),
+  /**
+   * How many proxies of ours stand in front of the app, each appending to X-Forwarded-For
+   * (read by lib/platform/client-address-hook.mjs). 0: the socket's peer is the client.
+   */
+  TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   /** EVM chain id that Sign-In with Ethereum messages must name. */
   CHAIN_ID: z.coerce.number().int().positive().default(31337),
   /** OpenAI-compatible endpoint: OpenAI itself, or Ollama, vLLM, llama.cpp server via the base URL. */
@@ -87,7 +95,13 @@ export type Env = z.infer<typeof schema>;
 
 function parseEnv(source: NodeJS.ProcessEnv): Env {
   // An empty value (`FOO=` in a .env file) means unset.
-  const result = schema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
+  const result = schema
+    .refine((e) => !e.CHAIN_RPC_URL || e.CHAIN_PUBLIC_RPC_URL, {
+      path: ["CHAIN_PUBLIC_RPC_URL"],
+      message:
+        "required when CHAIN_RPC_URL is set: CHAIN_RPC_URL may carry a provider key and never goes to browsers; set CHAIN_PUBLIC_RPC_URL to the URL browsers may use (the same one if it holds no secret)",
+    })
+    .safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);

@@ -43,16 +43,19 @@ export type FieldErrors = Record<string, string[]>;
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly fieldErrors?: FieldErrors;
+  /** For RATE_LIMITED and busy errors: seconds until a retry may succeed (Retry-After). */
+  readonly retryAfterSeconds?: number;
 
   constructor(
     code: ErrorCode,
     message: string = errorCodes[code].message,
-    options: { cause?: unknown; fieldErrors?: FieldErrors } = {},
+    options: { cause?: unknown; fieldErrors?: FieldErrors; retryAfterSeconds?: number } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.fieldErrors = options.fieldErrors;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get status(): number {

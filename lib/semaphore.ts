@@ -8,6 +8,11 @@ export class Semaphore {
 
   constructor(private readonly limit: number) {}
 
+  /** How many are waiting for a slot. */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
   /** Resolves with a release function once a slot is free; rejects with the signal's reason if it aborts first. */
   async acquire(signal?: AbortSignal): Promise<() => void> {
     signal?.throwIfAborted();

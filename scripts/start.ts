@@ -28,6 +28,9 @@ console.log(`[start] serving on http://localhost:${env.PORT}`);
 const server = spawn(
   process.execPath,
   [
+    // One trusted client address in X-Forwarded-For, client-sent X-Forwarded-Host/-Proto dropped.
+    "--import",
+    path.join(root, "lib", "platform", "client-address-hook.mjs"),
     nextBin,
     "start",
     "-p",

@@ -1,6 +1,5 @@
 "use client";
 
-import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { z } from "zod";
@@ -8,12 +7,19 @@ import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { signInSchema } from "@/lib/auth/credentials";
+import { postForm } from "./post-form";
 
 type Errors = { email?: string; password?: string; form?: string };
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+const ACTION = "/api/auth/sign-in";
+
+/**
+ * Posts to /api/auth/sign-in: natively before the page's script has loaded (the password
+ * goes in the body, never the URL), or as JSON once it has, to show errors in place.
+ */
+export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
   const router = useRouter();
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<Errors>({ form: initialError });
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -27,25 +33,24 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     }
     setPending(true);
     setErrors({});
-    try {
-      const result = await signIn("password", { ...parsed.data, redirect: false });
-      if (!result?.ok) {
-        setErrors({
-          password: result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong email or password.",
-        });
-        return;
-      }
-      router.push(callbackUrl);
+    const result = await postForm(ACTION, { ...parsed.data, callbackUrl });
+    if ("redirectTo" in result) {
+      router.push(result.redirectTo);
       router.refresh();
-    } catch {
-      setErrors({ form: "Could not reach the server. Check your connection and try again." });
-    } finally {
-      setPending(false);
+      return;
     }
+    const { message, fieldErrors } = result.problem;
+    setErrors(
+      fieldErrors.password || fieldErrors.email
+        ? { email: fieldErrors.email?.[0], password: fieldErrors.password?.[0] }
+        : { form: message },
+    );
+    setPending(false);
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form method="post" action={ACTION} onSubmit={onSubmit} className="space-y-4" noValidate>
+      <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <Field id="email" label="Email" error={errors.email}>
         <Input name="email" type="email" autoComplete="email" required />
       </Field>

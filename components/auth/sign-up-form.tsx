@@ -1,35 +1,25 @@
 "use client";
 
-import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { z } from "zod";
-import { useAction } from "@/components/forms/use-action";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { signUpAction } from "@/lib/actions/auth/sign-up";
 import { signUpSchema } from "@/lib/auth/credentials";
+import { postForm } from "./post-form";
 
-type Fields = { name?: string; email?: string; password?: string };
+type Errors = { name?: string; email?: string; password?: string; form?: string };
 
-export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
+const ACTION = "/api/auth/sign-up";
+
+/** Posts to /api/auth/sign-up: natively without the page's script, as JSON with it. */
+export function SignUpForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
   const router = useRouter();
-  const [clientErrors, setClientErrors] = useState<Fields>({});
-  const [signInError, setSignInError] = useState<string>();
-  const signUp = useAction(signUpAction, {
-    onSuccess: async (_data, input) => {
-      const result = await signIn("password", { email: input.email, password: input.password, redirect: false });
-      if (!result?.ok) {
-        setSignInError("Your account was created, but signing in failed. Try signing in.");
-        return;
-      }
-      router.push(callbackUrl);
-      router.refresh();
-    },
-  });
+  const [errors, setErrors] = useState<Errors>({ form: initialError });
+  const [pending, setPending] = useState(false);
 
-  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const input = {
@@ -40,28 +30,38 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     const parsed = signUpSchema.safeParse(input);
     if (!parsed.success) {
       const fields = z.flattenError(parsed.error).fieldErrors;
-      setClientErrors({ name: fields.name?.[0], email: fields.email?.[0], password: fields.password?.[0] });
+      setErrors({ name: fields.name?.[0], email: fields.email?.[0], password: fields.password?.[0] });
       return;
     }
-    setClientErrors({});
-    signUp.run(parsed.data);
+    setPending(true);
+    setErrors({});
+    const result = await postForm(ACTION, { ...input, callbackUrl });
+    if ("redirectTo" in result) {
+      router.push(result.redirectTo);
+      router.refresh();
+      return;
+    }
+    const { message, fieldErrors } = result.problem;
+    const byField = { name: fieldErrors.name?.[0], email: fieldErrors.email?.[0], password: fieldErrors.password?.[0] };
+    setErrors(byField.name || byField.email || byField.password ? byField : { form: message });
+    setPending(false);
   }
 
-  const error = (name: keyof Fields) => clientErrors[name] ?? signUp.fieldError(name);
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <Field id="name" label="Name" error={error("name")}>
+    <form method="post" action={ACTION} onSubmit={onSubmit} className="space-y-4" noValidate>
+      <input type="hidden" name="callbackUrl" value={callbackUrl} />
+      <Field id="name" label="Name" error={errors.name}>
         <Input name="name" autoComplete="name" required />
       </Field>
-      <Field id="email" label="Email" error={error("email")}>
+      <Field id="email" label="Email" error={errors.email}>
         <Input name="email" type="email" autoComplete="email" required />
       </Field>
-      <Field id="password" label="Password" error={error("password")} hint="At least 10 characters.">
+      <Field id="password" label="Password" error={errors.password} hint="At least 10 characters.">
         <Input name="password" type="password" autoComplete="new-password" required />
       </Field>
-      <FormError message={signUp.formError(["name", "email", "password"]) ?? signInError} />
-      <Button type="submit" className="w-full" disabled={signUp.pending}>
-        {signUp.pending ? "Creating account…" : "Create account"}
+      <FormError message={errors.form} />
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? "Creating account…" : "Create account"}
       </Button>
     </form>
   );

@@ -21,12 +21,8 @@ vi.mock("@/lib/auth/session", () => ({
     return state.user;
   },
 }));
-vi.mock("@/db/client", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@/db/client")>()),
-  getDb: async () => state.db,
-}));
+vi.mock("@/lib/db", () => ({ getDb: async () => state.db }));
 
-const { signUpAction } = await import("./auth/sign-up");
 const { createAgentAction } = await import("./agents/create-agent");
 const { createOrganizationAction } = await import("./orgs/create-organization");
 const { inviteMemberAction } = await import("./orgs/invite-member");
@@ -50,41 +46,6 @@ describe.each(await testBackends())("server actions on $name", (backend) => {
   const as = (user: SessionUser | null) => {
     state.user = user;
   };
-
-  describe("sign-up", () => {
-    test.each([
-      [
-        "malformed email",
-        { name: "A", email: "not-an-email", password: "long enough pw" },
-        "email",
-        "Enter a valid email address.",
-      ],
-      [
-        "short password",
-        { name: "A", email: "a@example.com", password: "short" },
-        "password",
-        "Use at least 10 characters.",
-      ],
-      ["missing name", { name: " ", email: "a@example.com", password: "long enough pw" }, "name", "Enter your name."],
-    ])("%s → a message next to the field", async (_name, input, field, message) => {
-      const result = await signUpAction(input);
-      expect(result).toMatchObject({
-        ok: false,
-        error: { code: "INVALID_INPUT", fieldErrors: { [field]: [message] } },
-      });
-    });
-
-    test("a taken email is refused next to the email field, case-insensitively", async () => {
-      const email = `taken-${randomUUID()}@example.com`;
-      expect(await signUpAction({ name: "First", email, password: "first password" })).toMatchObject({ ok: true });
-      expect(
-        await signUpAction({ name: "Second", email: email.toUpperCase(), password: "second password" }),
-      ).toMatchObject({
-        ok: false,
-        error: { fieldErrors: { email: ["An account with this email already exists."] } },
-      });
-    });
-  });
 
   describe("agents", () => {
     test("signed out → UNAUTHORIZED, nothing created", async () => {

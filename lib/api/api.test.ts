@@ -56,6 +56,19 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     expect(await getExecutionForOwner(handle.db, { executionId: body.id, ownerId })).toBeUndefined();
   });
 
+  test("an address presenting 60 unknown keys in a minute gets 429 with Retry-After; other addresses do not", async () => {
+    const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
+    const { secret } = await orgWithKey(handle.db, [agent.id], { credits: 5 });
+    const from = (address: string, key: string) =>
+      run(agent.slug, key, { input: { n: 1 } }, { "x-forwarded-for": address });
+    const guesser = `10.77.${Math.floor(Math.random() * 250)}.1`;
+    for (let i = 0; i < 60; i++) expect((await from(guesser, `anm_live_${"g".repeat(31)}${i % 10}`)).status).toBe(401);
+    const throttled = await from(guesser, `anm_live_${"g".repeat(32)}`);
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await from(`10.78.${Math.floor(Math.random() * 250)}.1`, secret)).status).toBe(201);
+  });
+
   test("keys are refused with the right status: missing, malformed, unknown, revoked, out of scope, another organisation's", async () => {
     const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
     const other = await publishedAgent(handle.db, ownerId, doublerSpec);

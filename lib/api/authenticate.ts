@@ -1,8 +1,10 @@
 import type { Db } from "@/db/client";
 import type { AuthenticatedKey } from "@/db/queries/api-keys";
 import { RATE_LIMIT_WINDOW_MS, runPath, windowStartOf } from "@/lib/metering/run-path";
+import { clientAddress } from "@/lib/http/client-address";
 import { hashApiKey, readBearerKey } from "./keys";
 import { problemResponse } from "./problem";
+import { unknownKeys } from "./unknown-keys";
 
 export type ApiKey = AuthenticatedKey;
 export type Authenticated = { ok: true; key: ApiKey; headers: Headers } | { ok: false; response: Response };
@@ -25,10 +27,29 @@ export async function authenticate(db: Db, request: Request): Promise<Authentica
       }),
     };
   }
-  if (bearer.kind !== "key") return admit(undefined, new Date());
-  const looked = await runPath(db).submit({ kind: "auth", keyHash: hashApiKey(bearer.secret) });
-  if (looked.kind !== "auth") throw new Error("run path: an auth item got another kind of result");
-  return admit(looked.key, looked.now);
+  const address = clientAddress(request.headers);
+  const retryAfter = unknownKeys.retryAfter(address, new Date());
+  if (retryAfter) {
+    return {
+      ok: false,
+      response: problemResponse(
+        "rate-limited",
+        `Too many invalid API keys from this address. Retry after ${retryAfter} s.`,
+        {
+          headers: { ...challenge, "Retry-After": String(retryAfter) },
+        },
+      ),
+    };
+  }
+  let admitted: Authenticated;
+  if (bearer.kind !== "key") admitted = admit(undefined, new Date());
+  else {
+    const looked = await runPath(db).submit({ kind: "auth", keyHash: hashApiKey(bearer.secret) });
+    if (looked.kind !== "auth") throw new Error("run path: an auth item got another kind of result");
+    admitted = admit(looked.key, looked.now);
+  }
+  if (!admitted.ok && admitted.response.status === 401) unknownKeys.count(address, new Date());
+  return admitted;
 }
 
 /**

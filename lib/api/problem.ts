@@ -91,11 +91,14 @@ export function problemFromError(
 ): Response {
   if (error instanceof AppError) {
     const type = (transport === "api" ? byCode : sessionCodes)[error.code];
-    if (type)
+    if (type) {
+      const withRetry = new Headers(headers);
+      if (error.retryAfterSeconds) withRetry.set("Retry-After", String(error.retryAfterSeconds));
       return problemResponse(type, error.message, {
-        headers,
+        headers: withRetry,
         extensions: error.fieldErrors ? { errors: error.fieldErrors } : undefined,
       });
+    }
   }
   console.error(`[api] unexpected error: ${describeError(error)}`);
   return problemResponse("internal", "Something went wrong on our side. The request can be retried.", { headers });

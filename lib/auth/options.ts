@@ -3,27 +3,15 @@ import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getAddress } from "viem";
 import { getDb } from "@/lib/db";
-import { createUser, getUserByWallet, getUserCredentialsByEmail } from "@/db/queries/users";
+import { createUser, getUserByWallet } from "@/db/queries/users";
 import { createWallet } from "@/db/queries/wallets";
 import { authSecret, env } from "@/lib/env";
 import { isAppError, isUniqueViolation } from "@/lib/errors";
 import { shortAddress } from "@/lib/utils";
-import { signInSchema } from "./credentials";
-import { getDummyPasswordHash, verifyPassword } from "./password";
+import { appOrigin, isAppOrigin } from "@/lib/http/app-origin";
+import { safeCallbackUrl } from "./callback-url";
+import { SESSION_MAX_AGE_SECONDS, sessionCookieName, sessionCookieOptions } from "./session-cookie";
 import { siweBindingFromCookieHeader, verifySiweSignature } from "./siwe";
-
-const WRONG_CREDENTIALS = "Wrong email or password.";
-
-async function signInWithPassword(credentials: Record<string, string> | undefined) {
-  const parsed = signInSchema.safeParse(credentials ?? {});
-  if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? WRONG_CREDENTIALS);
-  const db = await getDb();
-  const user = await getUserCredentialsByEmail(db, { email: parsed.data.email });
-  // Spend the same time whether or not the account exists, so timing reveals nothing.
-  const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await getDummyPasswordHash()));
-  if (!user?.passwordHash || !ok) throw new Error(WRONG_CREDENTIALS);
-  return { id: user.id, email: user.email, name: user.name };
-}
 
 async function signInWithEthereum(
   credentials: Record<string, string> | undefined,
@@ -66,15 +54,13 @@ async function signInWithEthereum(
 
 export const authOptions: AuthOptions = {
   secret: authSecret(),
-  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  // The same cookie that password sign-in and sign-up set (session-cookie.ts).
+  cookies: { sessionToken: { name: sessionCookieName(), options: sessionCookieOptions() } },
   pages: { signIn: "/sign-in", error: "/sign-in" },
+  // Email and password sign-in is POST /api/auth/sign-in (lib/auth/password-sign-in.ts), a
+  // route a form can post to without scripts, throttled; next-auth handles wallets and sessions.
   providers: [
-    CredentialsProvider({
-      id: "password",
-      name: "Email and password",
-      credentials: { email: { type: "email" }, password: { type: "password" } },
-      authorize: (credentials) => signInWithPassword(credentials),
-    }),
     CredentialsProvider({
       id: "siwe",
       name: "Ethereum",
@@ -90,6 +76,12 @@ export const authOptions: AuthOptions = {
         token.email = user.email;
       }
       return token;
+    },
+    /** Where next-auth sends the browser: a path on the app's own origin, nothing else. */
+    redirect({ url, baseUrl }) {
+      const origin = isAppOrigin(baseUrl) ? new URL(baseUrl).origin : appOrigin();
+      const path = url.startsWith(`${origin}/`) ? url.slice(origin.length) : url;
+      return `${origin}${safeCallbackUrl(path, "/")}`;
     },
     session({ session, token }) {
       if (session.user && token.sub) session.user.id = token.sub;

@@ -1,17 +1,38 @@
 import "server-only";
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { AppError } from "@/lib/errors";
+import { Semaphore } from "@/lib/semaphore";
 
 // scrypt with N=2^15, r=8, p=1: OWASP's recommended minimum, ~32 MiB and tens of ms.
 const PARAMS = { N: 1 << 15, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 const MAX_MEM = 64 * 1024 * 1024;
 
-function derive(password: string, salt: Buffer, params: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, { ...params, maxmem: MAX_MEM }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
+/**
+ * Hashes run on libuv's thread pool (4 threads), which file reads and DNS share: at most
+ * two at once, and at most 64 waiting, so a flood of sign-ins cannot starve other work.
+ */
+const HASHING = new Semaphore(2);
+const MAX_WAITING = 64;
+const MAX_WAIT_MS = 10_000;
+
+const busy = () =>
+  new AppError("RATE_LIMITED", "Too many sign-ins at once. Try again in a few seconds.", { retryAfterSeconds: 5 });
+
+async function derive(password: string, salt: Buffer, params: ScryptOptions): Promise<Buffer> {
+  if (HASHING.waiting >= MAX_WAITING) throw busy();
+  const release = await HASHING.acquire(AbortSignal.timeout(MAX_WAIT_MS)).catch(() => {
+    throw busy();
   });
+  try {
+    return await new Promise((resolve, reject) => {
+      scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, { ...params, maxmem: MAX_MEM }, (err, key) =>
+        err ? reject(err) : resolve(key),
+      );
+    });
+  } finally {
+    release();
+  }
 }
 
 /** `scrypt$N$r$p$salt$hash` with base64url parts; the parameters travel with the hash. */

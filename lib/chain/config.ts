@@ -64,8 +64,9 @@ export type PublicChain = { chainId: number; rpcUrl: string; marketplace: `0x${s
 export function publicChainConfig(config: ChainConfig): PublicChain {
   return {
     chainId: config.chainId,
-    // CHAIN_RPC_URL may carry a provider key; browsers get CHAIN_PUBLIC_RPC_URL when set.
-    rpcUrl: env.CHAIN_PUBLIC_RPC_URL ?? config.rpcUrl,
+    // CHAIN_RPC_URL may carry a provider key: browsers get CHAIN_PUBLIC_RPC_URL (required with
+    // it, see lib/env.ts); the local chain's URL is the same for both.
+    rpcUrl: env.CHAIN_RPC_URL ? env.CHAIN_PUBLIC_RPC_URL! : config.rpcUrl,
     marketplace: config.marketplace,
     reputation: config.reputation,
   };

@@ -5,6 +5,7 @@ import { SignInForm } from "@/components/auth/sign-in-form";
 import { WalletSignInButton } from "@/components/auth/wallet-sign-in-button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { formErrorMessage } from "@/lib/auth/form-errors";
 import { getSessionUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -32,7 +33,7 @@ export default async function SignInPage({
         </p>
       </CardHeader>
       <CardContent className="space-y-6">
-        <SignInForm callbackUrl={callbackUrl} />
+        <SignInForm callbackUrl={callbackUrl} initialError={formErrorMessage(params.error, params.retryAfter)} />
         <div className="flex items-center gap-3 text-xs text-muted-foreground">
           <span className="h-px flex-1 bg-border" /> or <span className="h-px flex-1 bg-border" />
         </div>

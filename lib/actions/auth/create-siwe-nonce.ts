@@ -1,8 +1,10 @@
 "use server";
 
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { z } from "zod";
 import { issueSiweNonce, siweBindingCookie } from "@/lib/auth/siwe";
+import { takeAttempt } from "@/lib/auth/throttle";
+import { clientAddress } from "@/lib/http/client-address";
 import { defineAction } from "@/lib/actions/define-action";
 import { env } from "@/lib/env";
 
@@ -11,6 +13,7 @@ import { env } from "@/lib/env";
  * in this browser: its binding secret goes into an HttpOnly cookie.
  */
 export const createSiweNonceAction = defineAction("create-siwe-nonce", z.object({}), async (_input, { db }) => {
+  await takeAttempt(db, { throttle: "siweNonceAddress", subject: clientAddress(await headers()) });
   const { nonce, binding } = await issueSiweNonce(db);
   (await cookies()).set(siweBindingCookie(binding));
   return { nonce, chainId: env.CHAIN_ID };

@@ -1,0 +1,56 @@
+import "server-only";
+import type { Db } from "@/db/client";
+import { createUser, getUserCredentialsByEmail } from "@/db/queries/users";
+import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
+import { signInSchema, signUpSchema } from "./credentials";
+import { getDummyPasswordHash, hashPassword, verifyPassword } from "./password";
+import type { SessionUser } from "./session";
+import { assertNotThrottled, clearFailures, countAgainst, takeAttempt, type ThrottleKey } from "./throttle";
+
+export const WRONG_CREDENTIALS = "Wrong email or password.";
+
+/**
+ * Email and password sign-in, the one path (POST /api/auth/sign-in). Throttled per
+ * account and per client address before any hash is computed; a wrong password counts
+ * against both, a right one clears the account's count. Unknown emails cost the same time.
+ */
+export async function signInWithPassword(
+  db: Db,
+  input: unknown,
+  address: string,
+  now = new Date(),
+): Promise<SessionUser> {
+  const { email, password } = signInSchema.parse(input);
+  const keys: ThrottleKey[] = [
+    { throttle: "passwordAccount", subject: email },
+    { throttle: "passwordAddress", subject: address },
+  ];
+  await assertNotThrottled(db, keys, now);
+  const user = await getUserCredentialsByEmail(db, { email });
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await getDummyPasswordHash()));
+  if (!user?.passwordHash || !ok) {
+    await countAgainst(db, keys, now);
+    throw new AppError("UNAUTHORIZED", WRONG_CREDENTIALS, { fieldErrors: { password: [WRONG_CREDENTIALS] } });
+  }
+  await clearFailures(db, keys[0]!);
+  return { id: user.id, name: user.name, email: user.email };
+}
+
+/** Creates an email and password account (POST /api/auth/sign-up), throttled per client address. */
+export async function signUpWithPassword(
+  db: Db,
+  input: unknown,
+  address: string,
+  now = new Date(),
+): Promise<SessionUser> {
+  const parsed = signUpSchema.parse(input);
+  await takeAttempt(db, { throttle: "signUpAddress", subject: address }, now);
+  const passwordHash = await hashPassword(parsed.password);
+  try {
+    const user = await createUser(db, { email: parsed.email, name: parsed.name, passwordHash });
+    return { id: user.id, name: user.name, email: user.email };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw fieldError("email", "An account with this email already exists.");
+    throw error;
+  }
+}
