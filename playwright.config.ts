@@ -44,6 +44,8 @@ export default defineConfig({
       DATA_DIR: ".data/e2e",
       ANVIL_PORT: process.env.E2E_ANVIL_PORT ?? "8645",
       SEED_DEMO_DATA: "true",
+      // Every spec signs its accounts up from this one address.
+      SIGN_UPS_PER_ADDRESS_PER_HOUR: "1000",
       ATTEST_INTERVAL_SECONDS: "3",
       NEXT_TELEMETRY_DISABLED: "1",
       // The model provider is a stub on loopback (e2e/fixtures/openai-stub.ts).

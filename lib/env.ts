@@ -54,6 +54,8 @@ const schema = z.object({
   PLAYGROUND_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(2),
   PLAYGROUND_RUNS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   PLAYGROUND_TOKENS_PER_DAY: z.coerce.number().int().min(0).default(200_000),
+  /** Accounts one client address may create per hour (sign-up throttle). */
+  SIGN_UPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   /** Hosts or CIDR ranges that http_fetch may reach even though they are private (comma-separated). */
   HTTP_FETCH_ALLOW: z.string().default(""),
   /** EVM JSON-RPC endpoint. Unset: `npm start` runs a local anvil chain and deploys the contracts. */
@@ -84,16 +86,20 @@ const schema = z.object({
   ANVIL_PORT: z.coerce.number().int().min(1).max(65535).default(8545),
   /** thirdweb client id; only needed for thirdweb's hosted services, which the server does not use. */
   THIRDWEB_CLIENT_ID: z.string().min(1).default("ai-nomads-self-hosted"),
-  /** Seed demo agents and their creator on first start. */
+  /**
+   * Seed demo agents, their creator and (on the local chain) demo purchases on first start.
+   * Unset: only on the embedded default (PGlite, local chain), never against a configured
+   * database or chain, where the demo accounts' well-known keys would let anyone in.
+   */
   SEED_DEMO_DATA: z
     .enum(["true", "false", "1", "0"])
-    .default("true")
-    .transform((v) => v === "true" || v === "1"),
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
 });
 
-export type Env = z.infer<typeof schema>;
+export type Env = Omit<z.infer<typeof schema>, "SEED_DEMO_DATA"> & { SEED_DEMO_DATA: boolean };
 
-function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   // An empty value (`FOO=` in a .env file) means unset.
   const result = schema
     .refine((e) => !e.CHAIN_RPC_URL || e.CHAIN_PUBLIC_RPC_URL, {
@@ -106,7 +112,8 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  return result.data;
+  const data = result.data;
+  return { ...data, SEED_DEMO_DATA: data.SEED_DEMO_DATA ?? (!data.DATABASE_URL && !data.CHAIN_RPC_URL) };
 }
 
 export const env: Env = parseEnv(process.env);

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import { clearThrottle, countThrottleEvent, throttledUntil } from "@/db/queries/auth-throttles";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
 const MINUTE = 60_000;
@@ -16,7 +17,12 @@ export const THROTTLES = {
   /** Wrong passwords from one client address, for any account. */
   passwordAddress: { allowed: 30, windowMs: 15 * MINUTE, mode: "backoff", maxBlockMs: 15 * MINUTE },
   /** Accounts created from one client address. */
-  signUpAddress: { allowed: 10, windowMs: 60 * MINUTE, mode: "window", maxBlockMs: 60 * MINUTE },
+  signUpAddress: {
+    allowed: env.SIGN_UPS_PER_ADDRESS_PER_HOUR,
+    windowMs: 60 * MINUTE,
+    mode: "window",
+    maxBlockMs: 60 * MINUTE,
+  },
   /** Sign-In with Ethereum nonces issued to one client address. */
   siweNonceAddress: { allowed: 30, windowMs: MINUTE, mode: "window", maxBlockMs: MINUTE },
 } as const;
