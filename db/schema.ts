@@ -283,13 +283,16 @@ export const purchases = pgTable(
     txHash: text("tx_hash").notNull(),
     logIndex: integer("log_index").notNull(),
     blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    /** The hash of the block it was seen in: a different hash later means a reorganisation removed it. */
+    blockHash: text("block_hash"),
     /** purchaseId emitted by the contract. */
     onchainPurchaseId: wei("onchain_purchase_id").notNull(),
     listingId: wei("listing_id").notNull(),
     agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),
     orgId: uuid("org_id").references(() => organizations.id, { onDelete: "set null" }),
     buyerAddress: text("buyer_address").notNull(),
-    runs: integer("runs").notNull(),
+    /** 64-bit: the contract sells up to 2^32 - 1 runs in one purchase. */
+    runs: bigint("runs", { mode: "number" }).notNull(),
     amountWei: wei("amount_wei").notNull(),
     /** 0x0000…0000 for the native token. */
     token: text("token").notNull(),
@@ -303,6 +306,29 @@ export const purchases = pgTable(
     index("purchases_buyer_address_idx").on(t.buyerAddress),
     check("purchases_runs_positive", sql`${t.runs} > 0`),
   ],
+);
+
+/**
+ * Chain events the indexer could not apply, with the reason: kept for the operator
+ * (GET /api/health counts them) while the cursor moves on, so one bad event never
+ * stops every later purchase and rating from being indexed.
+ */
+export const chainEventQuarantine = pgTable(
+  "chain_event_quarantine",
+  {
+    id: id(),
+    chainId: integer("chain_id").notNull(),
+    contractAddress: text("contract_address").notNull(),
+    eventName: text("event_name").notNull(),
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    /** The event's arguments (numbers as decimal strings). */
+    args: jsonb("args").notNull(),
+    reason: text("reason").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("chain_event_quarantine_event_key").on(t.chainId, t.txHash, t.logIndex)],
 );
 
 /** How far the event indexer has read, per chain and contract. */
@@ -330,8 +356,8 @@ export const credits = pgTable(
       .notNull()
       .references(() => agents.id, { onDelete: "cascade" }),
     purchaseId: uuid("purchase_id").references(() => purchases.id, { onDelete: "set null" }),
-    granted: integer("granted").notNull(),
-    used: integer("used").notNull().default(0),
+    granted: bigint("granted", { mode: "number" }).notNull(),
+    used: bigint("used", { mode: "number" }).notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

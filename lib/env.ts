@@ -80,6 +80,11 @@ const schema = z.object({
     .optional(),
   /** Seconds between receipt attestation passes under `npm start` (0 turns the timer off). */
   ATTEST_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  /**
+   * Blocks that must follow a block before its purchases and ratings count (the indexer and
+   * confirming a purchase). Unset: 12 on a configured chain, 0 on the local one.
+   */
+  CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).optional(),
   /** First block the indexer reads (the deployment block). */
   CHAIN_START_BLOCK: z.coerce.bigint().nonnegative().default(0n),
   /** Port of the local anvil chain started by `npm start`. */

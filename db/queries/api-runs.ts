@@ -67,7 +67,7 @@ export async function listAgentsForKey(db: Db, params: { orgId: string; agentIds
   const left = db
     .select({
       agentId: credits.agentId,
-      left: sql<number>`sum(${credits.granted} - ${credits.used})::int`.as("credits_left"),
+      left: sql<number>`sum(${credits.granted} - ${credits.used})::bigint`.mapWith(Number).as("credits_left"),
     })
     .from(credits)
     .where(eq(credits.orgId, params.orgId))
@@ -181,8 +181,8 @@ export async function listOrgCreditBalances(db: Db, params: { orgId: string }) {
       agentId: agents.id,
       slug: agents.slug,
       name: agents.name,
-      granted: sql<number>`sum(${credits.granted})::int`,
-      used: sql<number>`sum(${credits.used})::int`,
+      granted: sql<number>`sum(${credits.granted})::bigint`.mapWith(Number),
+      used: sql<number>`sum(${credits.used})::bigint`.mapWith(Number),
     })
     .from(credits)
     .innerJoin(agents, eq(agents.id, credits.agentId))

@@ -1,12 +1,14 @@
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { agents, chainCursors, credits, memberships, purchases, wallets } from "../schema";
+import { agents, chainCursors, chainEventQuarantine, credits, memberships, purchases, wallets } from "../schema";
 
 export type PurchaseEvent = {
   chainId: number;
   txHash: string;
   logIndex: number;
   blockNumber: bigint;
+  /** The block's hash, to notice a reorganisation later; absent when the reader does not give it. */
+  blockHash?: string;
   purchaseId: bigint;
   listingId: bigint;
   buyer: string;
@@ -30,14 +32,15 @@ async function resolveBuyerOrg(db: Db, buyer: string): Promise<string | null> {
 }
 
 /**
- * Records one `Purchased` event and the credits it grants, at most once: the purchase
- * insert is unique on (chain, tx hash, log index), and credits are only written when
- * that insert took place. Run inside a transaction.
+ * Records one `Purchased` event at most once (unique on chain, tx hash, log index) and
+ * grants the credits it is owed once it has both an agent and an organisation: the agent
+ * may be listed after the purchase was seen, and the organisation chosen by the buyer
+ * later (`chosenOrgId`, already authorised; the first organisation set wins). Run inside
+ * a transaction.
  */
 export async function recordPurchaseEvent(
   db: Db,
   event: PurchaseEvent,
-  /** The organisation the buyer chose in the app, when known (already authorised). */
   chosenOrgId?: string,
 ): Promise<{ recorded: boolean; creditsGranted: number }> {
   const [agent] = await db
@@ -46,13 +49,19 @@ export async function recordPurchaseEvent(
     .where(and(eq(agents.listingChainId, event.chainId), eq(agents.listingId, event.listingId.toString())))
     .limit(1);
   const orgId = chosenOrgId ?? (await resolveBuyerOrg(db, event.buyer));
-  const [purchase] = await db
+  const key = and(
+    eq(purchases.chainId, event.chainId),
+    eq(purchases.txHash, event.txHash.toLowerCase()),
+    eq(purchases.logIndex, event.logIndex),
+  );
+  const [inserted] = await db
     .insert(purchases)
     .values({
       chainId: event.chainId,
       txHash: event.txHash.toLowerCase(),
       logIndex: event.logIndex,
       blockNumber: event.blockNumber,
+      blockHash: event.blockHash?.toLowerCase() ?? null,
       onchainPurchaseId: event.purchaseId.toString(),
       listingId: event.listingId.toString(),
       agentId: agent?.id ?? null,
@@ -64,31 +73,130 @@ export async function recordPurchaseEvent(
     })
     .onConflictDoNothing()
     .returning({ id: purchases.id });
-  if (!purchase) {
-    // Already indexed. If that happened before the buyer's organisation was known, the
-    // conditional UPDATE assigns it (once) and the credits follow.
-    if (!chosenOrgId || !agent) return { recorded: false, creditsGranted: 0 };
-    const [assigned] = await db
-      .update(purchases)
-      .set({ orgId: chosenOrgId })
-      .where(
-        and(
-          eq(purchases.chainId, event.chainId),
-          eq(purchases.txHash, event.txHash.toLowerCase()),
-          eq(purchases.logIndex, event.logIndex),
-          sql`${purchases.orgId} is null`,
-        ),
-      )
-      .returning({ id: purchases.id });
-    if (!assigned) return { recorded: false, creditsGranted: 0 };
-    await db
-      .insert(credits)
-      .values({ orgId: chosenOrgId, agentId: agent.id, purchaseId: assigned.id, granted: Number(event.runs) });
-    return { recorded: false, creditsGranted: Number(event.runs) };
+  if (!inserted) {
+    // Seen before: fill in what was not known then (never overwrite).
+    if (orgId)
+      await db
+        .update(purchases)
+        .set({ orgId })
+        .where(and(key, sql`${purchases.orgId} is null`));
+    if (agent)
+      await db
+        .update(purchases)
+        .set({ agentId: agent.id })
+        .where(and(key, sql`${purchases.agentId} is null`));
   }
-  if (!agent || !orgId) return { recorded: true, creditsGranted: 0 };
-  await db.insert(credits).values({ orgId, agentId: agent.id, purchaseId: purchase.id, granted: Number(event.runs) });
-  return { recorded: true, creditsGranted: Number(event.runs) };
+  const [row] = await db.select({ id: purchases.id }).from(purchases).where(key).limit(1);
+  const creditsGranted = row ? await grantOwedCredits(db, { purchaseIds: [row.id] }) : 0;
+  return { recorded: Boolean(inserted), creditsGranted };
+}
+
+/**
+ * The one statement that grants a purchase's credits: for each given purchase that has an
+ * agent and an organisation and no credits yet (unique per purchase), one grant of its
+ * runs. Returns the runs granted.
+ */
+async function grantOwedCredits(db: Db, params: { purchaseIds: string[] }): Promise<number> {
+  if (!params.purchaseIds.length) return 0;
+  const ids = sql.join(
+    params.purchaseIds.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+  const result = await db.execute(sql`
+    insert into credits (org_id, agent_id, purchase_id, granted)
+    select p.org_id, p.agent_id, p.id, p.runs from purchases p
+    where p.id in (${ids}) and p.agent_id is not null and p.org_id is not null
+      and not exists (select 1 from credits c where c.purchase_id = p.id)
+    on conflict (purchase_id) do nothing
+    returning granted`);
+  const granted = (result as unknown as { rows: { granted: unknown }[] }).rows;
+  return granted.reduce((sum, row) => sum + Number(row.granted), 0);
+}
+
+/**
+ * A listing confirmed after purchases of it were indexed: they get their agent, and
+ * those whose organisation is known get their credits. Run inside a transaction.
+ */
+export async function attachListingPurchases(
+  db: Db,
+  params: { chainId: number; listingId: bigint; agentId: string },
+): Promise<number> {
+  const attached = await db
+    .update(purchases)
+    .set({ agentId: params.agentId })
+    .where(
+      and(
+        eq(purchases.chainId, params.chainId),
+        eq(purchases.listingId, params.listingId.toString()),
+        sql`${purchases.agentId} is null`,
+      ),
+    )
+    .returning({ id: purchases.id });
+  return grantOwedCredits(db, { purchaseIds: attached.map((row) => row.id) });
+}
+
+/** The blocks (number and hash) of purchases seen at or after `fromBlock`, to check for reorganisations. */
+export async function listRecentPurchaseBlocks(db: Db, params: { chainId: number; fromBlock: bigint }) {
+  return db
+    .selectDistinct({ blockNumber: purchases.blockNumber, blockHash: purchases.blockHash })
+    .from(purchases)
+    .where(
+      and(
+        eq(purchases.chainId, params.chainId),
+        gte(purchases.blockNumber, params.fromBlock),
+        isNotNull(purchases.blockHash),
+      ),
+    );
+}
+
+/**
+ * Takes back purchases a reorganisation removed (those in the given blocks): their
+ * unused credits are withdrawn (a grant keeps only what was already used) and the
+ * purchase rows go, so the event is indexed again if the new chain includes it. Run
+ * inside a transaction. Returns how many purchases were reverted.
+ */
+export async function revertPurchasesInBlocks(db: Db, params: { chainId: number; blockNumbers: bigint[] }) {
+  if (!params.blockNumbers.length) return 0;
+  const removed = and(eq(purchases.chainId, params.chainId), inArray(purchases.blockNumber, params.blockNumbers));
+  await db
+    .update(credits)
+    .set({ granted: sql`${credits.used}`, updatedAt: new Date() })
+    .where(inArray(credits.purchaseId, db.select({ id: purchases.id }).from(purchases).where(removed)));
+  const deleted = await db.delete(purchases).where(removed).returning({ id: purchases.id });
+  return deleted.length;
+}
+
+/** Moves a cursor back (after a reorganisation) so the new chain's blocks are read again. */
+export async function rewindChainCursor(
+  db: Db,
+  params: { chainId: number; contractAddress: string; lastBlock: bigint },
+) {
+  await db
+    .update(chainCursors)
+    .set({ lastBlock: sql`least(${chainCursors.lastBlock}, ${params.lastBlock})`, updatedAt: new Date() })
+    .where(
+      and(
+        eq(chainCursors.chainId, params.chainId),
+        eq(chainCursors.contractAddress, params.contractAddress.toLowerCase()),
+      ),
+    );
+}
+
+/** Keeps an event the indexer could not apply, with why; once per event. */
+export async function quarantineChainEvent(
+  db: Db,
+  params: Omit<typeof chainEventQuarantine.$inferInsert, "id" | "createdAt">,
+) {
+  await db
+    .insert(chainEventQuarantine)
+    .values({ ...params, txHash: params.txHash.toLowerCase(), contractAddress: params.contractAddress.toLowerCase() })
+    .onConflictDoNothing();
+}
+
+/** How many events wait in quarantine (for the operator). */
+export async function countQuarantinedEvents(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(chainEventQuarantine);
+  return row?.n ?? 0;
 }
 
 export async function getChainCursor(db: Db, params: { chainId: number; contractAddress: string }) {
@@ -127,8 +235,8 @@ export async function advanceChainCursor(
 export async function getCreditBalance(db: Db, params: { orgId: string; agentId: string }) {
   const [row] = await db
     .select({
-      granted: sql<number>`coalesce(sum(${credits.granted}), 0)::int`,
-      used: sql<number>`coalesce(sum(${credits.used}), 0)::int`,
+      granted: sql<number>`coalesce(sum(${credits.granted}), 0)::bigint`.mapWith(Number),
+      used: sql<number>`coalesce(sum(${credits.used}), 0)::bigint`.mapWith(Number),
       grants: count(),
     })
     .from(credits)

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { sendAndConfirmTransaction } from "thirdweb";
 import { eth_getBalance, getRpcClient } from "thirdweb/rpc";
 import { privateKeyToAccount } from "thirdweb/wallets";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createAgent, getPublishedAgentBySlug, listPublishedAgents } from "@/db/queries/agents";
@@ -14,7 +15,12 @@ import { createOrganization, listOrganizationsForUser } from "@/db/queries/organ
 import { getUserByWallet } from "@/db/queries/users";
 import { seedDemoChainData } from "@/scripts/seed/demo-chain";
 import { seedDemoData } from "@/scripts/seed/seed";
-import { getCreditBalance, setAgentListing } from "@/db/queries/purchases";
+import {
+  attachListingPurchases,
+  countQuarantinedEvents,
+  getCreditBalance,
+  setAgentListing,
+} from "@/db/queries/purchases";
 import { createUser } from "@/db/queries/users";
 import { createWallet } from "@/db/queries/wallets";
 import { testBackends } from "@/db/testing";
@@ -35,7 +41,7 @@ import { deployPlatformContracts } from "./deploy";
 import { anvilAccounts } from "./dev-accounts";
 import { toChainError } from "./errors";
 import { readRegisteredListing } from "./listing-receipt";
-import { indexPurchases, indexRatings } from "./indexer";
+import { indexPurchases, indexRatings, revertReorganisedPurchases } from "./indexer";
 import { readRatingEvent } from "./rating-receipt";
 import { addRatingReview, listAgentReviews } from "@/db/queries/ratings";
 import { startAnvil, type LocalChain } from "./local-chain";
@@ -211,6 +217,129 @@ describe.each(await testBackends())("chain integration on $name", (backend) => {
       }),
     });
     expect(await readStats(reputation, listingId)).toMatchObject({ runs: 10n, successes: 9n, batches: 1n });
+  }, 120_000);
+
+  test("the indexer never halts: 2^31 runs fit, a bad event is quarantined, late listings and reorganisations settle", async () => {
+    const market = marketplaceContract(config);
+    // Accounts of their own, so the other test's balances stay exact.
+    const [seller, payer] = [anvilAccounts[4], anvilAccounts[5]].map((a) =>
+      privateKeyToAccount({ client, privateKey: a.privateKey }),
+    );
+    const buyerUser = await createUser(handle.db, {
+      email: `${randomUUID()}@example.com`,
+      name: "B",
+      passwordHash: null,
+    });
+    await createWallet(handle.db, { userId: buyerUser.id, address: payer!.address });
+    const org = await handle.db.transaction((tx) =>
+      createOrganization(tx, { name: "Big Buyer", slug: `bb-${randomUUID()}`, userId: buyerUser.id }),
+    );
+    const creatorUser = await createUser(handle.db, {
+      email: `${randomUUID()}@example.com`,
+      name: "C",
+      passwordHash: null,
+    });
+    const newAgent = () =>
+      createAgent(handle.db, {
+        ownerId: creatorUser.id,
+        slug: `a-${randomUUID()}`,
+        name: "A",
+        description: "",
+        category: "data",
+        tags: [],
+      });
+    const list = async (price: bigint) => {
+      const registered = await sendAndConfirmTransaction({
+        account: seller!,
+        transaction: prepareRegisterListing(market, {
+          token: NATIVE_TOKEN,
+          pricePerRun: price,
+          payees: [{ account: seller!.address as `0x${string}`, shareBps: 10_000 }],
+        }),
+      });
+      return BigInt(registered.logs[0]!.topics[1]!);
+    };
+    const buy = (listingId: bigint, runs: bigint, price: bigint) =>
+      sendAndConfirmTransaction({
+        account: payer!,
+        transaction: preparePurchase(market, { listingId, runs, value: runs * price }),
+      });
+    const index = (toBlock: bigint) => indexPurchases(handle.db, config, { fromBlock: config.startBlock, toBlock });
+    const rpc = (method: string, params: unknown[] = []) =>
+      fetch(anvil.rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      }).then(async (r) => ((await r.json()) as { result: unknown }).result);
+
+    // 2^31 runs of a 1-wei listing: 64-bit columns hold them.
+    const big = await newAgent();
+    const bigListing = await list(1n);
+    await setAgentListing(handle.db, {
+      agentId: big.id,
+      ownerId: creatorUser.id,
+      chainId: 31337,
+      listingId: bigListing,
+    });
+    const huge = await buy(bigListing, 2n ** 31n, 1n);
+    await index(huge.blockNumber);
+    expect(await getCreditBalance(handle.db, { orgId: org.id, agentId: big.id })).toMatchObject({ granted: 2 ** 31 });
+
+    // An event the database refuses is quarantined with its reason; the next purchase is still credited.
+    const bad = await newAgent();
+    const badListing = await list(1n);
+    await setAgentListing(handle.db, {
+      agentId: bad.id,
+      ownerId: creatorUser.id,
+      chainId: 31337,
+      listingId: badListing,
+    });
+    await handle.db.execute(
+      sql.raw(`create or replace function refuse_test_purchase() returns trigger language plpgsql as $$
+        begin if new.listing_id = ${badListing} then raise exception 'refused by the test'; end if; return new; end $$`),
+    );
+    await handle.db.execute(sql.raw(`drop trigger if exists refuse_test_purchase on purchases`));
+    await handle.db.execute(
+      sql.raw(
+        `create trigger refuse_test_purchase before insert on purchases for each row execute function refuse_test_purchase()`,
+      ),
+    );
+    const quarantinedBefore = await countQuarantinedEvents(handle.db);
+    await buy(badListing, 3n, 1n);
+    const good = await buy(bigListing, 5n, 1n);
+    const pass = await index(good.blockNumber);
+    // Read from block 0 (the first pass on a fresh local chain): every purchase in the range is seen.
+    expect(pass.events).toBeGreaterThanOrEqual(3);
+    expect(pass.quarantined).toBe(1);
+    expect(await countQuarantinedEvents(handle.db)).toBe(quarantinedBefore + 1);
+    expect(await getCreditBalance(handle.db, { orgId: org.id, agentId: big.id })).toMatchObject({
+      granted: 2 ** 31 + 5,
+    });
+    expect(await getCreditBalance(handle.db, { orgId: org.id, agentId: bad.id })).toMatchObject({ granted: 0 });
+    await handle.db.execute(sql.raw(`drop trigger refuse_test_purchase on purchases`));
+
+    // A purchase indexed before its listing is confirmed gets its credits when it is.
+    const late = await newAgent();
+    const lateListing = await list(2n);
+    const early = await buy(lateListing, 4n, 2n);
+    await index(early.blockNumber);
+    expect(await getCreditBalance(handle.db, { orgId: org.id, agentId: late.id })).toMatchObject({ granted: 0 });
+    await handle.db.transaction(async (tx) => {
+      await setAgentListing(tx, { agentId: late.id, ownerId: creatorUser.id, chainId: 31337, listingId: lateListing });
+      expect(await attachListingPurchases(tx, { chainId: 31337, listingId: lateListing, agentId: late.id })).toBe(4);
+    });
+    expect(await getCreditBalance(handle.db, { orgId: org.id, agentId: late.id })).toMatchObject({ granted: 4 });
+
+    // A reorganisation that removes a purchase takes its credits back.
+    const snapshot = await rpc("evm_snapshot");
+    const doomed = await buy(lateListing, 6n, 2n);
+    await index(doomed.blockNumber);
+    expect(await getCreditBalance(handle.db, { orgId: org.id, agentId: late.id })).toMatchObject({ granted: 10 });
+    await rpc("evm_revert", [snapshot]);
+    await rpc("anvil_mine", ["0x3"]); // the new chain grows past the removed block, with other hashes
+    expect(await revertReorganisedPurchases(handle.db, config)).toBe(1);
+    expect(await getCreditBalance(handle.db, { orgId: org.id, agentId: late.id })).toMatchObject({ granted: 4 });
+    expect(await revertReorganisedPurchases(handle.db, config)).toBe(0);
   }, 120_000);
 });
 

@@ -10,6 +10,8 @@ export type ChainConfig = {
   marketplace: `0x${string}`;
   reputation: `0x${string}`;
   startBlock: bigint;
+  /** Blocks on top of a block before its events count (indexer, confirmations of purchases); 0 if unset. */
+  confirmations?: number;
 };
 
 /** Where `npm start` records the contracts it deployed on the local chain. */
@@ -31,6 +33,7 @@ export function resolveChainConfig(): ChainConfig | null {
       marketplace: getAddress(env.MARKETPLACE_ADDRESS),
       reputation: getAddress(env.REPUTATION_ADDRESS),
       startBlock: env.CHAIN_START_BLOCK,
+      confirmations: env.CHAIN_CONFIRMATIONS ?? 12,
     };
   }
   const file = deploymentFile();
@@ -51,6 +54,8 @@ export function resolveChainConfig(): ChainConfig | null {
     marketplace: getAddress(saved.marketplace),
     reputation: getAddress(saved.reputation),
     startBlock: BigInt(saved.startBlock),
+    // The local chain mines a block per transaction and never reorganises by itself.
+    confirmations: env.CHAIN_CONFIRMATIONS ?? 0,
   };
   cachedDeployment = { file, mtimeMs, config };
   return config;

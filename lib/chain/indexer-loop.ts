@@ -2,7 +2,7 @@ import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { attesterAccount, runAttestation } from "@/lib/receipts/attest";
 import { resolveChainConfig } from "./config";
-import { indexPurchases, indexRatings } from "./indexer";
+import { indexPurchases, indexRatings, revertReorganisedPurchases } from "./indexer";
 import { repeat } from "@/lib/repeat";
 
 const INDEX_INTERVAL_MS = 5_000;
@@ -18,7 +18,9 @@ export function startIndexerLoop(): void {
     INDEX_INTERVAL_MS,
     async () => {
       const db = await getDb();
+      await revertReorganisedPurchases(db, config);
       const bought = await indexPurchases(db, config);
+      if (bought.quarantined) console.warn(`[indexer] ${bought.quarantined} purchase event(s) quarantined`);
       if (bought.recorded)
         console.log(`[indexer] recorded ${bought.recorded} purchase(s), ${bought.creditsGranted} run credit(s)`);
       const rated = await indexRatings(db, config);

@@ -1,8 +1,17 @@
-import { eth_blockNumber, getRpcClient } from "thirdweb/rpc";
+import { eth_blockNumber, eth_getBlockByNumber, getRpcClient } from "thirdweb/rpc";
 import { getContractEvents, prepareEvent } from "thirdweb";
 import type { Db } from "@/db/client";
-import { advanceChainCursor, getChainCursor, recordPurchaseEvent } from "@/db/queries/purchases";
+import {
+  advanceChainCursor,
+  getChainCursor,
+  listRecentPurchaseBlocks,
+  quarantineChainEvent,
+  recordPurchaseEvent,
+  revertPurchasesInBlocks,
+  rewindChainCursor,
+} from "@/db/queries/purchases";
 import { recordRatingEvent } from "@/db/queries/ratings";
+import { describeError } from "@/lib/log";
 import { chainOf, marketplaceContract, reputationContract, thirdwebClient } from "./client";
 import type { ChainConfig } from "./config";
 import { toChainError } from "./errors";
@@ -23,16 +32,47 @@ export type IndexResult = {
   events: number;
   recorded: number;
   creditsGranted: number;
+  /** Events that could not be applied and were kept aside with their reason. */
+  quarantined: number;
 };
 
-type Log = { transactionHash: string; logIndex: number | bigint; blockNumber: bigint };
+type Log = {
+  transactionHash: string;
+  logIndex: number | bigint;
+  blockNumber: bigint;
+  blockHash?: string;
+  eventName?: string;
+  args: Record<string, unknown>;
+};
+
+const rpcOf = (config: ChainConfig) => getRpcClient({ client: thirdwebClient(), chain: chainOf(config) });
+
+/** A call to the chain, its failure a chain error (the database's own errors pass through as they are). */
+async function onChain<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toChainError(error);
+  }
+}
+
+/** The newest block whose events count: the head less the configured confirmations. */
+export async function confirmedHead(config: ChainConfig): Promise<bigint> {
+  const head = await onChain(() => eth_blockNumber(rpcOf(config)));
+  const confirmed = head - BigInt(config.confirmations ?? 0);
+  return confirmed < 0n ? -1n : confirmed;
+}
+
+const jsonArgs = (args: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v]));
 
 /**
  * Reads one contract's events from the block after its cursor up to `toBlock` (default:
- * the chain head) in batches, hands each to `record` (which must be idempotent), and
- * moves the cursor forward after each batch. Safe to run twice over the same range, or
- * concurrently: duplicates are ignored by unique (chain, tx, log) indexes, and the
- * cursor never moves back.
+ * the confirmed head) in batches, hands each to `record` (which must be idempotent), and
+ * moves the cursor forward after each batch. An event `record` cannot apply is kept in
+ * quarantine with its reason and the cursor moves on: one bad event never halts indexing.
+ * Safe to run twice over the same range, or concurrently: duplicates are ignored by
+ * unique (chain, tx, log) indexes, and the cursor never moves back here.
  */
 async function scan<E extends Log>(
   db: Db,
@@ -42,30 +82,82 @@ async function scan<E extends Log>(
   read: (fromBlock: bigint, toBlock: bigint) => Promise<E[]>,
   record: (event: E) => Promise<{ recorded: boolean; creditsGranted?: number }>,
 ): Promise<IndexResult> {
-  try {
-    let fromBlock = options.fromBlock;
-    if (fromBlock === undefined) {
-      const cursor = await getChainCursor(db, { chainId: config.chainId, contractAddress });
-      fromBlock = cursor === undefined ? config.startBlock : cursor + 1n;
-    }
-    const head =
-      options.toBlock ?? (await eth_blockNumber(getRpcClient({ client: thirdwebClient(), chain: chainOf(config) })));
-    const result: IndexResult = { fromBlock, toBlock: head, events: 0, recorded: 0, creditsGranted: 0 };
-    const batch = options.batchSize ?? 2_000n;
-    for (let start = fromBlock; start <= head; start += batch) {
-      const end = start + batch - 1n < head ? start + batch - 1n : head;
-      for (const event of await read(start, end)) {
+  let fromBlock = options.fromBlock;
+  if (fromBlock === undefined) {
+    const cursor = await getChainCursor(db, { chainId: config.chainId, contractAddress });
+    fromBlock = cursor === undefined ? config.startBlock : cursor + 1n;
+  }
+  const head = options.toBlock ?? (await confirmedHead(config));
+  const result: IndexResult = { fromBlock, toBlock: head, events: 0, recorded: 0, creditsGranted: 0, quarantined: 0 };
+  const batch = options.batchSize ?? 2_000n;
+  for (let start = fromBlock; start <= head; start += batch) {
+    const end = start + batch - 1n < head ? start + batch - 1n : head;
+    // thirdweb's eth_getLogs drops a fromBlock of 0n (falsy), which then means "latest";
+    // the genesis block holds no logs, so reading from block 1 loses nothing.
+    for (const event of await onChain(() => read(start === 0n ? 1n : start, end))) {
+      result.events++;
+      try {
         const outcome = await record(event);
-        result.events++;
         if (outcome.recorded) result.recorded++;
         result.creditsGranted += outcome.creditsGranted ?? 0;
+      } catch (error) {
+        const reason = describeError(error);
+        await quarantineChainEvent(db, {
+          chainId: config.chainId,
+          contractAddress,
+          eventName: event.eventName ?? "unknown",
+          txHash: event.transactionHash,
+          logIndex: Number(event.logIndex),
+          blockNumber: event.blockNumber,
+          args: jsonArgs(event.args),
+          reason,
+        });
+        result.quarantined++;
+        console.warn(
+          `[indexer] ${event.eventName ?? "event"} ${event.transactionHash}:${event.logIndex} quarantined: ${reason}`,
+        );
       }
-      await advanceChainCursor(db, { chainId: config.chainId, contractAddress, lastBlock: end });
     }
-    return result;
-  } catch (error) {
-    throw toChainError(error);
+    await advanceChainCursor(db, { chainId: config.chainId, contractAddress, lastBlock: end });
   }
+  return result;
+}
+
+/** Blocks checked for reorganisations behind the head on each pass. */
+const REORG_WINDOW = 128n;
+
+/**
+ * Takes back purchases whose block is no longer on the chain (a reorganisation): a block
+ * seen with one hash now has another, or is past the head. Their unused credits are
+ * withdrawn, and the marketplace cursor goes back so the new blocks are read again.
+ * Returns how many purchases were reverted.
+ */
+export async function revertReorganisedPurchases(db: Db, config: ChainConfig): Promise<number> {
+  const rpc = rpcOf(config);
+  const head = await onChain(() => eth_blockNumber(rpc));
+  const seen = await listRecentPurchaseBlocks(db, {
+    chainId: config.chainId,
+    fromBlock: head > REORG_WINDOW ? head - REORG_WINDOW : 0n,
+  });
+  const gone: bigint[] = [];
+  for (const { blockNumber, blockHash } of seen) {
+    // An RPC failure aborts the pass (it throws): only a block that is really different counts.
+    const block = blockNumber > head ? null : await onChain(() => eth_getBlockByNumber(rpc, { blockNumber }));
+    if (!block || block.hash?.toLowerCase() !== blockHash) gone.push(blockNumber);
+  }
+  if (!gone.length) return 0;
+  const lowest = gone.reduce((a, b) => (a < b ? a : b));
+  const reverted = await db.transaction(async (tx) => {
+    const n = await revertPurchasesInBlocks(tx, { chainId: config.chainId, blockNumbers: gone });
+    await rewindChainCursor(tx, {
+      chainId: config.chainId,
+      contractAddress: config.marketplace,
+      lastBlock: lowest - 1n,
+    });
+    return n;
+  });
+  console.warn(`[indexer] a reorganisation removed block(s) ${gone.join(", ")}: ${reverted} purchase(s) reverted`);
+  return reverted;
 }
 
 /** Records each `Purchased` event of the marketplace once and grants its run credits once. */
@@ -86,6 +178,7 @@ export async function indexPurchases(db: Db, config: ChainConfig, options: Range
           txHash: event.transactionHash,
           logIndex: Number(event.logIndex),
           blockNumber: event.blockNumber,
+          blockHash: event.blockHash,
           purchaseId: event.args.purchaseId,
           listingId: event.args.listingId,
           buyer: event.args.buyer,

@@ -14,6 +14,7 @@ export async function readPurchaseEvent(config: ChainConfig, txHash: Hex): Promi
         txHash: receipt.transactionHash,
         logIndex,
         blockNumber: receipt.blockNumber,
+        blockHash: receipt.blockHash,
         purchaseId: event.args.purchaseId,
         listingId: event.args.listingId,
         buyer: event.args.buyer,

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { getAgentByIdForOwner } from "@/db/queries/agents";
 import { createAuditEntry } from "@/db/queries/audit-log";
-import { setAgentListing } from "@/db/queries/purchases";
+import { attachListingPurchases, setAgentListing } from "@/db/queries/purchases";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { resolveChainConfig } from "@/lib/chain/config";
 import { readRegisteredListing } from "@/lib/chain/listing-receipt";
@@ -42,6 +42,8 @@ export const confirmListingAction = defineAuthAction("confirm-listing", schema, 
         listingId: listing.listingId,
       });
       if (!updated) throw new AppError("NOT_FOUND", "Agent not found.");
+      // Purchases indexed before this confirmation get their agent and credits now.
+      await attachListingPurchases(tx, { chainId: config.chainId, listingId: listing.listingId, agentId: agent.id });
       await createAuditEntry(tx, {
         actorUserId: user.id,
         action: "agent.listed",

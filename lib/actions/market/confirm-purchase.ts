@@ -6,6 +6,7 @@ import { requireOrgRole } from "@/lib/auth/org-role";
 import { recordPurchaseEvent } from "@/db/queries/purchases";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { resolveChainConfig } from "@/lib/chain/config";
+import { confirmedHead } from "@/lib/chain/indexer";
 import { readPurchaseEvent } from "@/lib/chain/purchase-receipt";
 import { defineAuthAction } from "@/lib/actions/define-action";
 import { AppError } from "@/lib/errors";
@@ -25,6 +26,12 @@ export const confirmPurchaseAction = defineAuthAction("confirm-purchase", schema
   if (!config) throw new AppError("CHAIN_UNAVAILABLE", "No chain is configured on this server.");
   await requireOrgRole(db, { orgId: input.orgId, userId: user.id, role: "member" });
   const event = await readPurchaseEvent(config, input.txHash as `0x${string}`);
+  if (event.blockNumber > (await confirmedHead(config))) {
+    throw new AppError(
+      "CONFLICT",
+      `The purchase needs ${config.confirmations} confirmations before its credits count. Try again in a minute.`,
+    );
+  }
   const wallets = await listWalletsForUser(db, { userId: user.id });
   if (!wallets.some((w) => w.address === event.buyer.toLowerCase())) {
     throw new AppError("FORBIDDEN", "This purchase was paid from a wallet that is not linked to your account.");
