@@ -6,15 +6,16 @@ import type { Step } from "@/lib/agents/runtime/run-agent";
 import { formatWei } from "@/lib/format";
 
 /**
- * Everything recorded about one execution: facts, error, input, output, steps and the
- * receipt hashes. Shared by the creator's studio and the paying organisation's console.
+ * What is recorded about one execution: facts, error, input, output, the steps when the
+ * viewer may see them (the creator, in the studio; a buying organisation's row has none)
+ * and the receipt hashes.
  */
 export function ExecutionDetail({
   execution: e,
   version,
   receiptExtra,
 }: {
-  execution: typeof executions.$inferSelect;
+  execution: Omit<typeof executions.$inferSelect, "steps"> & { steps?: unknown };
   version: number | null;
   receiptExtra?: ReactNode;
 }) {
@@ -68,18 +69,20 @@ export function ExecutionDetail({
           </CardContent>
         </Card>
       </div>
-      <Card>
-        <CardHeader>
-          <CardTitle>Steps and logs</CardTitle>
-        </CardHeader>
-        <CardContent>
-          {(e.steps as Step[]).length ? (
-            <StepList steps={e.steps as Step[]} />
-          ) : (
-            <p className="text-sm text-muted-foreground">No steps recorded.</p>
-          )}
-        </CardContent>
-      </Card>
+      {e.steps === undefined ? null : (
+        <Card>
+          <CardHeader>
+            <CardTitle>Steps and logs</CardTitle>
+          </CardHeader>
+          <CardContent>
+            {(e.steps as Step[]).length ? (
+              <StepList steps={e.steps as Step[]} />
+            ) : (
+              <p className="text-sm text-muted-foreground">No steps recorded.</p>
+            )}
+          </CardContent>
+        </Card>
+      )}
       <Card>
         <CardHeader>
           <CardTitle>Receipt</CardTitle>

@@ -10,7 +10,13 @@ type Check = { label: string; ok: boolean | null; detail?: string };
  * hash from the record, fold its Merkle proof up to the batch root, and read from
  * AgentReputation that the root was attested for the agent's listing.
  */
-export async function ReceiptVerification({ db, execution }: { db: Db; execution: typeof executions.$inferSelect }) {
+export async function ReceiptVerification({
+  db,
+  execution,
+}: {
+  db: Db;
+  execution: Omit<typeof executions.$inferSelect, "steps">;
+}) {
   const proof = await buildReceiptProof(db, execution);
   if (!proof) return <p className="text-muted-foreground">The run has not finished; it has no receipt yet.</p>;
   if (!proof.attestation) {

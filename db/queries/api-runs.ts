@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { getTableColumns, and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agents, agentVersions, apiKeys, credits, executions, memberships } from "../schema";
 
@@ -155,10 +155,17 @@ export async function listOrgApiExecutions(db: Db, params: { orgId: string; limi
 }
 
 /** One execution paid by this organisation, for a member of it; everything recorded. */
+/**
+ * What a buying organisation sees of a run: its input, output, status, usage, timing and
+ * receipt. Not the steps (the creator's tool arguments and results, logs, knowledge text).
+ */
+const { steps: _steps, ...buyerExecutionColumns } = getTableColumns(executions);
+export type BuyerExecution = Omit<typeof executions.$inferSelect, "steps">;
+
 export async function getExecutionForOrgMember(db: Db, params: { executionId: string; orgId: string; userId: string }) {
   const [row] = await db
     .select({
-      execution: executions,
+      execution: buyerExecutionColumns,
       agentSlug: agents.slug,
       agentName: agents.name,
       version: agentVersions.version,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import type { DbHandle } from "@/db/client";
+import { getExecutionForOrgMember } from "@/db/queries/api-runs";
 import { getExecutionForOwner, listExecutionsForOwner } from "@/db/queries/executions";
 import { createUser } from "@/db/queries/users";
 import { credits, executions } from "@/db/schema";
@@ -10,6 +11,7 @@ import { getRun } from "./handlers/get-run";
 import { getUsage } from "./handlers/get-usage";
 import { listAgents } from "./handlers/list-agents";
 import { apiRequest, doublerSpec, modelSpec, orgWithKey, publishedAgent } from "./fixtures.testing";
+import { agentSpecSchema } from "@/lib/agents/spec";
 import { problemTypeUri } from "./problem";
 
 describe.each(await testBackends())("public API on $name", (backend) => {
@@ -54,6 +56,24 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     // The buyer's input and output are theirs: the agent's creator does not see the run.
     expect(await listExecutionsForOwner(handle.db, { agentId: agent.id, ownerId })).toEqual([]);
     expect(await getExecutionForOwner(handle.db, { executionId: body.id, ownerId })).toBeUndefined();
+  });
+
+  test("a buying organisation sees input, output, status, usage and receipt of its run, never the creator's steps", async () => {
+    const spec = agentSpecSchema.parse({
+      ...doublerSpec,
+      code: `async function handler(input, ctx) { ctx.log("creator secret: internal pricing table"); return { doubled: input.n * 2 }; }`,
+    });
+    const agent = await publishedAgent(handle.db, ownerId, spec);
+    const { secret, org, user } = await orgWithKey(handle.db, [agent.id], { credits: 1 });
+    const body = await (await run(agent.slug, secret, { input: { n: 4 } })).json();
+    const [stored] = await handle.db.select().from(executions).where(eq(executions.id, body.id));
+    expect(JSON.stringify(stored!.steps)).toContain("creator secret");
+    const seen = await getExecutionForOrgMember(handle.db, { executionId: body.id, orgId: org.id, userId: user.id });
+    expect(seen?.execution).toMatchObject({ input: { n: 4 }, output: { doubled: 8 }, status: "succeeded" });
+    expect(seen?.execution.receiptHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(seen?.execution).not.toHaveProperty("steps");
+    expect(JSON.stringify(seen)).not.toContain("creator secret");
+    expect(JSON.stringify(body)).not.toContain("creator secret");
   });
 
   test("an address presenting 60 unknown keys in a minute gets 429 with Retry-After; other addresses do not", async () => {

@@ -8,7 +8,8 @@ import { reputationContract } from "@/lib/chain/client";
 import type { ChainConfig } from "@/lib/chain/config";
 import { merkleProof, receiptLeaf, verifyMerkleProof } from "./merkle";
 
-type ExecutionRow = typeof executions.$inferSelect;
+/** A stored execution; its steps are not part of the receipt. */
+type ExecutionRow = Omit<typeof executions.$inferSelect, "steps">;
 
 export type ReceiptProof = {
   receipt: Omit<ReceiptFields, "startedAt" | "finishedAt"> & { v: 1; startedAt: string; finishedAt: string };
