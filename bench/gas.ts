@@ -60,9 +60,15 @@ try {
     }),
   );
   const listingId = BigInt(register.logs[0]!.topics[1]!);
-  const first = await gas(buyer, preparePurchase(market, { listingId, runs: 10n, value: 10n * price }));
-  const repeat = await gas(buyer, preparePurchase(market, { listingId, runs: 10n, value: 10n * price }));
-  const third = await gas(buyer, preparePurchase(market, { listingId, runs: 1n, value: price }));
+  const first = await gas(
+    buyer,
+    preparePurchase(market, { listingId, runs: 10n, value: 10n * price, maxTotal: 10n * price }),
+  );
+  const repeat = await gas(
+    buyer,
+    preparePurchase(market, { listingId, runs: 10n, value: 10n * price, maxTotal: 10n * price }),
+  );
+  const third = await gas(buyer, preparePurchase(market, { listingId, runs: 1n, value: price, maxTotal: price }));
   const withdraw = await gas(creator, prepareWithdraw(market, { token: NATIVE_TOKEN }));
   const purchaseOf = (r: typeof first) => BigInt(r.logs.at(-1)!.topics[1]!);
   // Ratings are recorded in a bitmap of 256 purchases per storage word and a counter per
@@ -78,7 +84,10 @@ try {
     }),
   );
   const otherListing = BigInt(other.logs[0]!.topics[1]!);
-  const otherPurchase = await gas(buyer, preparePurchase(market, { listingId: otherListing, runs: 1n, value: price }));
+  const otherPurchase = await gas(
+    buyer,
+    preparePurchase(market, { listingId: otherListing, runs: 1n, value: price, maxTotal: price }),
+  );
   const rateFirst = await gas(buyer, prepareRate(reputation, { purchaseId: purchaseOf(otherPurchase), score: 3 }));
   const rateRepeat = await gas(buyer, prepareRate(reputation, { purchaseId: purchaseOf(repeat), score: 4 }));
   void third;

@@ -90,6 +90,8 @@ export function BuyPanel({
         listingId: BigInt(listingId),
         runs: BigInt(count),
         value: total,
+        // The total shown to the buyer: if the creator raised the price meanwhile, nothing is charged.
+        maxTotal: total,
       });
       next("pending");
       const receipt = await sendAndConfirmTransaction({ account, transaction });

@@ -36,10 +36,12 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
         uint32 runs;
     }
 
-    // One slot: read and written once per purchase.
+    // One slot: read and written once per purchase (the pause flag costs no extra read).
     address public feeRecipient;
     uint16 public feeBps;
     uint64 public purchaseCount;
+    /// @notice Whether purchases and listing changes are stopped (owner only); withdrawals never are.
+    bool public paused;
 
     uint64 public listingCount;
 
@@ -61,6 +63,7 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
 
     /// @inheritdoc IAgentMarketplace
     function registerListing(address token, uint256 pricePerRun, Payee[] calldata payees) external returns (uint256 listingId) {
+        if (paused) revert MarketplacePaused();
         _checkPrice(pricePerRun);
         listingId = ++listingCount;
         // forge-lint: disable-next-item(unsafe-typecast) -- price checked by _checkPrice, count by _storePayees
@@ -77,6 +80,7 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
 
     /// @inheritdoc IAgentMarketplace
     function updateListing(uint256 listingId, uint256 pricePerRun, Payee[] calldata payees, bool active) external {
+        if (paused) revert MarketplacePaused();
         Listing storage listing = _listings[listingId];
         if (listing.creator == address(0)) revert ListingNotFound(listingId);
         if (listing.creator != msg.sender) revert NotListingCreator(listingId, msg.sender);
@@ -108,7 +112,13 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
     // ── purchases ───────────────────────────────────────────────────────────
 
     /// @inheritdoc IAgentMarketplace
-    function purchase(uint256 listingId, uint256 runs) external payable nonReentrant returns (uint256 purchaseId) {
+    function purchase(uint256 listingId, uint256 runs, uint256 maxTotal)
+        external
+        payable
+        nonReentrant
+        returns (uint256 purchaseId)
+    {
+        if (paused) revert MarketplacePaused();
         Listing storage stored = _listings[listingId];
         // One SLOAD: every listing has at least one payee, so a zero count means none.
         (address token, uint256 pricePerRun, uint256 payeeCount, bool active) =
@@ -117,6 +127,7 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
         if (!active) revert ListingInactive(listingId);
         if (runs == 0 || runs > type(uint32).max) revert InvalidRuns();
         uint256 amount = pricePerRun * runs;
+        if (amount > maxTotal) revert PriceAboveMaximum(amount, maxTotal);
 
         // Effects first: the purchase and every balance are recorded before any token
         // moves (checks-effects-interactions; the transferFrom below is the only call).
@@ -188,6 +199,13 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
         if (newFeeBps > MAX_FEE_BPS) revert FeeTooHigh(newFeeBps, MAX_FEE_BPS);
         feeBps = newFeeBps;
         emit FeeUpdated(newFeeBps);
+    }
+
+    /// @notice Stops (or resumes) purchases and listing changes, e.g. while an incident is
+    /// looked into. Withdrawals stay open: a pause never holds anyone's money.
+    function setPaused(bool newPaused) external onlyOwner {
+        paused = newPaused;
+        emit PausedSet(newPaused);
     }
 
     /// @notice Sets who is credited the platform fee of future purchases.

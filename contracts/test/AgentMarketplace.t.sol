@@ -141,7 +141,7 @@ contract AgentMarketplaceTest is BaseTest {
         assertEq(payees[0].account, bob, "new payee");
         vm.prank(buyer);
         vm.expectRevert(abi.encodeWithSelector(IAgentMarketplace.ListingInactive.selector, id));
-        market.purchase{value: 2 * PRICE}(id, 1);
+        market.purchase{value: 2 * PRICE}(id, 1, type(uint256).max);
     }
 
     function test_updateListing_revertsForOthersAndUnknown() public {
@@ -166,7 +166,7 @@ contract AgentMarketplaceTest is BaseTest {
         vm.expectEmit(true, true, true, true);
         emit Purchased(1, id, buyer, 10, 10 * PRICE, address(0));
         vm.prank(buyer);
-        uint256 purchaseId = market.purchase{value: 10 * PRICE}(id, 10);
+        uint256 purchaseId = market.purchase{value: 10 * PRICE}(id, 10, type(uint256).max);
         uint256 amount = 10 * PRICE;
         uint256 fee = (amount * FEE) / 10_000;
         assertEq(purchaseId, 1, "purchase id");
@@ -192,7 +192,7 @@ contract AgentMarketplaceTest is BaseTest {
         vm.prank(creator);
         uint256 id = market.registerListing(address(0), 7, payees);
         vm.prank(buyer);
-        market.purchase{value: 7}(id, 1);
+        market.purchase{value: 7}(id, 1, type(uint256).max);
         // fee = 7*500/10000 = 0; bob and creator get floor(7*3333/10000) = 2 each; alice 3.
         assertEq(market.balanceOf(address(0), bob), 2, "bob");
         assertEq(market.balanceOf(address(0), creator), 2, "creator");
@@ -203,9 +203,9 @@ contract AgentMarketplaceTest is BaseTest {
         uint256 id = _list(address(0), PRICE);
         vm.startPrank(buyer);
         vm.expectRevert(abi.encodeWithSelector(IAgentMarketplace.WrongPayment.selector, 2 * PRICE, 2 * PRICE - 1));
-        market.purchase{value: 2 * PRICE - 1}(id, 2);
+        market.purchase{value: 2 * PRICE - 1}(id, 2, type(uint256).max);
         vm.expectRevert(abi.encodeWithSelector(IAgentMarketplace.WrongPayment.selector, 2 * PRICE, 2 * PRICE + 1));
-        market.purchase{value: 2 * PRICE + 1}(id, 2);
+        market.purchase{value: 2 * PRICE + 1}(id, 2, type(uint256).max);
         vm.stopPrank();
     }
 
@@ -213,11 +213,11 @@ contract AgentMarketplaceTest is BaseTest {
         uint256 id = _list(address(0), PRICE);
         vm.startPrank(buyer);
         vm.expectRevert(IAgentMarketplace.InvalidRuns.selector);
-        market.purchase(id, 0);
+        market.purchase(id, 0, type(uint256).max);
         vm.expectRevert(IAgentMarketplace.InvalidRuns.selector);
-        market.purchase(id, uint256(type(uint32).max) + 1);
+        market.purchase(id, uint256(type(uint32).max) + 1, type(uint256).max);
         vm.expectRevert(abi.encodeWithSelector(IAgentMarketplace.ListingNotFound.selector, 42));
-        market.purchase(42, 1);
+        market.purchase(42, 1, type(uint256).max);
         vm.stopPrank();
     }
 
@@ -227,12 +227,73 @@ contract AgentMarketplaceTest is BaseTest {
         vm.startPrank(buyer);
         usd.approve(address(market), 3 * PRICE);
         vm.expectRevert(abi.encodeWithSelector(IAgentMarketplace.WrongPayment.selector, 0, 1));
-        market.purchase{value: 1}(id, 3);
-        market.purchase(id, 3);
+        market.purchase{value: 1}(id, 3, type(uint256).max);
+        market.purchase(id, 3, type(uint256).max);
         vm.stopPrank();
         assertEq(usd.balanceOf(address(market)), 3 * PRICE, "held");
         assertEq(usd.balanceOf(buyer), 97 * PRICE, "paid");
         assertEq(market.balanceOf(address(usd), alice) + market.balanceOf(address(usd), bob) + market.balanceOf(address(usd), platform), 3 * PRICE, "split");
+    }
+
+    function test_purchase_revertsAboveTheAgreedMaximum() public {
+        uint256 id = _list(address(0), PRICE);
+        // The creator raises the price while the buyer's purchase (agreed at 3 × PRICE) is pending.
+        vm.prank(creator);
+        market.updateListing(id, 2 * PRICE, _one(creator), true);
+        vm.prank(buyer);
+        vm.expectRevert(abi.encodeWithSelector(IAgentMarketplace.PriceAboveMaximum.selector, 6 * PRICE, 3 * PRICE));
+        market.purchase{value: 6 * PRICE}(id, 3, 3 * PRICE);
+        vm.prank(buyer);
+        market.purchase{value: 6 * PRICE}(id, 3, 6 * PRICE);
+        assertEq(market.purchaseCount(), 1, "only the purchase within the maximum");
+    }
+
+    function testFuzz_purchase_neverChargesAboveMaxTotal(uint80 price, uint32 runs, uint256 maxTotal) public {
+        price = uint80(bound(price, 1, 1e24));
+        runs = uint32(bound(runs, 1, 1_000));
+        uint256 amount = uint256(price) * runs;
+        uint256 id = _list(address(0), price);
+        vm.deal(buyer, amount);
+        vm.prank(buyer);
+        if (amount > maxTotal) {
+            vm.expectRevert(abi.encodeWithSelector(IAgentMarketplace.PriceAboveMaximum.selector, amount, maxTotal));
+            market.purchase{value: amount}(id, runs, maxTotal);
+            assertEq(buyer.balance, amount, "nothing taken");
+        } else {
+            market.purchase{value: amount}(id, runs, maxTotal);
+            assertEq(buyer.balance, 0, "paid exactly the price");
+        }
+    }
+
+    function test_pause_stopsPurchasesAndListingsButNotWithdrawals() public {
+        uint256 id = _list(address(0), PRICE);
+        vm.prank(buyer);
+        market.purchase{value: PRICE}(id, 1, PRICE);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
+        market.setPaused(true);
+        vm.prank(owner);
+        market.setPaused(true);
+        assertTrue(market.paused(), "paused");
+        vm.prank(buyer);
+        vm.expectRevert(IAgentMarketplace.MarketplacePaused.selector);
+        market.purchase{value: PRICE}(id, 1, PRICE);
+        vm.prank(creator);
+        vm.expectRevert(IAgentMarketplace.MarketplacePaused.selector);
+        market.registerListing(address(0), PRICE, _one(creator));
+        vm.prank(creator);
+        vm.expectRevert(IAgentMarketplace.MarketplacePaused.selector);
+        market.updateListing(id, PRICE, _one(creator), false);
+        // Money already earned can always leave.
+        uint256 owed = market.balanceOf(address(0), alice);
+        assertTrue(owed > 0, "alice earned");
+        vm.prank(alice);
+        assertEq(market.withdraw(address(0)), owed, "withdrawn while paused");
+        vm.prank(owner);
+        market.setPaused(false);
+        vm.prank(buyer);
+        market.purchase{value: PRICE}(id, 1, PRICE);
+        assertEq(market.purchaseCount(), 2, "resumed");
     }
 
     function test_purchase_refusesFeeOnTransferToken() public {
@@ -242,7 +303,7 @@ contract AgentMarketplaceTest is BaseTest {
         vm.startPrank(buyer);
         taxed.approve(address(market), PRICE);
         vm.expectRevert(abi.encodeWithSelector(IAgentMarketplace.FeeOnTransferToken.selector, address(taxed), PRICE, PRICE - PRICE / 100));
-        market.purchase(id, 1);
+        market.purchase(id, 1, type(uint256).max);
         vm.stopPrank();
         assertEq(market.balanceOf(address(taxed), alice), 0, "nothing credited");
     }
@@ -252,7 +313,7 @@ contract AgentMarketplaceTest is BaseTest {
     function test_withdraw_paysBalanceOnce() public {
         uint256 id = _list(address(0), PRICE);
         vm.prank(buyer);
-        market.purchase{value: 4 * PRICE}(id, 4);
+        market.purchase{value: 4 * PRICE}(id, 4, type(uint256).max);
         uint256 owed = market.balanceOf(address(0), alice);
         uint256 before = alice.balance;
         vm.expectEmit(true, true, false, true);
@@ -271,7 +332,7 @@ contract AgentMarketplaceTest is BaseTest {
         usd.mint(buyer, PRICE);
         vm.startPrank(buyer);
         usd.approve(address(market), PRICE);
-        market.purchase(id, 1);
+        market.purchase(id, 1, type(uint256).max);
         vm.stopPrank();
         uint256 owed = market.balanceOf(address(usd), bob);
         vm.prank(bob);
@@ -285,7 +346,7 @@ contract AgentMarketplaceTest is BaseTest {
         uint256 id = market.registerListing(address(0), PRICE, _one(address(attacker)));
         attacker.setListing(id);
         vm.prank(buyer);
-        market.purchase{value: 10 * PRICE}(id, 10);
+        market.purchase{value: 10 * PRICE}(id, 10, type(uint256).max);
         uint256 owed = market.balanceOf(address(0), address(attacker));
         attacker.withdraw();
         assertEq(address(attacker).balance, owed, "paid exactly once");
@@ -299,7 +360,7 @@ contract AgentMarketplaceTest is BaseTest {
         vm.prank(creator);
         uint256 id = market.registerListing(address(0), PRICE, _one(address(payee)));
         vm.prank(buyer);
-        market.purchase{value: PRICE}(id, 1);
+        market.purchase{value: PRICE}(id, 1, type(uint256).max);
         uint256 owed = market.balanceOf(address(0), address(payee));
         vm.expectRevert(IAgentMarketplace.TransferFailed.selector);
         payee.withdraw(market);
@@ -323,7 +384,7 @@ contract AgentMarketplaceTest is BaseTest {
         uint256 amount = uint256(price) * runs;
         vm.deal(buyer, amount);
         vm.prank(buyer);
-        market.purchase{value: amount}(id, runs);
+        market.purchase{value: amount}(id, runs, type(uint256).max);
         uint256 feePart = market.balanceOf(address(0), platform);
         assertEq(feePart, (amount * fee) / 10_000, "fee exact");
         assertEq(feePart + market.balanceOf(address(0), alice) + market.balanceOf(address(0), bob), amount, "sum exact");
@@ -343,7 +404,7 @@ contract AgentMarketplaceTest is BaseTest {
         vm.prank(creator);
         uint256 id = market.registerListing(address(0), price, payees);
         vm.prank(buyer);
-        market.purchase{value: price}(id, 1);
+        market.purchase{value: price}(id, 1, type(uint256).max);
         uint256 sum = market.balanceOf(address(0), platform);
         for (uint256 i; i < count; ++i) sum += market.balanceOf(address(0), payees[i].account);
         assertEq(sum, price, "sum exact");

@@ -33,7 +33,7 @@ contract AgentReputationTest is BaseTest {
 
     function _buy(address who) internal returns (uint256) {
         vm.prank(who);
-        return market.purchase{value: 1e15}(listingId, 1);
+        return market.purchase{value: 1e15}(listingId, 1, type(uint256).max);
     }
 
     function test_rate_byBuyerCountsOnce() public {

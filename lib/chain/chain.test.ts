@@ -31,6 +31,7 @@ import {
   preparePurchase,
   prepareRate,
   prepareRegisterListing,
+  prepareUpdateListing,
   prepareWithdraw,
   prepareAttest,
   readBalance,
@@ -116,7 +117,7 @@ describe.each(await testBackends())("chain integration on $name", (backend) => {
 
     const bought = await sendAndConfirmTransaction({
       account: buyer!,
-      transaction: preparePurchase(market, { listingId, runs: 10n, value: 10n * PRICE }),
+      transaction: preparePurchase(market, { listingId, runs: 10n, value: 10n * PRICE, maxTotal: 10n * PRICE }),
     });
     expect(bought.status).toBe("success");
 
@@ -262,7 +263,7 @@ describe.each(await testBackends())("chain integration on $name", (backend) => {
     const buy = (listingId: bigint, runs: bigint, price: bigint) =>
       sendAndConfirmTransaction({
         account: payer!,
-        transaction: preparePurchase(market, { listingId, runs, value: runs * price }),
+        transaction: preparePurchase(market, { listingId, runs, value: runs * price, maxTotal: runs * price }),
       });
     const index = (toBlock: bigint) => indexPurchases(handle.db, config, { fromBlock: config.startBlock, toBlock });
     const rpc = (method: string, params: unknown[] = []) =>
@@ -369,10 +370,29 @@ test("a listing is read from its registration receipt; other transactions are re
   });
   const bought = await sendAndConfirmTransaction({
     account: buyer!,
-    transaction: preparePurchase(market, { listingId: listing.listingId, runs: 1n, value: 7n }),
+    transaction: preparePurchase(market, { listingId: listing.listingId, runs: 1n, value: 7n, maxTotal: 7n }),
   });
   await expect(readRegisteredListing(config, bought.transactionHash)).rejects.toMatchObject({ code: "INVALID_INPUT" });
   await expect(readRegisteredListing(config, `0x${"12".repeat(32)}`)).rejects.toMatchObject({ code: "NOT_FOUND" });
+
+  // The creator raises the price while a buyer's purchase at the old total is pending: it reverts, nothing is charged.
+  await sendAndConfirmTransaction({
+    account: creator!,
+    transaction: prepareUpdateListing(market, {
+      listingId: listing.listingId,
+      pricePerRun: 70n,
+      payees: [{ account: creator!.address as `0x${string}`, shareBps: 10_000 }],
+      active: true,
+    }),
+  });
+  const raised = await sendAndConfirmTransaction({
+    account: buyer!,
+    transaction: preparePurchase(market, { listingId: listing.listingId, runs: 1n, value: 70n, maxTotal: 7n }),
+  }).catch((e: unknown) => e);
+  expect(toChainError(raised)).toMatchObject({
+    code: "CONTRACT_REVERTED",
+    message: expect.stringContaining("The price went up since you agreed to it"),
+  });
 });
 
 test("the demo chain data lists the demo agents and records purchases, credits and ratings", async () => {

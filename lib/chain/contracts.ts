@@ -28,9 +28,21 @@ export function prepareUpdateListing(
   });
 }
 
-/** A purchase of `runs` runs; for the native token the value is exactly price × runs. */
-export function preparePurchase(contract: MarketplaceContract, p: { listingId: bigint; runs: bigint; value: bigint }) {
-  return prepareContractCall({ contract, method: "purchase", params: [p.listingId, p.runs], value: p.value });
+/**
+ * A purchase of `runs` runs, paying `value` (native token; 0 for an ERC-20 listing) and
+ * never more than `maxTotal`, the total the buyer agreed to: the contract reverts if the
+ * price rose meanwhile.
+ */
+export function preparePurchase(
+  contract: MarketplaceContract,
+  p: { listingId: bigint; runs: bigint; value: bigint; maxTotal: bigint },
+) {
+  return prepareContractCall({
+    contract,
+    method: "purchase",
+    params: [p.listingId, p.runs, p.maxTotal],
+    value: p.value,
+  });
 }
 
 export function prepareWithdraw(contract: MarketplaceContract, p: { token: `0x${string}` }) {

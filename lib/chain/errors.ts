@@ -15,6 +15,10 @@ const revertMessages: Record<string, string> = {
   FeeOnTransferToken: "This token takes a fee on transfer, which the marketplace does not accept.",
   NothingToWithdraw: "There is nothing to withdraw.",
   TransferFailed: "The payout could not be sent to this address.",
+  PriceAboveMaximum:
+    "The price went up since you agreed to it, so nothing was charged. Check the new price and buy again.",
+  MarketplacePaused:
+    "The marketplace is paused for maintenance: purchases and listing changes are stopped (withdrawals still work).",
   NotPurchaseBuyer: "Only the wallet that paid for this purchase can rate it.",
   AlreadyRated: "This purchase has already been rated.",
   InvalidScore: "Ratings go from 1 to 5.",

@@ -86,6 +86,7 @@ export async function seedDemoChainData(db: Db, config: ChainConfig): Promise<{ 
         listingId,
         runs: BigInt(runs),
         value: BigInt(demo.priceWei) * BigInt(runs),
+        maxTotal: BigInt(demo.priceWei) * BigInt(runs),
       }),
     });
     const event = await readPurchaseEvent(config, receipt.transactionHash);

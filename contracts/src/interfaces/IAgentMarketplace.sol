@@ -24,6 +24,8 @@ interface IAgentMarketplace {
     event FeeUpdated(uint16 feeBps);
     /// @notice Emitted when the owner changes who receives the platform fee.
     event FeeRecipientUpdated(address feeRecipient);
+    /// @notice Purchases and listing changes stopped (true) or resumed (false); withdrawals never stop.
+    event PausedSet(bool paused);
 
     error InvalidPayees();
     error InvalidPrice();
@@ -37,6 +39,8 @@ interface IAgentMarketplace {
     error FeeOnTransferToken(address token, uint256 expected, uint256 received);
     error NothingToWithdraw();
     error TransferFailed();
+    error PriceAboveMaximum(uint256 amount, uint256 maxTotal);
+    error MarketplacePaused();
 
     /// @notice Registers a listing. `token` is address(0) for the native token.
     /// @param payees Up to MAX_PAYEES distinct accounts whose shares sum to 10,000 bps.
@@ -47,10 +51,12 @@ interface IAgentMarketplace {
     function updateListing(uint256 listingId, uint256 pricePerRun, Payee[] calldata payees, bool active) external;
 
     /// @notice Buys `runs` runs of a listing, paying exactly price × runs: as msg.value for
-    /// the native token, otherwise by transferFrom (approve first). Fee-on-transfer tokens
-    /// are refused, since the split must equal what arrived.
+    /// the native token, otherwise by transferFrom (approve first). Reverts when that is
+    /// more than `maxTotal`, the total the buyer agreed to (a price raised while the
+    /// purchase was pending). Fee-on-transfer tokens are refused, since the split must
+    /// equal what arrived.
     /// @return purchaseId The purchase's id, used to rate the agent.
-    function purchase(uint256 listingId, uint256 runs) external payable returns (uint256 purchaseId);
+    function purchase(uint256 listingId, uint256 runs, uint256 maxTotal) external payable returns (uint256 purchaseId);
 
     /// @notice Pays out the caller's whole balance of `token`.
     function withdraw(address token) external returns (uint256 amount);

@@ -52,4 +52,10 @@ contract AgentMarketplaceInvariantTest is BaseTest {
             assertEq(credited, handler.paid(token), "credited == paid");
         }
     }
+
+    /// A pause holds nobody's money, and no refused purchase (paused, or above the buyer's
+    /// maximum) ever moved a balance: the accounting invariants above still hold with them.
+    function invariant_refusedPurchasesMovedNothing() public view {
+        assertEq(market.purchaseCount() + handler.refusedPurchases(), handler.purchasesTried(), "every purchase counted once");
+    }
 }

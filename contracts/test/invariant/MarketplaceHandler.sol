@@ -54,12 +54,38 @@ contract MarketplaceHandler {
         return actors.length;
     }
 
-    function purchase(uint256 listingSeed, uint256 runs, uint256 buyerSeed) external {
+    /// Purchases that reverted because the marketplace was paused or the price was above the
+    /// buyer's maximum; none of them may move a balance.
+    uint256 public refusedPurchases;
+    /// Withdrawals that went through while the marketplace was paused.
+    uint256 public withdrawalsWhilePaused;
+    /// Every purchase the handler attempted.
+    uint256 public purchasesTried;
+
+    function setPaused(bool paused) external {
+        vm.prank(owner);
+        market.setPaused(paused);
+    }
+
+    function purchase(uint256 listingSeed, uint256 runs, uint256 buyerSeed, uint256 slack) external {
+        purchasesTried++;
         uint256 listingId = listings[listingSeed % listings.length];
         runs = 1 + (runs % 50);
         address buyer = address(uint160(0xB000 + (buyerSeed % 3)));
         (, address token, uint256 price,, IAgentMarketplace.Payee[] memory payees) = market.getListing(listingId);
         uint256 amount = price * runs;
+        // One purchase in four agreed to a maximum below the price: it must be refused.
+        uint256 maxTotal = slack % 4 == 0 ? amount - 1 : amount + (slack % 1e12);
+        if (market.paused() || maxTotal < amount) {
+            if (token == address(0)) vm.deal(buyer, amount);
+            vm.prank(buyer);
+            (bool ok,) = address(market).call{value: token == address(0) ? amount : 0}(
+                abi.encodeCall(market.purchase, (listingId, runs, maxTotal))
+            );
+            require(!ok, "a paused or over-maximum purchase went through");
+            refusedPurchases++;
+            return;
+        }
         uint256[] memory before = new uint256[](payees.length + 1);
         for (uint256 i; i < payees.length; ++i) before[i] = market.balanceOf(token, payees[i].account);
         address recipient = market.feeRecipient();
@@ -67,12 +93,12 @@ contract MarketplaceHandler {
         if (token == address(0)) {
             vm.deal(buyer, amount);
             vm.prank(buyer);
-            market.purchase{value: amount}(listingId, runs);
+            market.purchase{value: amount}(listingId, runs, maxTotal);
         } else {
             usd.mint(buyer, amount);
             vm.startPrank(buyer);
             usd.approve(address(market), amount);
-            market.purchase(listingId, runs);
+            market.purchase(listingId, runs, maxTotal);
             vm.stopPrank();
         }
         paid[token] += amount;
@@ -88,6 +114,7 @@ contract MarketplaceHandler {
         if (market.balanceOf(token, actor) == 0) return;
         vm.prank(actor);
         uint256 amount = market.withdraw(token);
+        if (market.paused()) withdrawalsWhilePaused++;
         withdrawnTotal[token] += amount;
         withdrawnBy[token][actor] += amount;
     }

@@ -27,7 +27,7 @@ contract ReentrantPayee {
         try market.withdraw(address(0)) {
             reentrySucceeded = true;
         } catch {}
-        try market.purchase{value: 0}(listingId, 1) {
+        try market.purchase{value: 0}(listingId, 1, type(uint256).max) {
             reentrySucceeded = true;
         } catch {}
     }
