@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { openDb } from "@/db/client";
 import { seedDemoChainData } from "@/scripts/seed/demo-chain";
 import { deploymentFile, resolveChainConfig } from "@/lib/chain/config";
-import { contractsDeployed, deployPlatformContracts } from "@/lib/chain/deploy";
+import { contractsCodeHash, contractsDeployed, deployPlatformContracts } from "@/lib/chain/deploy";
 import { anvilAccounts } from "@/lib/chain/dev-accounts";
 import { startAnvil, type LocalChain } from "@/lib/chain/local-chain";
 import { dataDir, env } from "@/lib/env";
@@ -20,7 +20,8 @@ export async function prepareChain(): Promise<LocalChain | null> {
       console.warn(
         "[chain] CHAIN_RPC_URL is set without MARKETPLACE_ADDRESS and REPUTATION_ADDRESS: chain features are off",
       );
-    else console.log(`[chain] using ${env.CHAIN_RPC_URL}`);
+    // Never the URL itself: it may carry a provider key.
+    else console.log(`[chain] using the configured chain ${env.CHAIN_ID} (CHAIN_RPC_URL)`);
     return null;
   }
   const chain = await startAnvil({
@@ -30,7 +31,12 @@ export async function prepareChain(): Promise<LocalChain | null> {
   });
   console.log(`[chain] local anvil on ${chain.rpcUrl} (chain ${env.CHAIN_ID})`);
   const existing = resolveChainConfig();
-  if (existing && existing.rpcUrl === chain.rpcUrl && (await contractsDeployed(existing))) {
+  const savedCode = existsSync(deploymentFile())
+    ? (JSON.parse(readFileSync(deploymentFile(), "utf8")) as { codeHash?: string }).codeHash
+    : undefined;
+  if (existing && savedCode !== contractsCodeHash())
+    console.log("[chain] the contracts changed since the last local deployment: deploying them again");
+  else if (existing && existing.rpcUrl === chain.rpcUrl && (await contractsDeployed(existing))) {
     console.log(
       `[chain] contracts already deployed: marketplace ${existing.marketplace}, reputation ${existing.reputation}`,
     );
@@ -43,7 +49,10 @@ export async function prepareChain(): Promise<LocalChain | null> {
     feeBps: 500,
   });
   mkdirSync(path.dirname(deploymentFile()), { recursive: true });
-  writeFileSync(deploymentFile(), JSON.stringify({ ...deployed, startBlock: deployed.startBlock.toString() }, null, 2));
+  writeFileSync(
+    deploymentFile(),
+    JSON.stringify({ ...deployed, startBlock: deployed.startBlock.toString(), codeHash: contractsCodeHash() }, null, 2),
+  );
   console.log(
     `[chain] deployed through thirdweb: marketplace ${deployed.marketplace}, reputation ${deployed.reputation}`,
   );

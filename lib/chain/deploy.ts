@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { eth_blockNumber, eth_getCode, getRpcClient } from "thirdweb/rpc";
 import { deployContract } from "thirdweb/deploys";
 import { privateKeyToAccount } from "thirdweb/wallets";
@@ -48,6 +49,10 @@ export async function deployPlatformContracts(params: {
     startBlock,
   };
 }
+
+/** Identifies the contracts' code: a local deployment of older code is replaced at start. */
+export const contractsCodeHash = (): string =>
+  createHash("sha256").update(agentMarketplaceBytecode).update(agentReputationBytecode).digest("hex").slice(0, 16);
 
 /** Whether both contracts have code at their addresses (a reset chain has none). */
 export async function contractsDeployed(config: ChainConfig): Promise<boolean> {
