@@ -50,9 +50,13 @@ test("a creator lists an agent on-chain from their wallet; an organisation buys 
   await page.getByRole("tab", { name: "Versions" }).click();
   await expect(page.getByTestId("listing-status")).toHaveCount(0);
   await page.getByLabel("What changed").fill("First listing");
-  await page.getByLabel("Price per run (wei)").fill("2000000000000000");
-  // The linked wallet is offered as the payee.
-  await expect(page.getByLabel(/Payees/)).toHaveValue(`${creatorWallet.address.toLowerCase()} 10000`);
+  await page.getByLabel("Price per run (ETH)").fill("0.002");
+  // The linked wallet is offered as the payee, and the split is shown before publishing.
+  await expect(page.getByLabel("Payee 1 address")).toHaveValue(creatorWallet.address.toLowerCase());
+  await expect(page.getByLabel("Payee 1 share (%)")).toHaveValue("100");
+  await expect(page.getByTestId("payee-total")).toHaveText("Total 100 %");
+  await expect(page.getByTestId("split-preview")).toContainText("Platform fee (5 %)0.0001 ETH");
+  await expect(page.getByTestId("split-preview")).toContainText("0.0019 ETH");
   await page.getByRole("button", { name: "Publish", exact: true }).click();
   await expect(page.getByTestId("listing-status")).toContainText("Not on-chain yet");
 
@@ -139,7 +143,7 @@ test("a creator lists an agent on-chain from their wallet; an organisation buys 
   await page.goto("/studio/chain-listed");
   await page.getByRole("tab", { name: "Versions" }).click();
   await page.getByLabel("What changed").fill("Cheaper");
-  await page.getByLabel("Price per run (wei)").fill("1000000000000000");
+  await page.getByLabel("Price per run (ETH)").fill("0.001");
   await page.getByRole("button", { name: "Publish", exact: true }).click();
   await expect(page.getByTestId("listing-outdated")).toContainText("Version 2 sells at 0.001 ETH");
   await buyer.goto("/agents/chain-listed");

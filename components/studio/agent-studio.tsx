@@ -22,6 +22,7 @@ export function AgentStudio({
   chain,
   listingId,
   onChainListing,
+  platformFeeBps,
 }: {
   agent: BuilderAgent;
   slug: string;
@@ -33,6 +34,7 @@ export function AgentStudio({
   chain: PublicChain | null;
   listingId: string | null;
   onChainListing: OnChainListing | null;
+  platformFeeBps: number | null;
 }) {
   const builder = useRef<BuilderHandle>(null);
   // Running or publishing the draft first saves pending edits.
@@ -67,8 +69,15 @@ export function AgentStudio({
           onChain={onChainListing}
           chain={chain}
           latest={versions[0] ?? null}
+          platformFeeBps={platformFeeBps}
         />
-        <VersionsPanel agentId={agent.id} versions={versions} defaultPayee={defaultPayee} beforePublish={flush} />
+        <VersionsPanel
+          agentId={agent.id}
+          versions={versions}
+          defaultPayee={defaultPayee}
+          platformFeeBps={platformFeeBps}
+          beforePublish={flush}
+        />
       </TabsContent>
     </Tabs>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { PayeeSplit } from "./payee-split";
 import { sendAndConfirmTransaction } from "thirdweb";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -31,12 +32,14 @@ export function ListOnChain({
   onChain,
   chain,
   latest,
+  platformFeeBps,
 }: {
   agentId: string;
   listingId: string | null;
   onChain: OnChainListing | null;
   chain: PublicChain | null;
   latest: Version | null;
+  platformFeeBps: number | null;
 }) {
   const router = useRouter();
   const wallet = useChainWallet();
@@ -142,6 +145,7 @@ export function ListOnChain({
           Not on-chain yet. Listing registers version {latest.version} at {formatWei(latest.priceWei)} per run with its
           payees, from your wallet.
         </p>
+        <PayeeSplit priceWei={BigInt(latest.priceWei)} payees={latest.payees} feeBps={platformFeeBps} />
         <Button onClick={() => void list()} disabled={step !== "idle"}>
           {busyLabel ?? "List on-chain"}
         </Button>

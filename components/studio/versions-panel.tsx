@@ -10,6 +10,8 @@ import { Input, Select } from "@/components/ui/input";
 import { publishVersionAction } from "@/lib/actions/agents/publish-version";
 import { diffLines, specToLines } from "@/lib/diff";
 import { formatDate, formatWei } from "@/lib/format";
+import { formatPercent, formatTokenAmount, parsePercent, parseTokenAmount } from "@/lib/money";
+import { PayeeSplit } from "./payee-split";
 import { useUiStore } from "@/lib/stores/ui-store";
 
 export type VersionRow = {
@@ -22,40 +24,70 @@ export type VersionRow = {
   createdAt: string;
 };
 
-function parsePayees(text: string): { address: string; shareBps: number }[] {
-  return text
-    .split("\n")
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => {
-      const [address = "", share = ""] = line.split(/[\s,=]+/);
-      return { address, shareBps: Number(share) };
-    });
+type PayeeRow = { address: string; percent: string };
+
+/** The rows as the contract takes them, or the first problem (shown before anything is sent). */
+function readPayees(rows: PayeeRow[]): { payees: { address: string; shareBps: number }[] } | { error: string } {
+  const payees: { address: string; shareBps: number }[] = [];
+  for (const [i, row] of rows.entries()) {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(row.address.trim())) return { error: `Payee ${i + 1}: enter a 0x address.` };
+    try {
+      payees.push({ address: row.address.trim(), shareBps: parsePercent(row.percent) });
+    } catch (error) {
+      return { error: `Payee ${i + 1}: ${(error as Error).message}` };
+    }
+  }
+  const total = payees.reduce((sum, p) => sum + p.shareBps, 0);
+  if (payees.length && total !== 10_000) return { error: `The shares add up to ${formatPercent(total)} %, not 100 %.` };
+  return { payees };
+}
+
+function readPrice(text: string): { wei: bigint } | { error: string } {
+  try {
+    const wei = parseTokenAmount(text);
+    return wei > 0n ? { wei } : { error: "The price must be more than 0." };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
 }
 
 export function VersionsPanel({
   agentId,
   versions,
   defaultPayee,
+  platformFeeBps,
   beforePublish,
 }: {
   agentId: string;
   versions: VersionRow[];
   defaultPayee: string | null;
+  /** The marketplace's fee in basis points, read from the contract; null when it cannot be read. */
+  platformFeeBps: number | null;
   beforePublish: () => Promise<boolean>;
 }) {
   const router = useRouter();
   const toast = useUiStore((s) => s.toast);
   const latest = versions[0];
   const [changelog, setChangelog] = useState("");
-  const [priceWei, setPriceWei] = useState(latest?.priceWei ?? "1000000000000000");
-  const [payees, setPayees] = useState(
+  const [price, setPrice] = useState(formatTokenAmount(latest?.priceWei ?? 10n ** 15n));
+  const [rows, setRows] = useState<PayeeRow[]>(
     latest?.payees.length
-      ? latest.payees.map((p) => `${p.address} ${p.shareBps}`).join("\n")
+      ? latest.payees.map((p) => ({ address: p.address, percent: formatPercent(p.shareBps) }))
       : defaultPayee
-        ? `${defaultPayee} 10000`
-        : "",
+        ? [{ address: defaultPayee, percent: "100" }]
+        : [],
   );
+  const parsedPrice = readPrice(price);
+  const parsedPayees = readPayees(rows);
+  const totalBps = rows.reduce((sum, row) => {
+    try {
+      return sum + parsePercent(row.percent);
+    } catch {
+      return sum;
+    }
+  }, 0);
+  const setRow = (i: number, patch: Partial<PayeeRow>) =>
+    setRows((current) => current.map((row, j) => (j === i ? { ...row, ...patch } : row)));
   const [saveError, setSaveError] = useState<string>();
   const publish = useAction(publishVersionAction, {
     onSuccess: (v) => {
@@ -82,7 +114,11 @@ export function VersionsPanel({
       setSaveError("The draft has errors; fix them in Build before publishing.");
       return;
     }
-    publish.run({ agentId, changelog, priceWei, payees: parsePayees(payees) });
+    if ("error" in parsedPrice || "error" in parsedPayees) {
+      setSaveError("error" in parsedPrice ? parsedPrice.error : (parsedPayees as { error: string }).error);
+      return;
+    }
+    publish.run({ agentId, changelog, priceWei: parsedPrice.wei.toString(), payees: parsedPayees.payees });
   }
 
   return (
@@ -101,24 +137,70 @@ export function VersionsPanel({
             </Field>
             <Field
               id="v-price"
-              label="Price per run (wei)"
-              error={publish.fieldError("priceWei")}
-              hint={/^\d+$/.test(priceWei) ? `= ${formatWei(priceWei)}` : undefined}
+              label="Price per run (ETH)"
+              error={publish.fieldError("priceWei") ?? ("error" in parsedPrice ? parsedPrice.error : undefined)}
+              hint={"wei" in parsedPrice ? `= ${parsedPrice.wei} wei, converted exactly` : undefined}
             >
-              <Input value={priceWei} inputMode="numeric" onChange={(e) => setPriceWei(e.target.value)} />
+              <Input value={price} inputMode="decimal" onChange={(e) => setPrice(e.target.value)} />
             </Field>
-            <Field
-              id="v-payees"
-              label="Payees (one per line: address share-in-basis-points)"
-              error={publish.fieldError("payees")}
-              hint="Shares add up to 10000. Leave empty to publish without on-chain payees for now."
-            >
-              <textarea
-                className="flex min-h-20 w-full rounded-md border border-input bg-background px-3 py-2 font-mono text-xs"
-                value={payees}
-                onChange={(e) => setPayees(e.target.value)}
-              />
-            </Field>
+            <fieldset className="space-y-2">
+              <legend className="text-sm font-medium">Payees</legend>
+              <p className="text-xs text-muted-foreground">
+                Who is paid for each run, after the platform fee; shares must reach 100 %. Leave none to publish without
+                on-chain payees for now.
+              </p>
+              {rows.map((row, i) => (
+                <div key={i} className="flex flex-wrap items-center gap-2">
+                  <Input
+                    aria-label={`Payee ${i + 1} address`}
+                    className="min-w-0 flex-1 font-mono text-xs"
+                    placeholder="0x…"
+                    value={row.address}
+                    onChange={(e) => setRow(i, { address: e.target.value })}
+                  />
+                  <Input
+                    aria-label={`Payee ${i + 1} share (%)`}
+                    className="w-24"
+                    inputMode="decimal"
+                    value={row.percent}
+                    onChange={(e) => setRow(i, { percent: e.target.value })}
+                  />
+                  <span className="text-sm text-muted-foreground">%</span>
+                  <Button
+                    type="button"
+                    variant="ghost"
+                    aria-label={`Remove payee ${i + 1}`}
+                    onClick={() => setRows((current) => current.filter((_, j) => j !== i))}
+                  >
+                    Remove
+                  </Button>
+                </div>
+              ))}
+              <div className="flex items-center gap-3">
+                <Button
+                  type="button"
+                  variant="outline"
+                  disabled={rows.length >= 10}
+                  onClick={() => setRows((current) => [...current, { address: "", percent: "" }])}
+                >
+                  Add payee
+                </Button>
+                {rows.length ? (
+                  <span
+                    data-testid="payee-total"
+                    className={totalBps === 10_000 ? "text-sm text-muted-foreground" : "text-sm text-destructive"}
+                  >
+                    Total {formatPercent(totalBps)} %{totalBps === 10_000 ? "" : " (must reach 100 %)"}
+                  </span>
+                ) : null}
+              </div>
+              {publish.fieldError("payees") ? (
+                <p className="text-sm text-destructive">{publish.fieldError("payees")}</p>
+              ) : null}
+            </fieldset>
+            {"wei" in parsedPrice && "payees" in parsedPayees && parsedPayees.payees.length ? (
+              <PayeeSplit priceWei={parsedPrice.wei} payees={parsedPayees.payees} feeBps={platformFeeBps} />
+            ) : null}
             <FormError message={saveError ?? publish.formError(["changelog", "priceWei", "payees"])} />
             <Button type="submit" disabled={publish.pending}>
               {publish.pending ? "Publishing…" : "Publish"}

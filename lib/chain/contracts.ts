@@ -80,6 +80,11 @@ export async function readListing(contract: MarketplaceContract, listingId: bigi
   return { creator, token, pricePerRun, active, payees };
 }
 
+/** The marketplace's platform fee in basis points (owner-set, at most 10 %). */
+export async function readFeeBps(contract: MarketplaceContract): Promise<number> {
+  return Number(await readContract({ contract, method: "feeBps", params: [] }));
+}
+
 export function readBalance(contract: MarketplaceContract, p: { token: `0x${string}`; account: `0x${string}` }) {
   return readContract({ contract, method: "balanceOf", params: [p.token, p.account] });
 }

@@ -9,7 +9,9 @@ import { listKnowledgeDocuments } from "@/db/queries/knowledge";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { configuredProviders } from "@/lib/agents/runtime/providers";
 import { readListingState } from "@/lib/chain/agent-reputation";
+import { marketplaceContract } from "@/lib/chain/client";
 import { publicChainConfig, resolveChainConfig } from "@/lib/chain/config";
+import { readFeeBps } from "@/lib/chain/contracts";
 import { sampleInput } from "@/lib/agents/sample-input";
 import { agentSpecSchema } from "@/lib/agents/spec";
 import { requirePageUser } from "@/lib/auth/session";
@@ -31,6 +33,8 @@ export default async function StudioAgentPage({ params }: { params: Promise<{ sl
   const spec = agentSpecSchema.parse(agent.draftSpec ?? {});
   const chainConfig = resolveChainConfig();
   const onChainListing = agent.listingId && chainConfig ? await readListingState(agent.listingId) : null;
+  // Shown before publishing and listing: what the platform keeps of each run.
+  const platformFeeBps = chainConfig ? await readFeeBps(marketplaceContract(chainConfig)).catch(() => null) : null;
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
@@ -65,6 +69,7 @@ export default async function StudioAgentPage({ params }: { params: Promise<{ sl
         listingId={agent.listingId}
         onChainListing={onChainListing}
         chain={chainConfig ? publicChainConfig(chainConfig) : null}
+        platformFeeBps={platformFeeBps}
       />
     </div>
   );
