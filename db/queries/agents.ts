@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { agents, agentVersions, executions, ratings, users } from "../schema";
+import { agents, agentVersions, executions, purchases, ratings, users } from "../schema";
 
 const summaryColumns = {
   id: agents.id,
@@ -73,11 +73,39 @@ const publishedColumns = {
 export type MarketplaceSort = "newest" | "price_asc" | "price_desc" | "relevance" | "reputation" | "runs";
 
 /**
- * Reputation for ranking: the average score shrunk towards 3 as if every agent had three
- * extra ratings of 3 (a Bayesian average), so one 5-star rating does not outrank fifty
- * 4.8s. The raw average and count are what the page shows.
+ * Reputation for ranking: each rating weighs what its purchase paid, and the average is
+ * shrunk towards 3 as if every agent also had 0.01 ETH worth of ratings of 3 (a Bayesian
+ * average in value, not in count). Ratings cost what was paid to give them: a thousand
+ * 1-wei self-purchases rated 5 weigh 1,000 wei and barely move an agent, while ten buyers
+ * paying 0.01 ETH each do. The raw average and count are what the card shows.
  */
-export const REPUTATION_PRIOR = { mean: 3, weight: 3 } as const;
+export const REPUTATION_PRIOR = { mean: 3, valueWei: "10000000000000000" } as const;
+
+/**
+ * Per agent: ratings, their raw average, the value paid for the rated purchases, the
+ * value-weighted score sum and the distinct paying wallets. The one definition of rating
+ * statistics; a rating whose purchase is unknown (or was reorganised away) weighs nothing.
+ */
+export function ratingStatsQuery(db: Db) {
+  return db
+    .select({
+      agentId: ratings.agentId,
+      count: sql<number>`count(*)::int`.as("rating_count"),
+      average: sql<number>`avg(${ratings.score})::float8`.as("rating_average"),
+      paid: sql<string>`coalesce(sum(${purchases.amountWei}), 0)`.as("rating_paid"),
+      weighted: sql<string>`coalesce(sum(${ratings.score} * ${purchases.amountWei}), 0)`.as("rating_weighted"),
+      payers: sql<number>`count(distinct ${ratings.raterAddress}) filter (where ${purchases.amountWei} > 0)::int`.as(
+        "rating_payers",
+      ),
+    })
+    .from(ratings)
+    .leftJoin(
+      purchases,
+      and(eq(purchases.chainId, ratings.chainId), eq(purchases.onchainPurchaseId, ratings.onchainPurchaseId)),
+    )
+    .groupBy(ratings.agentId)
+    .as("rating_stats");
+}
 
 /**
  * The public marketplace: agents with a published version, filtered by full-text search
@@ -91,7 +119,7 @@ export async function listPublishedAgents(
     category?: string;
     minPriceWei?: string;
     maxPriceWei?: string;
-    /** Minimum average on-chain rating, 1–5; agents without ratings are left out. */
+    /** Minimum reputation (value-weighted rating, see REPUTATION_PRIOR), 1–5; agents without ratings are left out. */
     minRating?: number;
     sort?: MarketplaceSort;
     limit?: number;
@@ -104,16 +132,7 @@ export async function listPublishedAgents(
   const rank = query ? sql<number>`ts_rank_cd(${document}, ${query})` : sql<number>`0`;
   const sort = params.sort ?? (q ? "relevance" : "newest");
   // Ratings come from indexed `Rated` events; runs are recorded non-playground executions.
-  const ratingStats = db
-    .select({
-      agentId: ratings.agentId,
-      count: sql<number>`count(*)::int`.as("rating_count"),
-      average: sql<number>`avg(${ratings.score})::float8`.as("rating_average"),
-      sum: sql<number>`sum(${ratings.score})::int`.as("rating_sum"),
-    })
-    .from(ratings)
-    .groupBy(ratings.agentId)
-    .as("rating_stats");
+  const ratingStats = ratingStatsQuery(db);
   const runStats = db
     .select({ agentId: executions.agentId, runs: sql<number>`count(*)::int`.as("run_count") })
     .from(executions)
@@ -122,7 +141,9 @@ export async function listPublishedAgents(
     .as("run_stats");
   const ratingCount = sql<number>`coalesce(${ratingStats.count}, 0)`.mapWith(Number);
   const runs = sql<number>`coalesce(${runStats.runs}, 0)`.mapWith(Number);
-  const reputation = sql<number>`(coalesce(${ratingStats.sum}, 0) + ${REPUTATION_PRIOR.mean * REPUTATION_PRIOR.weight})::float8 / (coalesce(${ratingStats.count}, 0) + ${REPUTATION_PRIOR.weight})`;
+  const prior = sql.raw(REPUTATION_PRIOR.valueWei);
+  const reputation = sql<number>`((coalesce(${ratingStats.weighted}, 0) + ${REPUTATION_PRIOR.mean} * ${prior}) / (coalesce(${ratingStats.paid}, 0) + ${prior}))::float8`;
+
   const order =
     sort === "reputation"
       ? [desc(reputation), desc(ratingCount), desc(agentVersions.createdAt)]
@@ -151,7 +172,10 @@ export async function listPublishedAgents(
     .where(
       and(
         eq(agents.status, "published"),
-        params.minRating !== undefined ? sql`${ratingStats.average} >= ${params.minRating}` : undefined,
+        // The minimum applies to the reputation (value-weighted, shrunk): ratings that cost nothing cannot pass it.
+        params.minRating !== undefined
+          ? sql`${ratingStats.count} > 0 and ${reputation} >= ${params.minRating}`
+          : undefined,
         params.category ? eq(agents.category, params.category) : undefined,
         params.minPriceWei ? sql`${agentVersions.priceWei} >= ${params.minPriceWei}::numeric` : undefined,
         params.maxPriceWei ? sql`${agentVersions.priceWei} <= ${params.maxPriceWei}::numeric` : undefined,
@@ -290,4 +314,21 @@ export async function getAgentVersionForOwner(db: Db, params: { agentId: string;
     )
     .limit(1);
   return row;
+}
+
+/** An agent's rating statistics for its page: raw average and count, value-weighted average, paying wallets. */
+export async function getAgentRatingSummary(db: Db, params: { agentId: string }) {
+  const stats = ratingStatsQuery(db);
+  const [row] = await db
+    .select({
+      count: stats.count,
+      payers: stats.payers,
+      weightedAverage: sql<number | null>`(${stats.weighted} / nullif(${stats.paid}, 0))::float8`.mapWith((v) =>
+        v === null ? null : Number(v),
+      ),
+      paidWei: sql<string>`${stats.paid}::text`,
+    })
+    .from(stats)
+    .where(eq(stats.agentId, params.agentId));
+  return row ?? { count: 0, payers: 0, weightedAverage: null, paidWei: "0" };
 }

@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DbHandle } from "../client";
 import { testBackends } from "../testing";
-import { createAgent, listPublishedAgents, publishAgentVersion } from "./agents";
+import { createAgent, getAgentRatingSummary, listPublishedAgents, publishAgentVersion } from "./agents";
 import { createExecution } from "./executions.testing";
-import { setAgentListing } from "./purchases";
+import { recordPurchaseEvent, setAgentListing } from "./purchases";
 import { addRatingReview, listAgentReviews, recordRatingEvent, type RatingEvent } from "./ratings";
 import { createUser } from "./users";
 import { createWallet } from "./wallets";
@@ -60,6 +60,27 @@ describe.each(await testBackends())("ratings on $name", (backend) => {
     score,
   });
 
+  /** A rating whose purchase paid `paidWei` (both indexed, as the chain would emit them). */
+  async function paidRating(listingId: bigint, score: number, paidWei: bigint, rater = hex(20)) {
+    const event = rating(listingId, score, rater);
+    await handle.db.transaction((tx) =>
+      recordPurchaseEvent(tx, {
+        chainId: CHAIN,
+        txHash: hex(32),
+        logIndex: 0,
+        blockNumber: 1n,
+        purchaseId: event.purchaseId,
+        listingId,
+        buyer: rater,
+        runs: 1n,
+        amount: paidWei,
+        token: `0x${"0".repeat(40)}`,
+      }),
+    );
+    await recordRatingEvent(handle.db, event);
+  }
+  const CENT = 10n ** 16n; // 0.01 ETH
+
   test("a Rated event is recorded once, however often it is indexed", async () => {
     const owner = await newUser();
     const agent = await listedAgent(owner.id, `Indexed zo${randomUUID().slice(0, 8)}`);
@@ -114,6 +135,31 @@ describe.each(await testBackends())("ratings on $name", (backend) => {
     ]);
   });
 
+  test("1-wei self-purchases rated 5 stars do not change the ranking of a catalogue", async () => {
+    const owner = await newUser();
+    const marker = `zs${randomUUID().replace(/-/g, "").slice(0, 8)}`;
+    const good = await listedAgent(owner.id, `Good ${marker}`);
+    const fine = await listedAgent(owner.id, `Fine ${marker}`);
+    const gamed = await listedAgent(owner.id, `Gamed ${marker}`);
+    for (const score of [5, 5, 4, 5]) await paidRating(good.listingId, score, CENT);
+    for (const score of [4, 4, 3]) await paidRating(fine.listingId, score, CENT);
+    const order = async () =>
+      (await listPublishedAgents(handle.db, { q: marker, sort: "reputation" })).map((a) => a.name.split(" ")[0]);
+    expect(await order()).toEqual(["Good", "Fine", "Gamed"]);
+    // Its creator buys one run at 1 wei from each of 60 wallets and rates 5 stars.
+    for (let i = 0; i < 60; i++) await paidRating(gamed.listingId, 5, 1n);
+    expect(await order()).toEqual(["Good", "Fine", "Gamed"]);
+    // Its raw average is 5, but it passes no minimum-rating filter: those ratings weigh what they paid.
+    const listed = await listPublishedAgents(handle.db, { q: marker, minRating: 4 });
+    expect(listed.map((a) => a.name.split(" ")[0])).toEqual(["Good"]);
+    expect(await getAgentRatingSummary(handle.db, { agentId: gamed.id })).toMatchObject({
+      count: 60,
+      payers: 60,
+      weightedAverage: 5,
+      paidWei: "60",
+    });
+  });
+
   test("scores outside 1–5 are refused by the table", async () => {
     const owner = await newUser();
     const agent = await listedAgent(owner.id, "Bounds");
@@ -127,13 +173,12 @@ describe.each(await testBackends())("ratings on $name", (backend) => {
     const many48 = await listedAgent(owner.id, `Many ${marker}`);
     const low = await listedAgent(owner.id, `Low ${marker}`);
     const unrated = await listedAgent(owner.id, `Unrated ${marker}`);
-    await recordRatingEvent(handle.db, rating(single5.listingId, 5));
-    for (const score of [5, 5, 5, 5, 4, 5, 5, 5, 4, 5])
-      await recordRatingEvent(handle.db, rating(many48.listingId, score));
-    await recordRatingEvent(handle.db, rating(low.listingId, 2));
-    await recordRatingEvent(handle.db, rating(low.listingId, 3));
+    await paidRating(single5.listingId, 5, CENT);
+    for (const score of [5, 5, 5, 5, 4, 5, 5, 5, 4, 5]) await paidRating(many48.listingId, score, CENT);
+    await paidRating(low.listingId, 2, CENT);
+    await paidRating(low.listingId, 3, CENT);
 
-    // Ten ratings averaging 4.8 outrank a single 5; unrated agents sit at the prior (3).
+    // Ten paid ratings averaging 4.8 outrank a single 5; unrated agents sit at the prior (3).
     const byReputation = await listPublishedAgents(handle.db, { q: marker, sort: "reputation" });
     expect(byReputation.map((a) => a.id)).toEqual([many48.id, single5.id, unrated.id, low.id]);
     expect(byReputation[0]).toMatchObject({ ratingCount: 10, ratingAverage: 4.8 });
@@ -141,8 +186,8 @@ describe.each(await testBackends())("ratings on $name", (backend) => {
 
     const atLeast4 = await listPublishedAgents(handle.db, { q: marker, minRating: 4 });
     expect(atLeast4.map((a) => a.id).sort()).toEqual([single5.id, many48.id].sort());
-    expect(await listPublishedAgents(handle.db, { q: marker, minRating: 4.9 })).toEqual([
-      expect.objectContaining({ id: single5.id }),
+    expect(await listPublishedAgents(handle.db, { q: marker, minRating: 4.5 })).toEqual([
+      expect.objectContaining({ id: many48.id }),
     ]);
 
     // Runs: recorded API/demo executions count; the creator's playground runs do not.

@@ -4,7 +4,7 @@ import { getAddress } from "viem";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/lib/db";
 import { getAgentRunStats, listPublicVersions } from "@/db/queries/agent-stats";
-import { getPublishedAgentBySlug } from "@/db/queries/agents";
+import { getAgentRatingSummary, getPublishedAgentBySlug } from "@/db/queries/agents";
 import { BuyPanel } from "@/components/agents/buy-panel";
 import { RatePanel } from "@/components/agents/rate-panel";
 import { listRateablePurchases } from "@/db/queries/purchases";
@@ -30,12 +30,13 @@ export default async function AgentPage({ params }: Props) {
   const agent = await getPublishedAgentBySlug(db, { slug: (await params).slug });
   if (!agent) notFound();
   const user = await getSessionUser();
-  const [stats, versions, rating, orgs, reviews] = await Promise.all([
+  const [stats, versions, rating, orgs, reviews, weighted] = await Promise.all([
     getAgentRunStats(db, { agentId: agent.id }),
     listPublicVersions(db, { agentId: agent.id }),
     readAgentRating(agent),
     user ? listOrganizationsForUser(db, { userId: user.id }) : Promise.resolve([]),
     listAgentReviews(db, { agentId: agent.id }),
+    getAgentRatingSummary(db, { agentId: agent.id }),
   ]);
   const chainConfig = resolveChainConfig();
   const onChainListing =
@@ -199,6 +200,13 @@ export default async function AgentPage({ params }: Props) {
                   ? "The chain is not reachable right now."
                   : "Ratings come from buyers once the agent is listed on-chain."}
             </p>
+            {weighted.count ? (
+              <p className="text-muted-foreground" data-testid="agent-rating-weighted">
+                {weighted.weightedAverage === null
+                  ? "None of these ratings came with a paid purchase, so they do not count towards the ranking."
+                  : `Weighted by what each buyer paid: ${weighted.weightedAverage.toFixed(2)} / 5, from ${weighted.payers} paying wallet${weighted.payers === 1 ? "" : "s"} (${formatWei(weighted.paidWei)} paid in all). The marketplace ranks by this.`}
+              </p>
+            ) : null}
             {chain ? <RatePanel chain={chain} rateable={rateable} signedIn={Boolean(user)} /> : null}
           </CardContent>
         </Card>
