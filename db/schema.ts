@@ -39,6 +39,11 @@ export const users = pgTable(
     name: text("name"),
     /** scrypt hash (see lib/auth/password.ts); null for wallet-only accounts. */
     passwordHash: text("password_hash"),
+    /**
+     * Carried in every session token; raising it ends every session issued before
+     * ("sign out everywhere", a password change).
+     */
+    sessionVersion: integer("session_version").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

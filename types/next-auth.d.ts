@@ -5,3 +5,10 @@ declare module "next-auth" {
     user: { id: string } & DefaultSession["user"];
   }
 }
+
+declare module "next-auth/jwt" {
+  interface JWT {
+    /** The account's session version when the token was issued (see users.session_version). */
+    sv?: number;
+  }
+}

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { users, wallets } from "../schema";
 
@@ -25,7 +25,7 @@ export async function createUser(
 /** The user with that (lower-cased) email, including the password hash for sign-in. */
 export async function getUserCredentialsByEmail(db: Db, params: { email: string }) {
   const [row] = await db
-    .select({ ...publicColumns, passwordHash: users.passwordHash })
+    .select({ ...publicColumns, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
     .from(users)
     .where(eq(users.email, params.email))
     .limit(1);
@@ -45,4 +45,48 @@ export async function getUserByWallet(db: Db, params: { address: string }): Prom
     .where(eq(wallets.address, params.address.toLowerCase()))
     .limit(1);
   return row;
+}
+
+/** The session version a user's tokens must carry to be valid. */
+export async function getSessionVersion(db: Db, params: { userId: string }): Promise<number | undefined> {
+  const [row] = await db
+    .select({ sessionVersion: users.sessionVersion })
+    .from(users)
+    .where(eq(users.id, params.userId))
+    .limit(1);
+  return row?.sessionVersion;
+}
+
+/** Ends every session of a user issued so far; returns the new version. */
+export async function bumpSessionVersion(db: Db, params: { userId: string }): Promise<number> {
+  const [row] = await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .where(eq(users.id, params.userId))
+    .returning({ sessionVersion: users.sessionVersion });
+  return row!.sessionVersion;
+}
+
+/** A user's password hash (for checking the current password), by id. */
+export async function getPasswordHash(db: Db, params: { userId: string }): Promise<string | null | undefined> {
+  const [row] = await db
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, params.userId))
+    .limit(1);
+  return row ? row.passwordHash : undefined;
+}
+
+/** Sets a new password and ends every earlier session, in one statement; returns the new session version. */
+export async function setPasswordHash(db: Db, params: { userId: string; passwordHash: string }): Promise<number> {
+  const [row] = await db
+    .update(users)
+    .set({
+      passwordHash: params.passwordHash,
+      sessionVersion: sql`${users.sessionVersion} + 1`,
+      updatedAt: new Date(),
+    })
+    .where(eq(users.id, params.userId))
+    .returning({ sessionVersion: users.sessionVersion });
+  return row!.sessionVersion;
 }

@@ -3,7 +3,7 @@ import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getAddress } from "viem";
 import { getDb } from "@/lib/db";
-import { createUser, getUserByWallet } from "@/db/queries/users";
+import { createUser, getSessionVersion, getUserByWallet } from "@/db/queries/users";
 import { createWallet } from "@/db/queries/wallets";
 import { authSecret, env } from "@/lib/env";
 import { isAppError, isUniqueViolation } from "@/lib/errors";
@@ -69,13 +69,22 @@ export const authOptions: AuthOptions = {
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    /**
+     * Every session check: a token whose session version is not the account's current one
+     * (after "sign out everywhere" or a password change) no longer signs anyone in.
+     */
+    async jwt({ token, user }) {
+      const db = await getDb();
       if (user) {
         token.sub = user.id;
         token.name = user.name;
         token.email = user.email;
+        token.sv = (await getSessionVersion(db, { userId: user.id })) ?? 0;
+        return token;
       }
-      return token;
+      if (!token.sub) return token;
+      const current = await getSessionVersion(db, { userId: token.sub });
+      return current !== undefined && current === (token.sv ?? 0) ? token : {};
     },
     /** Where next-auth sends the browser: a path on the app's own origin, nothing else. */
     redirect({ url, baseUrl }) {

@@ -19,7 +19,7 @@ export async function signInWithPassword(
   input: unknown,
   address: string,
   now = new Date(),
-): Promise<SessionUser> {
+): Promise<SessionUser & { sessionVersion: number }> {
   const { email, password } = signInSchema.parse(input);
   const keys: ThrottleKey[] = [
     { throttle: "passwordAccount", subject: email },
@@ -33,7 +33,7 @@ export async function signInWithPassword(
     throw new AppError("UNAUTHORIZED", WRONG_CREDENTIALS, { fieldErrors: { password: [WRONG_CREDENTIALS] } });
   }
   await clearFailures(db, keys[0]!);
-  return { id: user.id, name: user.name, email: user.email };
+  return { id: user.id, name: user.name, email: user.email, sessionVersion: user.sessionVersion };
 }
 
 /** Creates an email and password account (POST /api/auth/sign-up), throttled per client address. */
@@ -42,13 +42,13 @@ export async function signUpWithPassword(
   input: unknown,
   address: string,
   now = new Date(),
-): Promise<SessionUser> {
+): Promise<SessionUser & { sessionVersion: number }> {
   const parsed = signUpSchema.parse(input);
   await takeAttempt(db, { throttle: "signUpAddress", subject: address }, now);
   const passwordHash = await hashPassword(parsed.password);
   try {
     const user = await createUser(db, { email: parsed.email, name: parsed.name, passwordHash });
-    return { id: user.id, name: user.name, email: user.email };
+    return { id: user.id, name: user.name, email: user.email, sessionVersion: 0 };
   } catch (error) {
     if (isUniqueViolation(error)) throw fieldError("email", "An account with this email already exists.");
     throw error;

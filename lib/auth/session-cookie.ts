@@ -24,9 +24,14 @@ export const sessionCookieOptions = () => ({
  * A session cookie for `user`, as next-auth's JWT strategy writes it: routes that sign a
  * user in themselves (password sign-in, sign-up) set it; next-auth reads it.
  */
-export async function sessionCookie(user: { id: string; name: string | null; email: string | null }) {
+export async function sessionCookie(user: {
+  id: string;
+  name: string | null;
+  email: string | null;
+  sessionVersion: number;
+}) {
   const value = await encode({
-    token: { sub: user.id, name: user.name, email: user.email },
+    token: { sub: user.id, name: user.name, email: user.email, sv: user.sessionVersion },
     secret: authSecret(),
     maxAge: SESSION_MAX_AGE_SECONDS,
   });

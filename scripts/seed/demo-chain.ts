@@ -48,6 +48,7 @@ export async function seedDemoChainData(db: Db, config: ChainConfig): Promise<{ 
     buyerUser = {
       ...(await createUser(db, { email: DEMO_BUYER_EMAIL, name: "Demo Buyer", passwordHash: null })),
       passwordHash: null,
+      sessionVersion: 0,
     };
     await createWallet(db, { userId: buyerUser.id, address: buyerKey.address });
   }

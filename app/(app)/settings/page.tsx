@@ -3,7 +3,9 @@ import { getAddress } from "viem";
 import { LinkWalletButton } from "@/components/settings/link-wallet-button";
 import { SignOutButton } from "@/components/settings/sign-out-button";
 import { UnlinkWalletButton } from "@/components/settings/unlink-wallet-button";
+import { SecurityCard } from "@/components/settings/security-card";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { getPasswordHash } from "@/db/queries/users";
 import { getDb } from "@/lib/db";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { requirePageUser } from "@/lib/auth/session";
@@ -13,7 +15,12 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const user = await requirePageUser("/settings");
-  const wallets = await listWalletsForUser(await getDb(), { userId: user.id });
+  const db = await getDb();
+  const [wallets, passwordHash] = await Promise.all([
+    listWalletsForUser(db, { userId: user.id }),
+    getPasswordHash(db, { userId: user.id }),
+  ]);
+  const hasPassword = Boolean(passwordHash);
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <h1 className="text-3xl font-bold tracking-tight">Settings</h1>
@@ -56,6 +63,7 @@ export default async function SettingsPage() {
           <LinkWalletButton />
         </CardContent>
       </Card>
+      <SecurityCard hasPassword={hasPassword} />
       <SignOutButton />
     </div>
   );
