@@ -44,10 +44,33 @@ export const users = pgTable(
      * ("sign out everywhere", a password change).
      */
     sessionVersion: integer("session_version").notNull().default(0),
+    /** When the account proved it receives mail at `email` (a link sent there was followed). */
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email)],
+);
+
+/**
+ * Single-use links sent by email (verify an address, reset a password): only the SHA-256
+ * of the token is stored, with the address it was sent to; consumed by one conditional UPDATE.
+ */
+export const emailTokens = pgTable(
+  "email_tokens",
+  {
+    id: id(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose").$type<"verify_email" | "reset_password">().notNull(),
+    tokenHash: text("token_hash").notNull(),
+    email: text("email").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("email_tokens_token_hash_key").on(t.tokenHash), index("email_tokens_user_id_idx").on(t.userId)],
 );
 
 export const wallets = pgTable(

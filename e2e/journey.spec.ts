@@ -1,4 +1,5 @@
 import { expect, test } from "./fixtures/test";
+import { mailedLink } from "./fixtures/outbox";
 import { createDraftAgent, newAccount, signIn, signOut, signUp } from "./fixtures/accounts";
 
 test("a visitor sees the marketplace with published agents", async ({ page }) => {
@@ -107,6 +108,13 @@ test("an owner invites a member by email, who accepts through the link; the owne
   await memberPage.getByLabel("Email").fill(member.email);
   await memberPage.getByLabel("Password").fill(member.password);
   await memberPage.getByRole("button", { name: "Create account" }).click();
+  // An address typed at sign-up is not proof: the invitation waits for the mailed link.
+  await memberPage.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(memberPage.getByText("Confirm your email address first")).toBeVisible();
+  await memberPage.goto(await mailedLink(member.email, "/verify-email"));
+  await memberPage.getByRole("button", { name: "Confirm my email" }).click();
+  await expect(memberPage.getByTestId("email-status")).toHaveText("confirmed");
+  await memberPage.goto(link);
   await memberPage.getByRole("button", { name: "Accept invitation" }).click();
   await expect(memberPage.getByRole("heading", { name: "Acme Analytics" })).toBeVisible();
   await expect(memberPage.getByRole("list", { name: "Members" })).toContainText(owner.email);

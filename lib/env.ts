@@ -54,6 +54,13 @@ const schema = z.object({
   PLAYGROUND_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(2),
   PLAYGROUND_RUNS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   PLAYGROUND_TOKENS_PER_DAY: z.coerce.number().int().min(0).default(200_000),
+  /**
+   * Outgoing mail (verification and password-reset links), e.g. smtps://user:pass@smtp.example.com.
+   * Unset: mail is kept as .eml files in DATA_DIR/outbox (the README says where to look).
+   */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** The sender of that mail. */
+  MAIL_FROM: z.string().min(3).default("AI Nomads <no-reply@localhost>"),
   /** Accounts one client address may create per hour (sign-up throttle). */
   SIGN_UPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   /** Hosts or CIDR ranges that http_fetch may reach even though they are private (comma-separated). */

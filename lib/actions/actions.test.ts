@@ -8,6 +8,7 @@ import type { DbHandle } from "@/db/client";
 import { listAgentsForOwner } from "@/db/queries/agents";
 import { listAuditEntriesForOrg } from "@/db/queries/audit-log";
 import { listMembers, listOrganizationsForUser } from "@/db/queries/organizations";
+import { markEmailVerified } from "@/db/queries/email-tokens";
 import { createUser } from "@/db/queries/users";
 import { testBackends } from "@/db/testing";
 import type { SessionUser } from "@/lib/auth/session";
@@ -38,9 +39,11 @@ describe.each(await testBackends())("server actions on $name", (backend) => {
   });
   afterAll(() => handle?.close());
 
-  async function person(name: string): Promise<SessionUser> {
+  /** A signed-up person whose address is confirmed (unless `verified` is false). */
+  async function person(name: string, verified = true): Promise<SessionUser> {
     const email = `${name}-${randomUUID()}@example.com`;
     const user = await createUser(handle.db, { email, name, passwordHash: null });
+    if (verified) await markEmailVerified(handle.db, { userId: user.id, email });
     return { id: user.id, name, email };
   }
   const as = (user: SessionUser | null) => {
@@ -110,6 +113,21 @@ describe.each(await testBackends())("server actions on $name", (backend) => {
       expect(await acceptInvitationAction({ token })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
       expect(await listOrganizationsForUser(handle.db, { userId: stranger.id })).toEqual([]);
       as(guest);
+      expect(await acceptInvitationAction({ token })).toMatchObject({ ok: true });
+    });
+
+    test("an address typed at sign-up but never confirmed cannot accept an invitation", async () => {
+      const [owner, squatter] = await Promise.all([person("owner"), person("squatter", false)]);
+      const org = await orgOf(owner);
+      const invited = await inviteMemberAction({ orgId: org.id, email: squatter.email! });
+      const token = invited.ok ? invited.data.path.split("/").pop()! : "";
+      as(squatter);
+      expect(await acceptInvitationAction({ token })).toMatchObject({
+        ok: false,
+        error: { code: "FORBIDDEN", message: expect.stringContaining("Confirm your email address first") },
+      });
+      expect(await listOrganizationsForUser(handle.db, { userId: squatter.id })).toEqual([]);
+      await markEmailVerified(handle.db, { userId: squatter.id, email: squatter.email! });
       expect(await acceptInvitationAction({ token })).toMatchObject({ ok: true });
     });
 

@@ -14,6 +14,8 @@ export function formErrorMessage(code: unknown, retryAfter: unknown): string | u
         : "Too many attempts. Try again shortly.";
     case "INVALID_INPUT":
       return "Some fields need attention: check them and try again.";
+    case "CONFLICT":
+      return "This link has expired or was already used. Ask for a new one.";
     case "FORBIDDEN":
       return "That request came from another site and was refused.";
     default:

@@ -23,6 +23,11 @@ export const THROTTLES = {
     mode: "window",
     maxBlockMs: 60 * MINUTE,
   },
+  /** Password-reset mails asked for from one client address, and for one account. */
+  passwordResetAddress: { allowed: 10, windowMs: 60 * MINUTE, mode: "window", maxBlockMs: 60 * MINUTE },
+  passwordResetAccount: { allowed: 3, windowMs: 60 * MINUTE, mode: "window", maxBlockMs: 60 * MINUTE },
+  /** Verification mails sent for one account. */
+  verificationMailAccount: { allowed: 5, windowMs: 60 * MINUTE, mode: "window", maxBlockMs: 60 * MINUTE },
   /** Sign-In with Ethereum nonces issued to one client address. */
   siweNonceAddress: { allowed: 30, windowMs: MINUTE, mode: "window", maxBlockMs: MINUTE },
 } as const;

@@ -6,6 +6,8 @@ import { UnlinkWalletButton } from "@/components/settings/unlink-wallet-button";
 import { SecurityCard } from "@/components/settings/security-card";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { getPasswordHash } from "@/db/queries/users";
+import { isEmailVerified } from "@/db/queries/email-tokens";
+import { VerifyEmailButton } from "@/components/settings/verify-email-button";
 import { getDb } from "@/lib/db";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { requirePageUser } from "@/lib/auth/session";
@@ -16,9 +18,10 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const user = await requirePageUser("/settings");
   const db = await getDb();
-  const [wallets, passwordHash] = await Promise.all([
+  const [wallets, passwordHash, verified] = await Promise.all([
     listWalletsForUser(db, { userId: user.id }),
     getPasswordHash(db, { userId: user.id }),
+    isEmailVerified(db, { userId: user.id }),
   ]);
   const hasPassword = Boolean(passwordHash);
   return (
@@ -34,7 +37,13 @@ export default async function SettingsPage() {
           </p>
           <p>
             Email: <span className="font-medium">{user.email ?? "none (wallet account)"}</span>
+            {user.email ? (
+              <span className="ml-2 text-muted-foreground" data-testid="email-status">
+                {verified ? "confirmed" : "not confirmed yet: open the link we mailed you"}
+              </span>
+            ) : null}
           </p>
+          {user.email && !verified ? <VerifyEmailButton /> : null}
         </CardContent>
       </Card>
       <Card>

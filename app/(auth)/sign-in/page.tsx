@@ -33,7 +33,17 @@ export default async function SignInPage({
         </p>
       </CardHeader>
       <CardContent className="space-y-6">
+        {params.reset ? (
+          <p className="text-sm" data-testid="password-reset-done">
+            Your password was changed and every device signed out. Sign in with the new one.
+          </p>
+        ) : null}
         <SignInForm callbackUrl={callbackUrl} initialError={formErrorMessage(params.error, params.retryAfter)} />
+        <p className="text-sm">
+          <Link href="/forgot-password" className="text-primary hover:underline">
+            Forgot your password?
+          </Link>
+        </p>
         <div className="flex items-center gap-3 text-xs text-muted-foreground">
           <span className="h-px flex-1 bg-border" /> or <span className="h-px flex-1 bg-border" />
         </div>

@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { createAuditEntry } from "@/db/queries/audit-log";
+import { isEmailVerified } from "@/db/queries/email-tokens";
 import { getInvitationByTokenHash, markInvitationAccepted } from "@/db/queries/invitations";
 import { addMembership } from "@/db/queries/organizations";
 import { hashToken } from "@/lib/auth/tokens";
@@ -24,6 +25,13 @@ export const acceptInvitationAction = defineAuthAction(
         throw new AppError(
           "FORBIDDEN",
           `This invitation was sent to ${invitation.email}. Sign in with that email to accept it.`,
+        );
+      }
+      // The address must be proven, not only typed at sign-up: anyone can sign up as anyone.
+      if (!(await isEmailVerified(tx, { userId: user.id }))) {
+        throw new AppError(
+          "FORBIDDEN",
+          `Confirm your email address first: open the link we sent to ${user.email} (Settings can send it again).`,
         );
       }
       const accepted = await markInvitationAccepted(tx, { tokenHash, userId: user.id, email: user.email });
