@@ -111,8 +111,12 @@ test("a creator lists an agent on-chain from their wallet; an organisation buys 
     "Answers in one call; the output is exactly what the schema says.",
   );
   await expect(buyer.getByTestId("rate-why-not")).toContainText("none of your linked wallets has an unrated purchase");
-  // Search ranks and filters by the indexed rating, and the card shows it.
+  // Search ranks and filters by reputation (the rating weighted by the 0.02 ETH its purchase
+  // paid, shrunk towards 3: 3.67), and the card shows the raw rating.
+  await expect(buyer.getByTestId("agent-rating-weighted")).toContainText("from 1 paying wallet");
   await buyer.goto("/agents?q=chain+listed&rating=4&sort=reputation");
+  await expect(buyer.getByTestId("agent-card").filter({ hasText: "Chain Listed" })).toHaveCount(0);
+  await buyer.goto("/agents?q=chain+listed&rating=3&sort=reputation");
   await expect(
     buyer.getByTestId("agent-card").filter({ hasText: "Chain Listed" }).getByTestId("agent-card-stats"),
   ).toContainText("★ 4.0 (1)");

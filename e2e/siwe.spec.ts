@@ -15,7 +15,7 @@ test("signing in with Ethereum creates a wallet account and signs back into it",
   await expect(page.getByTestId("wallet-address")).toHaveText(wallet.address);
 
   // Sign out and back in: the same account, not a second one.
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
   await page.goto("/sign-in?callbackUrl=/settings");
   await page.getByRole("button", { name: "Sign in with Ethereum" }).click();
