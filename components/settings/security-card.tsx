@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { changeEmailAction } from "@/lib/actions/auth/change-email";
 import { changePasswordAction } from "@/lib/actions/auth/change-password";
 import { signOutEverywhereAction } from "@/lib/actions/auth/sign-out-everywhere";
 import { useUiStore } from "@/lib/stores/ui-store";
@@ -20,6 +21,14 @@ export function SecurityCard({ hasPassword }: { hasPassword: boolean }) {
     onSuccess: () => {
       setForm({ currentPassword: "", newPassword: "" });
       toast({ title: "Password changed: your other sessions have ended" });
+    },
+  });
+  const [emailForm, setEmailForm] = useState({ newEmail: "", currentPassword: "" });
+  const changeEmail = useAction(changeEmailAction, {
+    onSuccess: () => {
+      setEmailForm({ newEmail: "", currentPassword: "" });
+      toast({ title: "Email changed: open the link we sent to the new address" });
+      router.refresh();
     },
   });
   const everywhere = useAction(signOutEverywhereAction, {
@@ -67,6 +76,41 @@ export function SecurityCard({ hasPassword }: { hasPassword: boolean }) {
             <FormError message={change.formError(["currentPassword", "newPassword"])} />
             <Button type="submit" disabled={change.pending}>
               {change.pending ? "Changing…" : "Change password"}
+            </Button>
+          </form>
+        ) : null}
+        {hasPassword ? (
+          <form
+            method="post"
+            className="space-y-3"
+            onSubmit={(event) => {
+              event.preventDefault();
+              changeEmail.run(emailForm);
+            }}
+          >
+            <Field id="new-email" label="New email" error={changeEmail.fieldError("newEmail")}>
+              <Input
+                type="email"
+                autoComplete="email"
+                value={emailForm.newEmail}
+                onChange={(e) => setEmailForm({ ...emailForm, newEmail: e.target.value })}
+              />
+            </Field>
+            <Field
+              id="email-current-password"
+              label="Current password"
+              error={changeEmail.fieldError("currentPassword")}
+            >
+              <Input
+                type="password"
+                autoComplete="current-password"
+                value={emailForm.currentPassword}
+                onChange={(e) => setEmailForm({ ...emailForm, currentPassword: e.target.value })}
+              />
+            </Field>
+            <FormError message={changeEmail.formError(["newEmail", "currentPassword"])} />
+            <Button type="submit" variant="outline" disabled={changeEmail.pending}>
+              {changeEmail.pending ? "Changing…" : "Change email"}
             </Button>
           </form>
         ) : null}

@@ -45,12 +45,15 @@ export async function markEmailVerified(db: Db, params: { userId: string; email:
   return Boolean(row);
 }
 
-/** Whether the account's current email is verified. */
-export async function isEmailVerified(db: Db, params: { userId: string }): Promise<boolean> {
+/**
+ * Whether the account's current email is verified; with `email`, also that it is that
+ * address (a session may still carry an address the account has since changed).
+ */
+export async function isEmailVerified(db: Db, params: { userId: string; email?: string }): Promise<boolean> {
   const [row] = await db
     .select({ verified: sql<boolean>`${users.emailVerifiedAt} is not null` })
     .from(users)
-    .where(eq(users.id, params.userId))
+    .where(and(eq(users.id, params.userId), params.email === undefined ? undefined : eq(users.email, params.email)))
     .limit(1);
   return Boolean(row?.verified);
 }

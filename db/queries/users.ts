@@ -90,3 +90,22 @@ export async function setPasswordHash(db: Db, params: { userId: string; password
     .returning({ sessionVersion: users.sessionVersion });
   return row!.sessionVersion;
 }
+
+/**
+ * Changes the account's email: the new address starts unconfirmed and every earlier session
+ * ends (tokens carry the email). Returns the new session version. A taken address throws
+ * the unique violation.
+ */
+export async function setUserEmail(db: Db, params: { userId: string; email: string }): Promise<number> {
+  const [row] = await db
+    .update(users)
+    .set({
+      email: params.email,
+      emailVerifiedAt: null,
+      sessionVersion: sql`${users.sessionVersion} + 1`,
+      updatedAt: new Date(),
+    })
+    .where(eq(users.id, params.userId))
+    .returning({ sessionVersion: users.sessionVersion });
+  return row!.sessionVersion;
+}

@@ -32,6 +32,8 @@ vi.mock("next/headers", () => ({
 
 const { changePasswordAction } = await import("./change-password");
 const { signOutEverywhereAction } = await import("./sign-out-everywhere");
+const { changeEmailAction } = await import("./change-email");
+const { isEmailVerified, markEmailVerified } = await import("@/db/queries/email-tokens");
 const { authOptions } = await import("@/lib/auth/options");
 const { hashPassword } = await import("@/lib/auth/password");
 const { signInWithPassword } = await import("@/lib/auth/password-sign-in");
@@ -90,6 +92,34 @@ describe.each(await testBackends())("account security on $name", (backend) => {
     expect(await check(phone)).toEqual({});
     expect(await check(laptop)).toEqual({});
     expect(state.cookies.get("next-auth.session-token")).toBe("deleted");
+  });
+
+  test("changing the email needs the current password; the new address starts unconfirmed; earlier sessions end", async () => {
+    const me = await account();
+    await markEmailVerified(handle.db, { userId: me.id, email: me.email });
+    const earlier = { sub: me.id, sv: 0 };
+    const next = `new-${randomUUID()}@example.com`;
+    expect(await changeEmailAction({ newEmail: next, currentPassword: "wrong wrong" })).toMatchObject({
+      ok: false,
+      error: { fieldErrors: { currentPassword: ["That is not your current password."] } },
+    });
+    expect(await changeEmailAction({ newEmail: next.toUpperCase(), currentPassword: me.password })).toEqual({
+      ok: true,
+      data: { email: next },
+    });
+    expect(await check(earlier)).toEqual({});
+    expect(await isEmailVerified(handle.db, { userId: me.id })).toBe(false);
+    // The old address no longer counts for anything, even once the new one is confirmed.
+    await markEmailVerified(handle.db, { userId: me.id, email: next });
+    expect(await isEmailVerified(handle.db, { userId: me.id, email: me.email })).toBe(false);
+    expect(await isEmailVerified(handle.db, { userId: me.id, email: next })).toBe(true);
+    // Another account's address is refused next to the field.
+    const other = await account();
+    state.user = { id: me.id, name: "Sec", email: next };
+    expect(await changeEmailAction({ newEmail: other.email, currentPassword: me.password })).toMatchObject({
+      ok: false,
+      error: { fieldErrors: { newEmail: ["Another account uses this email."] } },
+    });
   });
 
   test("wrong current passwords are throttled like sign-in", async () => {

@@ -28,7 +28,7 @@ export const acceptInvitationAction = defineAuthAction(
         );
       }
       // The address must be proven, not only typed at sign-up: anyone can sign up as anyone.
-      if (!(await isEmailVerified(tx, { userId: user.id }))) {
+      if (!(await isEmailVerified(tx, { userId: user.id, email: invitation.email }))) {
         throw new AppError(
           "FORBIDDEN",
           `Confirm your email address first: open the link we sent to ${user.email} (Settings can send it again).`,
