@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "@/db/client";
-import { createUser, getUserCredentialsByEmail } from "@/db/queries/users";
+import { createUser, getPasswordHash, getUserCredentialsByEmail } from "@/db/queries/users";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { signInSchema, signUpSchema } from "./credentials";
 import { getDummyPasswordHash, hashPassword, verifyPassword } from "./password";
@@ -52,5 +52,24 @@ export async function signUpWithPassword(
   } catch (error) {
     if (isUniqueViolation(error)) throw fieldError("email", "An account with this email already exists.");
     throw error;
+  }
+}
+
+/**
+ * For changes a signed-in user makes to the account (password, email): the current
+ * password must be given, checked with the same per-account throttle as sign-in.
+ */
+export async function requireCurrentPassword(
+  db: Db,
+  user: { id: string; email: string | null },
+  currentPassword: string,
+): Promise<void> {
+  const key: ThrottleKey = { throttle: "passwordAccount", subject: user.email ?? `user:${user.id}` };
+  await assertNotThrottled(db, [key]);
+  const current = await getPasswordHash(db, { userId: user.id });
+  if (!current) throw new AppError("INVALID_INPUT", "This account signs in with a wallet and has no password.");
+  if (!(await verifyPassword(currentPassword, current))) {
+    await countAgainst(db, [key]);
+    throw fieldError("currentPassword", "That is not your current password.");
   }
 }

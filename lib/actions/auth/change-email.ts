@@ -3,14 +3,13 @@
 import { cookies } from "next/headers";
 import { z } from "zod";
 import { createAuditEntry } from "@/db/queries/audit-log";
-import { getPasswordHash, setUserEmail } from "@/db/queries/users";
+import { setUserEmail } from "@/db/queries/users";
 import { emailSchema } from "@/lib/auth/credentials";
 import { sendVerificationEmailQuietly } from "@/lib/auth/email-flows";
-import { verifyPassword } from "@/lib/auth/password";
+import { requireCurrentPassword } from "@/lib/auth/password-sign-in";
 import { sessionCookie } from "@/lib/auth/session-cookie";
-import { assertNotThrottled, countAgainst, type ThrottleKey } from "@/lib/auth/throttle";
 import { defineAuthAction } from "@/lib/actions/define-action";
-import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
+import { fieldError, isUniqueViolation } from "@/lib/errors";
 import { describeError } from "@/lib/log";
 import { sendMail } from "@/lib/mail/send";
 
@@ -25,14 +24,7 @@ const schema = z.object({
  * every other session ends and this browser gets a fresh one.
  */
 export const changeEmailAction = defineAuthAction("change-email", schema, async (input, { db, user }) => {
-  const key: ThrottleKey = { throttle: "passwordAccount", subject: user.email ?? `user:${user.id}` };
-  await assertNotThrottled(db, [key]);
-  const current = await getPasswordHash(db, { userId: user.id });
-  if (!current) throw new AppError("INVALID_INPUT", "This account signs in with a wallet and has no password.");
-  if (!(await verifyPassword(input.currentPassword, current))) {
-    await countAgainst(db, [key]);
-    throw fieldError("currentPassword", "That is not your current password.");
-  }
+  await requireCurrentPassword(db, user, input.currentPassword);
   if (input.newEmail === user.email) throw fieldError("newEmail", "That is already your email.");
   let sessionVersion: number;
   try {

@@ -3,13 +3,12 @@
 import { cookies } from "next/headers";
 import { z } from "zod";
 import { createAuditEntry } from "@/db/queries/audit-log";
-import { getPasswordHash, setPasswordHash } from "@/db/queries/users";
+import { setPasswordHash } from "@/db/queries/users";
 import { passwordSchema } from "@/lib/auth/credentials";
-import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { hashPassword } from "@/lib/auth/password";
+import { requireCurrentPassword } from "@/lib/auth/password-sign-in";
 import { sessionCookie } from "@/lib/auth/session-cookie";
-import { assertNotThrottled, countAgainst, type ThrottleKey } from "@/lib/auth/throttle";
 import { defineAuthAction } from "@/lib/actions/define-action";
-import { AppError, fieldError } from "@/lib/errors";
 
 const schema = z.object({
   currentPassword: z.string().min(1, "Enter your current password.").max(200),
@@ -21,14 +20,7 @@ const schema = z.object({
  * other session ends; this browser gets a fresh session.
  */
 export const changePasswordAction = defineAuthAction("change-password", schema, async (input, { db, user }) => {
-  const key: ThrottleKey = { throttle: "passwordAccount", subject: user.email ?? `user:${user.id}` };
-  await assertNotThrottled(db, [key]);
-  const current = await getPasswordHash(db, { userId: user.id });
-  if (!current) throw new AppError("INVALID_INPUT", "This account signs in with a wallet and has no password.");
-  if (!(await verifyPassword(input.currentPassword, current))) {
-    await countAgainst(db, [key]);
-    throw fieldError("currentPassword", "That is not your current password.");
-  }
+  await requireCurrentPassword(db, user, input.currentPassword);
   const passwordHash = await hashPassword(input.newPassword);
   const sessionVersion = await db.transaction(async (tx) => {
     const version = await setPasswordHash(tx, { userId: user.id, passwordHash });
