@@ -3,6 +3,7 @@
 import { cookies } from "next/headers";
 import { z } from "zod";
 import { createAuditEntry } from "@/db/queries/audit-log";
+import { isEmailVerified } from "@/db/queries/email-tokens";
 import { setUserEmail } from "@/db/queries/users";
 import { emailSchema } from "@/lib/auth/credentials";
 import { sendVerificationEmailQuietly } from "@/lib/auth/email-flows";
@@ -25,6 +26,9 @@ const schema = z.object({
  */
 export const changeEmailAction = defineAuthAction("change-email", schema, async (input, { db, user }) => {
   await requireCurrentPassword(db, user, input.currentPassword);
+  // Only a confirmed address is told of the change: a chain of changes must not turn the
+  // notice into mail to addresses the account never owned.
+  const oldConfirmed = user.email ? await isEmailVerified(db, { userId: user.id, email: user.email }) : false;
   if (input.newEmail === user.email) throw fieldError("newEmail", "That is already your email.");
   let sessionVersion: number;
   try {
@@ -44,7 +48,7 @@ export const changeEmailAction = defineAuthAction("change-email", schema, async 
   }
   (await cookies()).set(await sessionCookie({ ...user, email: input.newEmail, sessionVersion }));
   await sendVerificationEmailQuietly(db, { id: user.id, email: input.newEmail });
-  if (user.email) {
+  if (user.email && oldConfirmed) {
     await sendMail({
       to: user.email,
       subject: "Your AI Nomads email was changed",
