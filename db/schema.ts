@@ -410,6 +410,8 @@ export const ratings = pgTable(
     txHash: text("tx_hash").notNull(),
     logIndex: integer("log_index").notNull(),
     blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    /** As on purchases: a different hash later means a reorganisation removed the rating. */
+    blockHash: text("block_hash"),
     listingId: wei("listing_id").notNull(),
     onchainPurchaseId: wei("onchain_purchase_id").notNull(),
     agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),

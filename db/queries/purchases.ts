@@ -1,6 +1,16 @@
 import { and, count, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
+import { union } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
-import { agents, chainCursors, chainEventQuarantine, credits, memberships, purchases, wallets } from "../schema";
+import {
+  agents,
+  chainCursors,
+  chainEventQuarantine,
+  credits,
+  memberships,
+  purchases,
+  ratings,
+  wallets,
+} from "../schema";
 
 export type PurchaseEvent = {
   chainId: number;
@@ -135,18 +145,19 @@ export async function attachListingPurchases(
   return grantOwedCredits(db, { purchaseIds: attached.map((row) => row.id) });
 }
 
-/** The blocks (number and hash) of purchases seen at or after `fromBlock`, to check for reorganisations. */
-export async function listRecentPurchaseBlocks(db: Db, params: { chainId: number; fromBlock: bigint }) {
-  return db
-    .selectDistinct({ blockNumber: purchases.blockNumber, blockHash: purchases.blockHash })
-    .from(purchases)
-    .where(
-      and(
-        eq(purchases.chainId, params.chainId),
-        gte(purchases.blockNumber, params.fromBlock),
-        isNotNull(purchases.blockHash),
-      ),
-    );
+/**
+ * The blocks (number and hash) of purchases and ratings seen at or after `fromBlock`, to
+ * check for reorganisations.
+ */
+export async function listRecentEventBlocks(db: Db, params: { chainId: number; fromBlock: bigint }) {
+  const recent = (table: typeof purchases | typeof ratings) =>
+    db
+      .select({ blockNumber: table.blockNumber, blockHash: table.blockHash })
+      .from(table)
+      .where(
+        and(eq(table.chainId, params.chainId), gte(table.blockNumber, params.fromBlock), isNotNull(table.blockHash)),
+      );
+  return union(recent(purchases), recent(ratings));
 }
 
 /**

@@ -7,6 +7,8 @@ export type RatingEvent = {
   txHash: string;
   logIndex: number;
   blockNumber: bigint;
+  /** The block's hash, to notice a reorganisation later; absent when the reader does not give it. */
+  blockHash?: string;
   listingId: bigint;
   purchaseId: bigint;
   rater: string;
@@ -30,6 +32,7 @@ export async function recordRatingEvent(db: Db, event: RatingEvent): Promise<{ r
       txHash: event.txHash.toLowerCase(),
       logIndex: event.logIndex,
       blockNumber: event.blockNumber,
+      blockHash: event.blockHash?.toLowerCase() ?? null,
       listingId: event.listingId.toString(),
       onchainPurchaseId: event.purchaseId.toString(),
       agentId: agent?.id ?? null,
@@ -82,4 +85,18 @@ export async function listAgentReviews(db: Db, params: { agentId: string; limit?
     .where(and(eq(ratings.agentId, params.agentId), sql`${ratings.review} is not null`))
     .orderBy(desc(ratings.createdAt), desc(ratings.id))
     .limit(Math.min(params.limit ?? 20, 100));
+}
+
+/**
+ * Takes back ratings a reorganisation removed (those in the given blocks), review text
+ * included, so reputation counts only ratings on the chain; the event is indexed again if
+ * the new chain includes it. Returns how many ratings were removed.
+ */
+export async function revertRatingsInBlocks(db: Db, params: { chainId: number; blockNumbers: bigint[] }) {
+  if (!params.blockNumbers.length) return 0;
+  const deleted = await db
+    .delete(ratings)
+    .where(and(eq(ratings.chainId, params.chainId), inArray(ratings.blockNumber, params.blockNumbers)))
+    .returning({ id: ratings.id });
+  return deleted.length;
 }

@@ -7,7 +7,8 @@ import { randomUUID } from "node:crypto";
 import { sendAndConfirmTransaction } from "thirdweb";
 import { eth_getBalance, getRpcClient } from "thirdweb/rpc";
 import { privateKeyToAccount } from "thirdweb/wallets";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { ratings } from "@/db/schema";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createAgent, getPublishedAgentBySlug, listPublishedAgents } from "@/db/queries/agents";
@@ -42,7 +43,7 @@ import { deployPlatformContracts } from "./deploy";
 import { anvilAccounts } from "./dev-accounts";
 import { toChainError } from "./errors";
 import { readRegisteredListing } from "./listing-receipt";
-import { indexPurchases, indexRatings, revertReorganisedPurchases } from "./indexer";
+import { indexPurchases, indexRatings, revertReorganisedBlocks } from "./indexer";
 import { readRatingEvent } from "./rating-receipt";
 import { addRatingReview, listAgentReviews } from "@/db/queries/ratings";
 import { startAnvil, type LocalChain } from "./local-chain";
@@ -331,16 +332,27 @@ describe.each(await testBackends())("chain integration on $name", (backend) => {
     });
     expect(await getCreditBalance(handle.db, { orgId: org.id, agentId: late.id })).toMatchObject({ granted: 4 });
 
-    // A reorganisation that removes a purchase takes its credits back.
+    // A reorganisation that removes a purchase and its rating takes the credits and the rating back.
     const snapshot = await rpc("evm_snapshot");
     const doomed = await buy(lateListing, 6n, 2n);
     await index(doomed.blockNumber);
     expect(await getCreditBalance(handle.db, { orgId: org.id, agentId: late.id })).toMatchObject({ granted: 10 });
+    const doomedRating = await sendAndConfirmTransaction({
+      account: payer!,
+      transaction: prepareRate(reputationContract(config), {
+        purchaseId: BigInt(doomed.logs.at(-1)!.topics[1]!),
+        score: 5,
+      }),
+    });
+    await indexRatings(handle.db, config, { fromBlock: doomed.blockNumber, toBlock: doomedRating.blockNumber });
+    const lateRatings = () => handle.db.select().from(ratings).where(eq(ratings.agentId, late.id));
+    expect(await lateRatings()).toHaveLength(1);
     await rpc("evm_revert", [snapshot]);
-    await rpc("anvil_mine", ["0x3"]); // the new chain grows past the removed block, with other hashes
-    expect(await revertReorganisedPurchases(handle.db, config)).toBe(1);
+    await rpc("anvil_mine", ["0x3"]); // the new chain grows past the removed blocks, with other hashes
+    expect(await revertReorganisedBlocks(handle.db, config)).toEqual({ purchases: 1, ratings: 1 });
     expect(await getCreditBalance(handle.db, { orgId: org.id, agentId: late.id })).toMatchObject({ granted: 4 });
-    expect(await revertReorganisedPurchases(handle.db, config)).toBe(0);
+    expect(await lateRatings()).toHaveLength(0);
+    expect(await revertReorganisedBlocks(handle.db, config)).toEqual({ purchases: 0, ratings: 0 });
   }, 120_000);
 });
 

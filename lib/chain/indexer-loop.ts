@@ -2,7 +2,7 @@ import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { attesterAccount, runAttestation } from "@/lib/receipts/attest";
 import { resolveChainConfig } from "./config";
-import { indexPurchases, indexRatings, revertReorganisedPurchases } from "./indexer";
+import { indexPurchases, indexRatings, revertReorganisedBlocks } from "./indexer";
 import { repeat } from "@/lib/repeat";
 
 const INDEX_INTERVAL_MS = 5_000;
@@ -18,7 +18,7 @@ export function startIndexerLoop(): void {
     INDEX_INTERVAL_MS,
     async () => {
       const db = await getDb();
-      await revertReorganisedPurchases(db, config);
+      await revertReorganisedBlocks(db, config);
       const bought = await indexPurchases(db, config);
       if (bought.quarantined) console.warn(`[indexer] ${bought.quarantined} purchase event(s) quarantined`);
       if (bought.recorded)

@@ -4,13 +4,13 @@ import type { Db } from "@/db/client";
 import {
   advanceChainCursor,
   getChainCursor,
-  listRecentPurchaseBlocks,
+  listRecentEventBlocks,
   quarantineChainEvent,
   recordPurchaseEvent,
   revertPurchasesInBlocks,
   rewindChainCursor,
 } from "@/db/queries/purchases";
-import { recordRatingEvent } from "@/db/queries/ratings";
+import { recordRatingEvent, revertRatingsInBlocks } from "@/db/queries/ratings";
 import { describeError } from "@/lib/log";
 import { chainOf, marketplaceContract, reputationContract, thirdwebClient } from "./client";
 import type { ChainConfig } from "./config";
@@ -127,36 +127,42 @@ async function scan<E extends Log>(
 const REORG_WINDOW = 128n;
 
 /**
- * Takes back purchases whose block is no longer on the chain (a reorganisation): a block
- * seen with one hash now has another, or is past the head. Their unused credits are
- * withdrawn, and the marketplace cursor goes back so the new blocks are read again.
- * Returns how many purchases were reverted.
+ * Takes back purchases and ratings whose block is no longer on the chain (a
+ * reorganisation): a block seen with one hash now has another, or is past the head. Their
+ * purchases' unused credits are withdrawn, their ratings leave reputation, and both cursors
+ * go back so the new blocks are read again. Returns how many of each were reverted.
  */
-export async function revertReorganisedPurchases(db: Db, config: ChainConfig): Promise<number> {
+export async function revertReorganisedBlocks(
+  db: Db,
+  config: ChainConfig,
+): Promise<{ purchases: number; ratings: number }> {
   const rpc = rpcOf(config);
   const head = await onChain(() => eth_blockNumber(rpc));
-  const seen = await listRecentPurchaseBlocks(db, {
+  const seen = await listRecentEventBlocks(db, {
     chainId: config.chainId,
     fromBlock: head > REORG_WINDOW ? head - REORG_WINDOW : 0n,
   });
-  const gone: bigint[] = [];
+  const gone = new Set<bigint>();
   for (const { blockNumber, blockHash } of seen) {
     // An RPC failure aborts the pass (it throws): only a block that is really different counts.
     const block = blockNumber > head ? null : await onChain(() => eth_getBlockByNumber(rpc, { blockNumber }));
-    if (!block || block.hash?.toLowerCase() !== blockHash) gone.push(blockNumber);
+    if (!block || block.hash?.toLowerCase() !== blockHash) gone.add(blockNumber);
   }
-  if (!gone.length) return 0;
-  const lowest = gone.reduce((a, b) => (a < b ? a : b));
+  if (!gone.size) return { purchases: 0, ratings: 0 };
+  const blockNumbers = [...gone];
+  const lowest = blockNumbers.reduce((a, b) => (a < b ? a : b));
   const reverted = await db.transaction(async (tx) => {
-    const n = await revertPurchasesInBlocks(tx, { chainId: config.chainId, blockNumbers: gone });
-    await rewindChainCursor(tx, {
-      chainId: config.chainId,
-      contractAddress: config.marketplace,
-      lastBlock: lowest - 1n,
-    });
-    return n;
+    const purchases = await revertPurchasesInBlocks(tx, { chainId: config.chainId, blockNumbers });
+    const ratings = await revertRatingsInBlocks(tx, { chainId: config.chainId, blockNumbers });
+    for (const contractAddress of [config.marketplace, config.reputation]) {
+      await rewindChainCursor(tx, { chainId: config.chainId, contractAddress, lastBlock: lowest - 1n });
+    }
+    return { purchases, ratings };
   });
-  console.warn(`[indexer] a reorganisation removed block(s) ${gone.join(", ")}: ${reverted} purchase(s) reverted`);
+  console.warn(
+    `[indexer] a reorganisation removed block(s) ${blockNumbers.join(", ")}: ` +
+      `${reverted.purchases} purchase(s) and ${reverted.ratings} rating(s) reverted`,
+  );
   return reverted;
 }
 
@@ -206,6 +212,7 @@ export async function indexRatings(db: Db, config: ChainConfig, options: RangeOp
         txHash: event.transactionHash,
         logIndex: Number(event.logIndex),
         blockNumber: event.blockNumber,
+        blockHash: event.blockHash,
         listingId: event.args.listingId,
         purchaseId: event.args.purchaseId,
         rater: event.args.buyer,

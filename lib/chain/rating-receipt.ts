@@ -14,6 +14,7 @@ export async function readRatingEvent(config: ChainConfig, txHash: Hex): Promise
         txHash: receipt.transactionHash,
         logIndex,
         blockNumber: receipt.blockNumber,
+        blockHash: receipt.blockHash,
         listingId: event.args.listingId,
         purchaseId: event.args.purchaseId,
         rater: event.args.buyer,

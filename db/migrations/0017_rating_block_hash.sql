@@ -1,0 +1,1 @@
+ALTER TABLE "ratings" ADD COLUMN "block_hash" text;
