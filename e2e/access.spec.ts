@@ -65,7 +65,9 @@ test("a second user cannot see the first user's drafts or organisation", async (
   await expect(alicePage.getByRole("list", { name: "Members" }).getByRole("listitem")).toHaveCount(1);
 });
 
-test("sign-in works with scripts disabled: the form posts, the password never enters a URL", async ({ browser }) => {
+test("sign-in and the forms behind it work with scripts disabled: they post, a password never enters a URL", async ({
+  browser,
+}) => {
   const account = newAccount("NoScript");
   const setup = await (await browser.newContext()).newPage();
   await signUp(setup, account);
@@ -82,6 +84,26 @@ test("sign-in works with scripts disabled: the form posts, the password never en
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/settings$/);
+
+  // The forms behind sign-in post too: change the password (a wrong current one first) ...
+  const passwordForm = page.locator("form").filter({ has: page.getByRole("button", { name: "Change password" }) });
+  await passwordForm.getByLabel("Current password").fill("not my password");
+  await passwordForm.getByLabel("New password").fill("a brand new password");
+  await passwordForm.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("That is not your current password.")).toBeVisible();
+  await passwordForm.getByLabel("Current password").fill(account.password);
+  await passwordForm.getByLabel("New password").fill("a brand new password");
+  await passwordForm.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status")).toHaveText("Password changed: your other sessions have ended.");
+  // ... create an organisation, open it and invite someone, all without a script.
+  await page.goto("/orgs");
+  await page.getByLabel("Organisation name").fill("No Script Co");
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await page.getByRole("link", { name: "open it" }).click();
+  await expect(page.getByRole("heading", { name: "No Script Co" })).toBeVisible();
+  await page.getByLabel("Email").fill(`teammate-${Date.now()}@example.com`);
+  await page.getByRole("button", { name: "Invite" }).click();
+  await expect(page.getByLabel("Invitation link")).toHaveValue(/\/invite\//);
   for (const url of urls) expect(url).not.toContain("password");
   await context.close();
 });

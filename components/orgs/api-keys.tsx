@@ -1,8 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
-import { useAction } from "@/components/forms/use-action";
+import { useState } from "react";
+import { useAction, useFormAction } from "@/components/forms/use-action";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
@@ -11,24 +11,27 @@ import { revokeApiKeyAction } from "@/lib/actions/api-keys/revoke-api-key";
 
 type KeyableAgent = { id: string; slug: string; name: string; versions: { id: string; version: number }[] };
 
-/** Create-key form for owners; shows the new secret once, with a curl example using it. */
+/**
+ * Create-key form for owners; shows the new secret once, with a curl example using it.
+ * Works before the page's scripts load.
+ */
 export function CreateApiKeyForm({ orgId, agents, origin }: { orgId: string; agents: KeyableAgent[]; origin: string }) {
   const router = useRouter();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [created, setCreated] = useState<{ name: string; secret: string; slug: string }>();
   const [copied, setCopied] = useState(false);
-  const create = useAction(createApiKeyAction, {
-    onSuccess: (key, input) => {
-      setCreated({
-        name: key.name,
-        secret: key.secret,
-        slug: agents.find((a) => input.agentIds.includes(a.id))?.slug ?? "AGENT",
-      });
+  const create = useFormAction(createApiKeyAction, {
+    onSuccess: (_key, form) => {
       setCopied(false);
-      formRef.current?.reset();
+      form.reset();
       router.refresh();
     },
   });
+  const created = create.data
+    ? {
+        name: create.data.name,
+        secret: create.data.secret,
+        slug: agents.find((a) => create.data?.agentIds.includes(a.id))?.slug ?? "AGENT",
+      }
+    : undefined;
 
   if (agents.length === 0) {
     return (
@@ -44,26 +47,8 @@ export function CreateApiKeyForm({ orgId, agents, origin }: { orgId: string; age
 
   return (
     <div className="space-y-4">
-      <form
-        ref={formRef}
-        className="space-y-4"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const form = new FormData(e.currentTarget);
-          setCreated(undefined);
-          const cap = String(form.get("monthlyRunCap") ?? "").trim();
-          const pinned = String(form.get("pinnedVersionId") ?? "");
-          create.run({
-            orgId,
-            name: String(form.get("name") ?? ""),
-            agentIds: form.getAll("agentIds").map(String),
-            rateLimitPerMinute: Number(form.get("rateLimitPerMinute") ?? 60),
-            monthlyRunCap: cap ? Number(cap) : null,
-            pinnedVersionId: pinned || null,
-          });
-        }}
-      >
+      <form {...create.form} className="space-y-4">
+        <input type="hidden" name="orgId" value={orgId} />
         <div className="grid gap-4 sm:grid-cols-3">
           <Field id="key-name" label="Name" error={create.fieldError("name")}>
             <Input name="name" placeholder="billing-service" required maxLength={80} />

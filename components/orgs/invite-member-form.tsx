@@ -1,42 +1,27 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
-import { useAction } from "@/components/forms/use-action";
+import { useFormAction } from "@/components/forms/use-action";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { inviteMemberAction } from "@/lib/actions/orgs/invite-member";
 
-export function InviteMemberForm({ orgId }: { orgId: string }) {
+/** Invites by email and shows the one-time link; works before the page's scripts load. */
+export function InviteMemberForm({ orgId, origin }: { orgId: string; origin: string }) {
   const router = useRouter();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [link, setLink] = useState<{ email: string; url: string }>();
-  const invite = useAction(inviteMemberAction, {
-    onSuccess: (invitation) => {
-      setLink({ email: invitation.email, url: `${window.location.origin}${invitation.path}` });
-      formRef.current?.reset();
+  const invite = useFormAction(inviteMemberAction, {
+    onSuccess: (_invitation, form) => {
+      form.reset();
       router.refresh();
     },
   });
+  const link = invite.data ? { email: invite.data.email, url: `${origin}${invite.data.path}` } : undefined;
 
   return (
     <div className="space-y-3">
-      <form
-        ref={formRef}
-        className="grid gap-3 sm:grid-cols-[1fr_140px_auto] sm:items-start"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const form = new FormData(e.currentTarget);
-          setLink(undefined);
-          invite.run({
-            orgId,
-            email: String(form.get("email") ?? ""),
-            role: form.get("role") === "owner" ? "owner" : "member",
-          });
-        }}
-      >
+      <form {...invite.form} className="grid gap-3 sm:grid-cols-[1fr_140px_auto] sm:items-start">
+        <input type="hidden" name="orgId" value={orgId} />
         <Field id="invite-email" label="Email" error={invite.fieldError("email")}>
           <Input name="email" type="email" required placeholder="teammate@company.com" />
         </Field>

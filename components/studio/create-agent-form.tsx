@@ -51,7 +51,7 @@ export function CreateAgentDialog() {
         title="New agent"
         description="Start a draft. You can edit everything until you publish a version."
       >
-        <form ref={formRef} onSubmit={onSubmit} className="space-y-4" noValidate>
+        <form ref={formRef} method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
           <Field id="agent-name" label="Name" error={create.fieldError("name")}>
             <Input name="name" required maxLength={80} />
           </Field>

@@ -62,6 +62,7 @@ export function KnowledgePanel({ agentId, documents }: { agentId: string; docume
           <p className="text-sm text-muted-foreground">No documents yet.</p>
         )}
         <form
+          method="post"
           className="space-y-3"
           noValidate
           onSubmit={(e) => {

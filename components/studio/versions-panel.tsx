@@ -131,7 +131,7 @@ export function VersionsPanel({
           </p>
         </CardHeader>
         <CardContent>
-          <form onSubmit={onPublish} className="space-y-4" noValidate>
+          <form method="post" onSubmit={onPublish} className="space-y-4" noValidate>
             <Field id="v-changelog" label="What changed" error={publish.fieldError("changelog")}>
               <Input value={changelog} onChange={(e) => setChangelog(e.target.value)} maxLength={500} />
             </Field>

@@ -44,3 +44,13 @@ export function FormError({ message }: { message?: string }) {
     </p>
   );
 }
+
+/** What a form's last submission did, when it succeeded (also shown when it was posted without scripts). */
+export function FormStatus({ children }: { children?: React.ReactNode }) {
+  if (!children) return null;
+  return (
+    <p role="status" className="rounded-md bg-green-50 px-3 py-2 text-sm text-green-900">
+      {children}
+    </p>
+  );
+}

@@ -34,12 +34,45 @@ async function run<T>(name: string, fn: () => Promise<T>): Promise<ActionResult<
 }
 
 /**
+ * A server action called two ways: with its typed input (from a script), or as a form's
+ * action, `(previous, form)`, the shape React's `useActionState` uses, which also works
+ * before the page's scripts load (the browser posts the form; the page renders the result).
+ */
+export type Action<I, T> = {
+  (previous: unknown, form: FormData): Promise<ActionResult<T>>;
+  (input: I): Promise<ActionResult<T>>;
+};
+
+/** How a form's fields become the action's input; by default each field's text. */
+type Options<S extends z.ZodType> = { fromForm?: (form: FormData) => z.input<S> };
+
+/** A submitted form's text fields, without React's own `$ACTION…` fields; a repeated name keeps its first value. */
+export function formFields(form: FormData): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of form) {
+    if (typeof value === "string" && !name.startsWith("$ACTION") && !(name in fields)) fields[name] = value;
+  }
+  return fields;
+}
+
+function inputOf<S extends z.ZodType>(args: unknown[], options: Options<S>): unknown {
+  const form = args[1];
+  if (!(form instanceof FormData)) return args[0];
+  return options.fromForm ? options.fromForm(form) : formFields(form);
+}
+
+/**
  * A public server action: validate the input with `schema`, run the handler, and return
  * `{ ok, data | error }`. Nothing is thrown across the boundary.
  */
-export function defineAction<S extends z.ZodType, T>(name: string, schema: S, handler: Handler<S, { db: Db }, T>) {
-  return async (input: z.input<S>): Promise<ActionResult<T>> =>
-    run(name, async () => handler(schema.parse(input), { db: await getDb() }));
+export function defineAction<S extends z.ZodType, T>(
+  name: string,
+  schema: S,
+  handler: Handler<S, { db: Db }, T>,
+  options: Options<S> = {},
+): Action<z.input<S>, T> {
+  return async (...args: unknown[]) =>
+    run(name, async () => handler(schema.parse(inputOf(args, options)), { db: await getDb() }));
 }
 
 /**
@@ -50,11 +83,12 @@ export function defineAuthAction<S extends z.ZodType, T>(
   name: string,
   schema: S,
   handler: Handler<S, { db: Db; user: SessionUser }, T>,
-) {
-  return async (input: z.input<S>): Promise<ActionResult<T>> =>
+  options: Options<S> = {},
+): Action<z.input<S>, T> {
+  return async (...args: unknown[]) =>
     run(name, async () => {
       const user = await requireUser();
-      const parsed = schema.parse(input);
+      const parsed = schema.parse(inputOf(args, options));
       return handler(parsed, { db: await getDb(), user });
     });
 }

@@ -23,3 +23,16 @@ export const createApiKeySchema = z.object({
 });
 
 export type CreateApiKeyInput = z.input<typeof createApiKeySchema>;
+
+/** The create-key form's fields as the schema's input: every ticked agent, empty optional fields as null. */
+export function apiKeyFormInput(form: FormData): CreateApiKeyInput {
+  const text = (name: string) => String(form.get(name) ?? "").trim();
+  return {
+    orgId: text("orgId"),
+    name: text("name"),
+    agentIds: form.getAll("agentIds").map(String),
+    rateLimitPerMinute: text("rateLimitPerMinute") || 60,
+    monthlyRunCap: text("monthlyRunCap") || null,
+    pinnedVersionId: text("pinnedVersionId") || null,
+  };
+}

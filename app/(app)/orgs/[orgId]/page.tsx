@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { InviteMemberForm } from "@/components/orgs/invite-member-form";
+import { appOrigin } from "@/lib/http/app-origin";
 import { RemoveMemberButton, RevokeInvitationButton } from "@/components/orgs/member-actions";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/lib/db";
@@ -70,7 +71,7 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
             <CardTitle>Invite a member</CardTitle>
           </CardHeader>
           <CardContent className="space-y-4">
-            <InviteMemberForm orgId={orgId} />
+            <InviteMemberForm orgId={orgId} origin={appOrigin()} />
             {invitations.length > 0 ? (
               <div>
                 <h4 className="mb-2 text-sm font-medium">Pending invitations</h4>
