@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useAction } from "@/components/forms/use-action";
+import { useAction, useFormAction } from "@/components/forms/use-action";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Field, FormError } from "@/components/ui/field";
@@ -18,7 +18,7 @@ export function KnowledgePanel({ agentId, documents }: { agentId: string; docume
   const [title, setTitle] = useState("");
   const [format, setFormat] = useState<KnowledgeFormat>("markdown");
   const [content, setContent] = useState("");
-  const add = useAction(addKnowledgeAction, {
+  const add = useFormAction(addKnowledgeAction, {
     onSuccess: () => {
       setTitle("");
       setContent("");
@@ -61,21 +61,14 @@ export function KnowledgePanel({ agentId, documents }: { agentId: string; docume
         ) : (
           <p className="text-sm text-muted-foreground">No documents yet.</p>
         )}
-        <form
-          method="post"
-          className="space-y-3"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            add.run({ agentId, title, format, content });
-          }}
-        >
+        <form {...add.form} className="space-y-3">
+          <input type="hidden" name="agentId" value={agentId} />
           <div className="grid gap-3 sm:grid-cols-[1fr_160px]">
             <Field id="k-title" label="Title" error={add.fieldError("title")}>
-              <Input value={title} onChange={(e) => setTitle(e.target.value)} />
+              <Input name="title" value={title} onChange={(e) => setTitle(e.target.value)} />
             </Field>
             <Field id="k-format" label="Format">
-              <Select value={format} onChange={(e) => setFormat(e.target.value as KnowledgeFormat)}>
+              <Select name="format" value={format} onChange={(e) => setFormat(e.target.value as KnowledgeFormat)}>
                 <option value="markdown">Markdown</option>
                 <option value="text">Text</option>
                 <option value="csv">CSV</option>
@@ -85,6 +78,7 @@ export function KnowledgePanel({ agentId, documents }: { agentId: string; docume
           </div>
           <Field id="k-content" label="Content (paste, or choose a file below)" error={add.fieldError("content")}>
             <Textarea
+              name="content"
               className="min-h-28 font-mono text-xs"
               value={content}
               onChange={(e) => setContent(e.target.value)}
