@@ -22,16 +22,17 @@ const routes = {
   reset: (await import("@/app/api/auth/reset-password/route")).POST,
 };
 const { signInWithPassword } = await import("./password-sign-in");
+const { sendVerificationEmail } = await import("./email-flows");
 
 const ORIGIN = "http://localhost:3000";
-const post = (route: (r: Request) => Promise<Response>, fields: Record<string, string>) =>
+const post = (route: (r: Request) => Promise<Response>, fields: Record<string, string>, address?: string) =>
   route(
     new Request(`${ORIGIN}/api/auth/x`, {
       method: "POST",
       headers: {
         "content-type": "application/x-www-form-urlencoded",
         origin: ORIGIN,
-        "x-forwarded-for": `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+        "x-forwarded-for": address ?? `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
       },
       body: new URLSearchParams(fields).toString(),
     }),
@@ -93,5 +94,39 @@ describe.each(await testBackends())("email flows on $name", (backend) => {
       signInWithPassword(handle.db, { email, password: "a brand new password" }, "10.8.8.8"),
     ).resolves.toBeTruthy();
     expect(await isEmailVerified(handle.db, { userId: after.id })).toBe(true);
+  });
+
+  test("reset mails are bounded: 3 an hour per account from any address, 10 an hour per address, same answer", async () => {
+    const email = `bounded-${randomUUID()}@example.com`;
+    await post(routes.signUp, { name: "B", email, password: "the old password" });
+    for (let i = 0; i < 5; i++) {
+      const answer = await post(routes.forgot, { email });
+      expect(answer.headers.get("location")).toBe("/forgot-password?sent=1");
+    }
+    expect(mailedTokens(email, "/reset-password")).toHaveLength(3);
+    const address = `10.10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const answers = [];
+    for (let i = 0; i < 11; i++) {
+      answers.push(await post(routes.forgot, { email: `nobody-${randomUUID()}@example.com` }, address));
+    }
+    expect(answers.slice(0, 10).every((a) => a.headers.get("location") === "/forgot-password?sent=1")).toBe(true);
+    expect(answers[10]!.headers.get("location")).toMatch(/^\/forgot-password\?error=RATE_LIMITED&retryAfter=\d+/);
+  });
+
+  test("a form body over 16 KiB is refused before it is read into fields", async () => {
+    const answer = await post(routes.forgot, { email: "a@example.com", padding: "x".repeat(17 * 1024) });
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get("location")).toMatch(/error=PAYLOAD_TOO_LARGE/);
+  });
+
+  test("verification mails are bounded at 5 an hour per account", async () => {
+    const email = `verify-${randomUUID()}@example.com`;
+    await post(routes.signUp, { name: "V", email, password: "a long password" }); // the first mail
+    const user = (await getUserCredentialsByEmail(handle.db, { email }))!;
+    for (let i = 0; i < 4; i++) await sendVerificationEmail(handle.db, { id: user.id, email });
+    await expect(sendVerificationEmail(handle.db, { id: user.id, email })).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+    });
+    expect(mailedTokens(email, "/verify-email")).toHaveLength(5);
   });
 });
