@@ -3,6 +3,7 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { rebuildRunRollupsIfMissing } from "./queries/dashboards";
 import { fileURLToPath } from "node:url";
 import type { DbHandle } from "./client";
 
@@ -32,4 +33,7 @@ export async function runMigrations(handle: DbHandle): Promise<void> {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('ai-nomads:db-functions'))`);
     for (const file of files) await tx.execute(sql.raw(readFileSync(path.join(functionsFolder, file), "utf8")));
   });
+  // A database from before the dashboard rollups gets them once, from its executions.
+  const rebuilt = await rebuildRunRollupsIfMissing(handle.db);
+  if (rebuilt !== null) console.log(`[migrate] run rollups built from ${rebuilt} executions`);
 }

@@ -612,3 +612,79 @@ export type Agent = typeof agents.$inferSelect;
 export type AgentVersion = typeof agentVersions.$inferSelect;
 export type Execution = typeof executions.$inferSelect;
 export type MembershipRole = (typeof membershipRole.enumValues)[number];
+
+/**
+ * Run rollups: what the dashboards read instead of scanning executions. One row per agent,
+ * version, buying organisation, API key and UTC hour (of the run's end) for every run that
+ * is not a playground run, kept current by finish_runs in the statement that records each
+ * end, and rebuilt exactly from executions by `npm run rollups:rebuild`. A missing version,
+ * organisation or key is the zero UUID (they are part of the key). Rows are derived: only the
+ * agent is a foreign key (its rows go with it).
+ */
+export const runRollups = pgTable(
+  "run_rollups",
+  {
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    versionId: uuid("version_id").notNull(),
+    orgId: uuid("org_id").notNull(),
+    apiKeyId: uuid("api_key_id").notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    runs: integer("runs").notNull(),
+    succeeded: integer("succeeded").notNull(),
+    failed: integer("failed").notNull(),
+    timedOut: integer("timed_out").notNull(),
+    /** Runs that spent a credit and kept it (not refunded). */
+    creditsUsed: integer("credits_used").notNull(),
+    durationMsSum: bigint("duration_ms_sum", { mode: "number" }).notNull(),
+    tokensIn: bigint("tokens_in", { mode: "number" }).notNull(),
+    tokensOut: bigint("tokens_out", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.agentId, t.hour, t.versionId, t.orgId, t.apiKeyId] }),
+    index("run_rollups_org_hour_idx").on(t.orgId, t.hour),
+  ],
+);
+
+/** Failed and timed-out runs per error code, on the same key as run_rollups (without the API key). */
+export const runErrorRollups = pgTable(
+  "run_error_rollups",
+  {
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    versionId: uuid("version_id").notNull(),
+    orgId: uuid("org_id").notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    errorCode: text("error_code").notNull(),
+    runs: integer("runs").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.agentId, t.hour, t.versionId, t.orgId, t.errorCode] }),
+    index("run_error_rollups_org_hour_idx").on(t.orgId, t.hour),
+  ],
+);
+
+/**
+ * How many runs took each whole number of milliseconds, on the same key (without the API
+ * key): percentiles over any range are exact, and a busy hour holds one row per distinct
+ * latency rather than one per run.
+ */
+export const runLatencyRollups = pgTable(
+  "run_latency_rollups",
+  {
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    versionId: uuid("version_id").notNull(),
+    orgId: uuid("org_id").notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    latencyMs: integer("latency_ms").notNull(),
+    runs: integer("runs").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.agentId, t.hour, t.versionId, t.orgId, t.latencyMs] }),
+    index("run_latency_rollups_org_hour_idx").on(t.orgId, t.hour),
+  ],
+);

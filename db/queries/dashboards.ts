@@ -1,0 +1,274 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../client";
+
+/**
+ * Dashboard data, read from the run rollups (db/functions/06_add_run_rollups.sql), never by
+ * scanning executions. Every query takes a scope that is part of its SQL (a creator's own
+ * agents, or one organisation's usage), so nothing outside it can be read, and a range
+ * of whole UTC hours cut into buckets in the viewer's time zone (Postgres' `date_trunc`
+ * with a zone, so days and weeks follow daylight-saving changes).
+ */
+
+export type Bucket = "hour" | "day" | "week";
+
+/** A creator's own agents (optionally one agent, or one version of it), or one organisation's usage. */
+export type DashboardScope =
+  | { kind: "creator"; ownerId: string; agentId?: string; versionId?: string }
+  | { kind: "buyer"; orgId: string; agentId?: string; apiKeyId?: string };
+
+export type DashboardRange = { from: Date; to: Date; bucket: Bucket; timeZone: string };
+
+/** Stands for a missing version, organisation or key in the rollups. */
+export const NONE_ID = "00000000-0000-0000-0000-000000000000";
+
+const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
+const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
+
+/** The rollup rows in scope and range (`r` is the rollup table's alias). */
+function inScope(scope: DashboardScope, range: DashboardRange, options: { apiKey?: boolean } = {}): SQL {
+  const parts: SQL[] = [
+    sql`r.hour >= ${range.from.toISOString()}::timestamptz`,
+    sql`r.hour < ${range.to.toISOString()}::timestamptz`,
+  ];
+  if (scope.kind === "creator") {
+    parts.push(sql`r.agent_id in (select a.id from agents a where a.owner_id = ${scope.ownerId})`);
+    if (scope.versionId) parts.push(sql`r.version_id = ${scope.versionId}`);
+  } else {
+    parts.push(sql`r.org_id = ${scope.orgId}`);
+    // Only run_rollups has the key; the others are per organisation and agent.
+    if (scope.apiKeyId && options.apiKey) parts.push(sql`r.api_key_id = ${scope.apiKeyId}`);
+  }
+  if (scope.agentId) parts.push(sql`r.agent_id = ${scope.agentId}`);
+  return sql.join(parts, sql` and `);
+}
+
+const bucketOf = (range: DashboardRange) => sql`date_trunc(${range.bucket}, r.hour, ${range.timeZone})`;
+
+export type RunBucket = {
+  bucket: Date;
+  runs: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  creditsUsed: number;
+  durationMsSum: number;
+};
+
+/** Runs per bucket by status, with credits used; buckets without runs are left out. */
+export async function runSeries(db: Db, scope: DashboardScope, range: DashboardRange): Promise<RunBucket[]> {
+  const result = await db.execute(sql`
+    select ${bucketOf(range)} as bucket, sum(r.runs)::float8 as runs, sum(r.succeeded)::float8 as succeeded,
+      sum(r.failed)::float8 as failed, sum(r.timed_out)::float8 as timed_out,
+      sum(r.credits_used)::float8 as credits_used, sum(r.duration_ms_sum)::float8 as duration_ms_sum
+    from run_rollups r
+    where ${inScope(scope, range, { apiKey: true })}
+    group by 1
+    order by 1`);
+  return rowsOf(result).map((row) => ({
+    bucket: new Date(row.bucket as string),
+    runs: num(row.runs),
+    succeeded: num(row.succeeded),
+    failed: num(row.failed),
+    timedOut: num(row.timed_out),
+    creditsUsed: num(row.credits_used),
+    durationMsSum: num(row.duration_ms_sum),
+  }));
+}
+
+export type LatencyBucket = { bucket: Date | null; runs: number; p50: number; p95: number; p99: number };
+
+/**
+ * Exact latency percentiles (nearest rank, as Postgres' `percentile_disc`) per bucket, or
+ * over the whole range with `whole`, from the per-millisecond counts.
+ */
+export async function latencySeries(
+  db: Db,
+  scope: DashboardScope,
+  range: DashboardRange,
+  options: { whole?: boolean } = {},
+): Promise<LatencyBucket[]> {
+  const bucket = options.whole ? sql`null::timestamptz` : bucketOf(range);
+  const result = await db.execute(sql`
+    with h as (
+      select ${bucket} as bucket, r.latency_ms, sum(r.runs) as n
+      from run_latency_rollups r
+      where ${inScope(scope, range)}
+      group by 1, 2
+    ), c as (
+      select bucket, latency_ms, sum(n) over (partition by bucket order by latency_ms) as below,
+        sum(n) over (partition by bucket) as total
+      from h
+    )
+    select bucket, max(total)::float8 as runs,
+      min(latency_ms) filter (where below >= 0.5 * total) as p50,
+      min(latency_ms) filter (where below >= 0.95 * total) as p95,
+      min(latency_ms) filter (where below >= 0.99 * total) as p99
+    from c
+    group by bucket
+    order by bucket`);
+  return rowsOf(result).map((row) => ({
+    bucket: row.bucket === null ? null : new Date(row.bucket as string),
+    runs: num(row.runs),
+    p50: num(row.p50),
+    p95: num(row.p95),
+    p99: num(row.p99),
+  }));
+}
+
+/** Failed and timed-out runs per error code over the range, most frequent first. */
+export async function errorCounts(db: Db, scope: DashboardScope, range: DashboardRange) {
+  const result = await db.execute(sql`
+    select r.error_code, sum(r.runs)::float8 as runs
+    from run_error_rollups r
+    where ${inScope(scope, range)}
+    group by 1
+    order by 2 desc, 1
+    limit 50`);
+  return rowsOf(result).map((row) => ({ errorCode: String(row.error_code), runs: num(row.runs) }));
+}
+
+/**
+ * Runs per buying organisation of a creator's agents (names only: organisations that paid
+ * are the creator's customers; their inputs stay theirs), most runs first.
+ */
+export async function runsByOrganization(
+  db: Db,
+  scope: Extract<DashboardScope, { kind: "creator" }>,
+  range: DashboardRange,
+) {
+  const result = await db.execute(sql`
+    select r.org_id, o.name, sum(r.runs)::float8 as runs, sum(r.credits_used)::float8 as credits_used,
+      sum(r.failed + r.timed_out)::float8 as failures
+    from run_rollups r
+    left join organizations o on o.id = r.org_id
+    where ${inScope(scope, range)}
+    group by 1, 2
+    order by 3 desc, 2
+    limit 50`);
+  return rowsOf(result).map((row) => ({
+    orgId: String(row.org_id),
+    name: row.name === null ? null : String(row.name),
+    runs: num(row.runs),
+    creditsUsed: num(row.credits_used),
+    failures: num(row.failures),
+  }));
+}
+
+/** Runs per agent (creator or buyer scope) over the range, with the agent's name and slug. */
+export async function runsByAgent(db: Db, scope: DashboardScope, range: DashboardRange) {
+  const result = await db.execute(sql`
+    select r.agent_id, a.name, a.slug, sum(r.runs)::float8 as runs, sum(r.credits_used)::float8 as credits_used,
+      sum(r.failed + r.timed_out)::float8 as failures, sum(r.duration_ms_sum)::float8 as duration_ms_sum
+    from run_rollups r
+    join agents a on a.id = r.agent_id
+    where ${inScope(scope, range, { apiKey: true })}
+    group by 1, 2, 3
+    order by 4 desc, 2`);
+  return rowsOf(result).map((row) => ({
+    agentId: String(row.agent_id),
+    name: String(row.name),
+    slug: String(row.slug),
+    runs: num(row.runs),
+    creditsUsed: num(row.credits_used),
+    failures: num(row.failures),
+    durationMsSum: num(row.duration_ms_sum),
+  }));
+}
+
+/** An organisation's runs per API key over the range, with the key's name and prefix. */
+export async function runsByApiKey(db: Db, scope: Extract<DashboardScope, { kind: "buyer" }>, range: DashboardRange) {
+  const result = await db.execute(sql`
+    select r.api_key_id, k.name, k.prefix, sum(r.runs)::float8 as runs, sum(r.credits_used)::float8 as credits_used,
+      sum(r.failed + r.timed_out)::float8 as failures
+    from run_rollups r
+    left join api_keys k on k.id = r.api_key_id and k.org_id = r.org_id
+    where ${inScope(scope, range, { apiKey: true })}
+    group by 1, 2, 3
+    order by 4 desc, 2`);
+  return rowsOf(result).map((row) => ({
+    apiKeyId: String(row.api_key_id),
+    name: row.name === null ? null : String(row.name),
+    prefix: row.prefix === null ? null : String(row.prefix),
+    runs: num(row.runs),
+    creditsUsed: num(row.credits_used),
+    failures: num(row.failures),
+  }));
+}
+
+/**
+ * Settled on-chain purchases of a creator's agents per bucket and token: what buyers paid,
+ * to the wei (as decimal strings), and the runs they bought.
+ */
+export async function revenueSeries(
+  db: Db,
+  scope: Extract<DashboardScope, { kind: "creator" }>,
+  range: DashboardRange,
+) {
+  const result = await db.execute(sql`
+    select date_trunc(${range.bucket}, p.created_at, ${range.timeZone}) as bucket, p.token,
+      sum(p.amount_wei)::text as amount_wei, sum(p.runs)::text as runs, count(*)::int as purchases
+    from purchases p
+    join agents a on a.id = p.agent_id
+    where a.owner_id = ${scope.ownerId}
+      ${scope.agentId ? sql`and p.agent_id = ${scope.agentId}` : sql``}
+      and p.created_at >= ${range.from.toISOString()}::timestamptz and p.created_at < ${range.to.toISOString()}::timestamptz
+    group by 1, 2
+    order by 1, 2`);
+  return rowsOf(result).map((row) => ({
+    bucket: new Date(row.bucket as string),
+    token: String(row.token),
+    amountWei: String(row.amount_wei),
+    runs: String(row.runs),
+    purchases: num(row.purchases),
+  }));
+}
+
+/** Ratings of a creator's agents given in the range: per bucket (count and mean) and per score. */
+export async function ratingSummary(
+  db: Db,
+  scope: Extract<DashboardScope, { kind: "creator" }>,
+  range: DashboardRange,
+) {
+  const where = sql`a.owner_id = ${scope.ownerId}
+      ${scope.agentId ? sql`and g.agent_id = ${scope.agentId}` : sql``}
+      and g.created_at >= ${range.from.toISOString()}::timestamptz and g.created_at < ${range.to.toISOString()}::timestamptz`;
+  const [series, distribution] = await Promise.all([
+    db.execute(sql`
+      select date_trunc(${range.bucket}, g.created_at, ${range.timeZone}) as bucket, count(*)::int as ratings,
+        avg(g.score)::float8 as mean
+      from ratings g join agents a on a.id = g.agent_id
+      where ${where}
+      group by 1 order by 1`),
+    db.execute(sql`
+      select g.score, count(*)::int as ratings
+      from ratings g join agents a on a.id = g.agent_id
+      where ${where}
+      group by 1 order by 1`),
+  ]);
+  const byScore = new Map(rowsOf(distribution).map((row) => [num(row.score), num(row.ratings)]));
+  return {
+    series: rowsOf(series).map((row) => ({
+      bucket: new Date(row.bucket as string),
+      ratings: num(row.ratings),
+      mean: num(row.mean),
+    })),
+    distribution: [1, 2, 3, 4, 5].map((score) => ({ score, ratings: byScore.get(score) ?? 0 })),
+  };
+}
+
+/** Empties the rollups and adds every finished run again; returns how many executions it read. */
+export async function rebuildRunRollups(db: Db): Promise<number> {
+  const result = await db.execute(sql`select rebuild_run_rollups() as n`);
+  return num(rowsOf(result)[0]?.n);
+}
+
+/**
+ * Fills the rollups from executions when they are empty but finished runs exist (a
+ * database from before the rollups); otherwise does nothing.
+ */
+export async function rebuildRunRollupsIfMissing(db: Db): Promise<number | null> {
+  const result = await db.execute(sql`
+    select not exists (select 1 from run_rollups)
+      and exists (select 1 from executions where status <> 'running' and source <> 'playground') as missing`);
+  return rowsOf(result)[0]?.missing ? rebuildRunRollups(db) : null;
+}
