@@ -6,6 +6,8 @@ test("signed-out visitors are sent to sign in from every private page", async ({
     "/studio",
     "/studio/csv-stats",
     "/settings",
+    "/dashboard",
+    "/dashboard/csv-stats",
     "/orgs",
     "/orgs/00000000-0000-0000-0000-000000000000",
   ]) {
@@ -35,7 +37,7 @@ test("a second user cannot see the first user's drafts or organisation", async (
 
   const bobPage = await (await browser.newContext()).newPage();
   await signUp(bobPage, newAccount("Bob"));
-  for (const path of [draftUrl, orgUrl]) {
+  for (const path of [draftUrl, orgUrl, `/dashboard/${draftUrl.split("/").pop()}`, `${orgUrl}/api`]) {
     const response = await bobPage.goto(path);
     expect(response?.status()).toBe(404);
     await expect(bobPage.getByRole("heading", { name: "Not found" })).toBeVisible();

@@ -3,14 +3,29 @@ import http from "node:http";
 import { anvilAccounts } from "../lib/chain/dev-accounts";
 import { installWallet } from "./fixtures/wallet";
 
-// The demo buyer (anvil #5) owns "Demo Buyer Co", which `npm start`'s demo data gives 20 runs of CSV Statistics.
-const demoBuyer = anvilAccounts[5];
+// The demo buyer (anvil #5) owns "Demo Buyer Co", which `npm start`'s demo data gives 20 runs of CSV Statistics;
+// the demo creator (anvil #4) made CSV Statistics.
+const [demoCreator, demoBuyer] = [anvilAccounts[4], anvilAccounts[5]];
 
 test("an enterprise creates a key, calls the API, retries idempotently, sees usage, and revokes the key", async ({
   page,
+  browser,
   request,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(150_000);
+  // The creator watches their dashboard (runs as a table) while the buyer works.
+  const creatorContext = await browser.newContext();
+  const creator = await creatorContext.newPage();
+  await installWallet(creator, demoCreator);
+  await creator.goto("/sign-in?callbackUrl=%2Fdashboard%3Frange%3D24h%26tables%3Dorganisations");
+  await creator.getByRole("button", { name: "Sign in with Ethereum" }).click();
+  await expect(creator).toHaveURL(/\/dashboard\?range=24h&tables=organisations$/);
+  await expect(creator.getByText("Live", { exact: true })).toBeVisible();
+  const buyerRow = creator.getByRole("table", { name: "Runs per buying organisation" }).getByRole("row", {
+    name: /Demo Buyer Co/,
+  });
+  await expect(buyerRow).toHaveCount(0);
+
   await installWallet(page, demoBuyer);
   await page.goto("/sign-in?callbackUrl=/orgs");
   await page.getByRole("button", { name: "Sign in with Ethereum" }).click();
@@ -40,6 +55,13 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
   expect(first.headers()["ratelimit-limit"]).toBe("30");
   const run = await first.json();
   expect(run).toMatchObject({ agent: "csv-stats", status: "succeeded", error: null });
+  // Both dashboards show the run without a reload: the creator's and the buyer's console.
+  await expect(buyerRow.getByRole("cell").nth(1)).toHaveText("1");
+  await expect(page.getByTestId("total-Runs")).toHaveText("1");
+  await expect(page.getByTestId("credits-forecast").first()).toContainText(
+    "at the last 7 days' rate, runs out in about",
+  );
+  await creatorContext.close();
   const retry = await request.post("/api/v1/agents/csv-stats/runs", {
     headers: { ...auth, "idempotency-key": "e2e-order-1" },
     data: { input: { csv: "city,temp\nOslo,3\nLisbon,17\nCairo,24" } },

@@ -52,9 +52,9 @@ export async function recordPurchaseEvent(
   db: Db,
   event: PurchaseEvent,
   chosenOrgId?: string,
-): Promise<{ recorded: boolean; creditsGranted: number }> {
+): Promise<{ recorded: boolean; creditsGranted: number; ownerId: string | null; orgId: string | null }> {
   const [agent] = await db
-    .select({ id: agents.id })
+    .select({ id: agents.id, ownerId: agents.ownerId })
     .from(agents)
     .where(and(eq(agents.listingChainId, event.chainId), eq(agents.listingId, event.listingId.toString())))
     .limit(1);
@@ -98,7 +98,7 @@ export async function recordPurchaseEvent(
   }
   const [row] = await db.select({ id: purchases.id }).from(purchases).where(key).limit(1);
   const creditsGranted = row ? await grantOwedCredits(db, { purchaseIds: [row.id] }) : 0;
-  return { recorded: Boolean(inserted), creditsGranted };
+  return { recorded: Boolean(inserted), creditsGranted, ownerId: agent?.ownerId ?? null, orgId };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   rewindChainCursor,
 } from "@/db/queries/purchases";
 import { recordRatingEvent, revertRatingsInBlocks } from "@/db/queries/ratings";
+import { publish } from "@/lib/live/bus";
 import { describeError } from "@/lib/log";
 import { chainOf, marketplaceContract, reputationContract, thirdwebClient } from "./client";
 import type { ChainConfig } from "./config";
@@ -177,8 +178,8 @@ export async function indexPurchases(db: Db, config: ChainConfig, options: Range
     // useIndexer: false — read logs from our RPC, never from a hosted indexer.
     (fromBlock, toBlock) =>
       getContractEvents({ contract, events: [purchasedEvent], fromBlock, toBlock, useIndexer: false }),
-    (event) =>
-      db.transaction((tx) =>
+    async (event) => {
+      const outcome = await db.transaction((tx) =>
         recordPurchaseEvent(tx, {
           chainId: config.chainId,
           txHash: event.transactionHash,
@@ -192,8 +193,16 @@ export async function indexPurchases(db: Db, config: ChainConfig, options: Range
           amount: event.args.amount,
           token: event.args.token,
         }),
-      ),
+      );
+      if (outcome.recorded || outcome.creditsGranted) publishPurchase(outcome);
+      return outcome;
+    },
   );
+}
+
+/** Tells the open dashboards about a committed purchase (lib/live/bus.ts). */
+export function publishPurchase(outcome: { ownerId: string | null; orgId: string | null }): void {
+  publish({ kind: "purchase", ownerId: outcome.ownerId, orgId: outcome.orgId });
 }
 
 /** Records each `Rated` event of the reputation contract once, for search ranking and reviews. */

@@ -16,15 +16,20 @@ export type SessionContext<P> = {
   body: () => Promise<unknown>;
 };
 
+const SAFE_METHODS = new Set(["GET", "HEAD"]);
+
 /**
- * The one wrapper of session route handlers (the playground stream): a same-origin check
- * (CSRF), the signed-in user (401), the body cap, and the same problem details as the API
+ * The one wrapper of session route handlers (the playground stream, dashboards, the live
+ * stream): a same-origin check of every request that changes something (CSRF), the signed-in user (401), the body cap, and the same problem details as the API
  * for whatever the handler throws.
  */
 export function withSession<P extends object>(handler: (ctx: SessionContext<P>) => Promise<Response>) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
     try {
-      if (!isSameOrigin(request)) throw new AppError("FORBIDDEN", "Cross-site request refused.");
+      // Reads change nothing, and another site cannot read the answer (no CORS headers).
+      if (!SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
+        throw new AppError("FORBIDDEN", "Cross-site request refused.");
+      }
       const user = await getSessionUser();
       if (!user) throw new AppError("UNAUTHORIZED");
       let body: Promise<unknown> | undefined;

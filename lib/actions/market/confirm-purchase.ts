@@ -6,7 +6,7 @@ import { requireOrgRole } from "@/lib/auth/org-role";
 import { recordPurchaseEvent } from "@/db/queries/purchases";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { resolveChainConfig } from "@/lib/chain/config";
-import { confirmedHead } from "@/lib/chain/indexer";
+import { confirmedHead, publishPurchase } from "@/lib/chain/indexer";
 import { readPurchaseEvent } from "@/lib/chain/purchase-receipt";
 import { defineAuthAction } from "@/lib/actions/define-action";
 import { AppError } from "@/lib/errors";
@@ -36,7 +36,7 @@ export const confirmPurchaseAction = defineAuthAction("confirm-purchase", schema
   if (!wallets.some((w) => w.address === event.buyer.toLowerCase())) {
     throw new AppError("FORBIDDEN", "This purchase was paid from a wallet that is not linked to your account.");
   }
-  return db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx) => {
     const outcome = await recordPurchaseEvent(tx, event, input.orgId);
     if (outcome.creditsGranted) {
       await createAuditEntry(tx, {
@@ -48,6 +48,8 @@ export const confirmPurchaseAction = defineAuthAction("confirm-purchase", schema
         metadata: { runs: Number(event.runs), amountWei: event.amount.toString() },
       });
     }
-    return { runs: Number(event.runs), creditsGranted: outcome.creditsGranted, txHash: event.txHash };
+    return outcome;
   });
+  if (outcome.recorded || outcome.creditsGranted) publishPurchase(outcome);
+  return { runs: Number(event.runs), creditsGranted: outcome.creditsGranted, txHash: event.txHash };
 });

@@ -2,15 +2,16 @@ import { appOrigin } from "@/lib/http/app-origin";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
+import { BuyerUsage } from "@/components/dashboards/buyer-usage";
 import { CreateApiKeyForm, RevokeApiKeyButton } from "@/components/orgs/api-keys";
 import { StatusBadge } from "@/components/studio/status-badge";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/lib/db";
 import { listApiKeys, listKeyableAgents } from "@/db/queries/api-keys";
 import { listAuditEntriesForOrg } from "@/db/queries/audit-log";
-import { getOrgUsage, listOrgApiExecutions, listOrgCreditBalances } from "@/db/queries/api-runs";
+import { listOrgApiExecutions, listOrgCreditBalances } from "@/db/queries/api-runs";
 import { getOrganizationForMember } from "@/db/queries/organizations";
-import { parseUsagePeriod } from "@/lib/api/usage-period";
 import { requirePageUser } from "@/lib/auth/session";
 import { formatDate } from "@/lib/format";
 
@@ -35,15 +36,11 @@ export default async function ApiConsolePage({
   const org = await getOrganizationForMember(db, { orgId, userId: user.id });
   if (!org) notFound();
   const isOwner = org.role === "owner";
-  const period = parseUsagePeriod(one(search.from), one(search.to));
   const onlyFailures = one(search.runs) === "failed";
-  const [balances, keys, keyable, usage, runs, keyActivity] = await Promise.all([
+  const [balances, keys, keyable, runs, keyActivity] = await Promise.all([
     listOrgCreditBalances(db, { orgId }),
     listApiKeys(db, { orgId }),
     listKeyableAgents(db, { orgId }),
-    period.ok
-      ? getOrgUsage(db, { orgId, from: period.from, to: period.to })
-      : Promise.resolve({ byAgentKey: [], byDay: [] }),
     listOrgApiExecutions(db, { orgId, limit: 50, onlyFailures }),
     listAuditEntriesForOrg(db, { orgId, targetType: "api_key", limit: 20 }),
   ]);
@@ -170,89 +167,13 @@ export default async function ApiConsolePage({
         </CardContent>
       </Card>
 
-      <Card>
-        <CardHeader>
-          <CardTitle>Usage</CardTitle>
-          <form method="get" className="flex flex-wrap items-end gap-2 text-sm">
-            <label className="flex flex-col gap-1">
-              From
-              <input
-                type="date"
-                name="from"
-                defaultValue={period.ok ? period.from.toISOString().slice(0, 10) : ""}
-                className="rounded-md border px-2 py-1"
-              />
-            </label>
-            <label className="flex flex-col gap-1">
-              To
-              <input
-                type="date"
-                name="to"
-                defaultValue={period.ok ? new Date(period.to.getTime() - 86_400_000).toISOString().slice(0, 10) : ""}
-                className="rounded-md border px-2 py-1"
-              />
-            </label>
-            <button type="submit" className="rounded-md border px-3 py-1 hover:bg-muted">
-              Show
-            </button>
-          </form>
-          {!period.ok ? (
-            <p role="alert" className="text-sm text-destructive">
-              {period.message}
-            </p>
-          ) : null}
-        </CardHeader>
-        <CardContent className="space-y-4">
-          {usage.byAgentKey.length === 0 ? (
-            <p className="text-sm text-muted-foreground">No API runs in this period.</p>
-          ) : (
-            <>
-              <table className="w-full text-sm" aria-label="Runs per agent and key">
-                <thead className="text-left text-muted-foreground">
-                  <tr>
-                    <th className="py-1 font-normal">Agent</th>
-                    <th className="font-normal">Key</th>
-                    <th className="text-right font-normal">Runs</th>
-                    <th className="text-right font-normal">Failed</th>
-                    <th className="text-right font-normal">Refunded</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {usage.byAgentKey.map((u) => (
-                    <tr key={`${u.agentSlug}-${u.apiKeyId}`} className="border-t">
-                      <td className="py-1">{u.agentName}</td>
-                      <td>{u.keyName ?? "—"}</td>
-                      <td className="text-right">{u.runs}</td>
-                      <td className="text-right">{u.failed}</td>
-                      <td className="text-right">{u.refunded}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <table className="w-full text-sm" aria-label="Runs per day">
-                <thead className="text-left text-muted-foreground">
-                  <tr>
-                    <th className="py-1 font-normal">Day (UTC)</th>
-                    <th className="text-right font-normal">Runs</th>
-                    <th className="text-right font-normal">Succeeded</th>
-                    <th className="text-right font-normal">Failed</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {usage.byDay.map((d) => (
-                    <tr key={d.day} className="border-t">
-                      <td className="py-1">{d.day}</td>
-                      <td className="text-right">{d.runs}</td>
-                      <td className="text-right">{d.succeeded}</td>
-                      <td className="text-right">{d.failed}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </>
-          )}
-        </CardContent>
-      </Card>
+      <Suspense>
+        <BuyerUsage
+          orgId={orgId}
+          agents={keyable.map((a) => ({ id: a.id, name: a.name }))}
+          keys={keys.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix }))}
+        />
+      </Suspense>
 
       <Card>
         <CardHeader>

@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { CreatorDashboard } from "@/components/dashboards/creator-dashboard";
+import { requirePageUser } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Dashboard" };
+
+export default async function DashboardPage() {
+  await requirePageUser("/dashboard");
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-3xl font-bold tracking-tight">Dashboard</h1>
+        <p className="text-muted-foreground">How your agents do: runs, latency, errors, revenue and ratings.</p>
+      </div>
+      <Suspense>
+        <CreatorDashboard />
+      </Suspense>
+    </div>
+  );
+}

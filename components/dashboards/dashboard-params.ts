@@ -1,0 +1,77 @@
+"use client";
+
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useCallback, useMemo, useSyncExternalStore } from "react";
+
+/** The URL parameters a dashboard's data depends on (the rest is view state). */
+const DATA_PARAMS = ["range", "from", "to", "tz", "agent", "version", "key"] as const;
+
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+
+/**
+ * A dashboard's state, all in the URL: range, custom dates, time zone (the viewer's own
+ * unless chosen), comparison, drill-down filters and which charts show as tables. Changes
+ * replace the URL (no history entry per click) and keep the scroll position.
+ */
+export function useDashboardParams() {
+  const search = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  // The viewer's zone is known only in the browser; the server render uses UTC.
+  const zone = useSyncExternalStore(
+    () => () => {},
+    browserZone,
+    () => "UTC",
+  );
+  const get = useCallback((name: string) => search.get(name) ?? undefined, [search]);
+  const dataParams = useMemo(() => {
+    const params: Record<string, string> = {};
+    for (const name of DATA_PARAMS) {
+      const value = search.get(name);
+      if (value) params[name] = value;
+    }
+    params.range ??= "7d";
+    params.tz ??= zone;
+    return params;
+  }, [search, zone]);
+  const set = useCallback(
+    (changes: Record<string, string | undefined>) => {
+      const next = new URLSearchParams(search.toString());
+      for (const [name, value] of Object.entries(changes)) {
+        if (value === undefined || value === "") next.delete(name);
+        else next.set(name, value);
+      }
+      const query = next.toString();
+      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+    },
+    [search, router, pathname],
+  );
+  const tables = useMemo(() => new Set((search.get("tables") ?? "").split(",").filter(Boolean)), [search]);
+  const toggleTable = useCallback(
+    (chart: string) => {
+      const next = new Set(tables);
+      if (next.has(chart)) next.delete(chart);
+      else next.add(chart);
+      set({ tables: [...next].sort().join(",") || undefined });
+    },
+    [tables, set],
+  );
+  return {
+    get,
+    set,
+    dataParams,
+    compare: search.get("compare") !== "0",
+    tables,
+    toggleTable,
+  };
+}
+
+/** Reads a dashboard's JSON; a problem answer becomes an Error with its detail. */
+export async function fetchDashboard<T>(path: string, params: Record<string, string>): Promise<T> {
+  const response = await fetch(`${path}?${new URLSearchParams(params)}`, { headers: { accept: "application/json" } });
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => null)) as { detail?: string; title?: string } | null;
+    throw new Error(problem?.detail ?? problem?.title ?? `The dashboard could not be loaded (${response.status}).`);
+  }
+  return (await response.json()) as T;
+}
