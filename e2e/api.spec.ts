@@ -44,7 +44,7 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
   await page.getByRole("button", { name: "Create key" }).click();
   const secret = await page.getByLabel("New API key").inputValue();
   expect(secret).toMatch(/^anm_live_[A-Za-z0-9_-]{32}$/);
-  await expect(page.getByRole("status")).toContainText(`/api/v1/agents/csv-stats/runs`);
+  await expect(page.getByRole("status").filter({ hasText: "is ready" })).toContainText(`/api/v1/agents/csv-stats/runs`);
   const auth = { authorization: `Bearer ${secret}` };
 
   const first = await request.post("/api/v1/agents/csv-stats/runs", {

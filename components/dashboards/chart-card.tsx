@@ -47,12 +47,12 @@ export function ChartCard<R>({
   }
   return (
     <Card data-chart={id}>
-      <CardHeader className="flex flex-row flex-wrap items-start justify-between gap-2">
-        <div className="space-y-1">
+      <CardHeader className="flex flex-row items-start justify-between gap-2">
+        <div className="min-w-0 flex-1 space-y-1">
           <CardTitle id={`${id}-title`}>{title}</CardTitle>
           {description ? <p className="text-sm text-muted-foreground">{description}</p> : null}
         </div>
-        <div className="flex gap-1">
+        <div className="flex shrink-0 gap-1">
           <Button size="sm" variant="ghost" aria-pressed={showTable} onClick={onToggleTable}>
             {showTable ? "Chart" : "Table"}
           </Button>

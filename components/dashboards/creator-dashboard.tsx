@@ -137,13 +137,14 @@ export function CreatorDashboard({ agentSlug }: { agentSlug?: string }) {
 function Revenue({ data, state }: { data: Data; state: ReturnType<typeof useDashboardParams> }) {
   const tokens = [...new Set(data.revenue.map((r) => r.token))];
   const label = (bucket: string) => bucketLabel(bucket, data.range.bucket, data.range.timeZone);
-  // One point per bucket with a purchase, one key per token (in token units, for drawing only).
-  const points = [...new Set(data.revenue.map((r) => r.bucket))].map((bucket) => ({
+  // One point per bucket of the range, one key per token (in token units, for drawing only).
+  const points = data.runs.map(({ bucket }) => ({
     label: label(bucket),
     ...Object.fromEntries(
-      data.revenue
-        .filter((r) => r.bucket === bucket)
-        .map((r) => [tokenName(r.token), Number(formatTokenAmount(r.amountWei))]),
+      tokens.map((token) => {
+        const row = data.revenue.find((r) => r.bucket === bucket && r.token === token);
+        return [tokenName(token), row ? Number(formatTokenAmount(row.amountWei)) : 0];
+      }),
     ),
   }));
   return (
