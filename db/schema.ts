@@ -616,8 +616,8 @@ export type MembershipRole = (typeof membershipRole.enumValues)[number];
 /**
  * Run rollups: what the dashboards read instead of scanning executions. One row per agent,
  * version, buying organisation, API key and UTC hour (of the run's end) for every run that
- * is not a playground run, kept current by finish_runs in the statement that records each
- * end, and rebuilt exactly from executions by `npm run rollups:rebuild`. A missing version,
+ * is not a playground run, kept current from the runs finish_runs queues (run_rollup_queue,
+ * rolled up every second), and rebuilt exactly from executions by `npm run rollups:rebuild`. A missing version,
  * organisation or key is the zero UUID (they are part of the key). Rows are derived: only the
  * agent is a foreign key (its rows go with it).
  */
@@ -688,3 +688,12 @@ export const runLatencyRollups = pgTable(
     index("run_latency_rollups_org_hour_idx").on(t.orgId, t.hour),
   ],
 );
+
+/**
+ * Finished runs waiting to be added to the rollups: finish_runs queues each ended run here
+ * (one narrow row) and the roll-up pass (lib/dashboards/roller.ts) moves them into the
+ * rollups every second, many at a time, so the run path pays one insert, not three upserts.
+ */
+export const runRollupQueue = pgTable("run_rollup_queue", {
+  executionId: uuid("execution_id").primaryKey(),
+});

@@ -1,4 +1,5 @@
 import { expect, test } from "./fixtures/test";
+import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { anvilAccounts } from "../lib/chain/dev-accounts";
 import { installWallet } from "./fixtures/wallet";
@@ -102,6 +103,17 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
   const receipt = await (await request.get(`/api/v1/runs/${run.id}/receipt`, { headers: auth })).json();
   expect(receipt).toMatchObject({ receiptHash: run.receiptHash, attestation: { status: "attested" } });
   expect(receipt.attestation.transactionHash).toMatch(/^0x[0-9a-f]{64}$/);
+  await page.goBack();
+
+  // The agent page's generated curl example, run as printed with the key in AINOMADS_API_KEY, succeeds.
+  await page.goto("/agents/csv-stats");
+  await expect(page.getByRole("table", { name: "Input fields" })).toContainText("CSV text with a header row");
+  const curl = (await page.getByTestId("example-curl").textContent())!;
+  expect(curl).toContain("/api/v1/agents/csv-stats/runs");
+  const printed = JSON.parse(
+    execFileSync("sh", ["-c", `${curl} --silent`], { env: { ...process.env, AINOMADS_API_KEY: secret } }).toString(),
+  );
+  expect(printed).toMatchObject({ agent: "csv-stats", status: "succeeded" });
   await page.goBack();
 
   page.once("dialog", (dialog) => void dialog.accept());

@@ -1,8 +1,9 @@
 -- finish_runs(ends): records the end state of a batch of executions and applies the refund
 -- policy in the same statement: a run ending with `refund` (a platform failure, decided by
 -- lib/metering/refund-policy.ts) gets its credit back. Only rows still `running` move, so an
--- end is recorded, and a credit refunded, at most once; the runs that moved are added to the
--- dashboard rollups (add_run_rollups) in the same transaction. Returns the ids that moved.
+-- end is recorded, and a credit refunded, at most once; the runs that moved, but for
+-- playground runs, are queued for the dashboard rollups (run_rollup_queue, rolled up by
+-- roll_up_queued_runs). Returns the ids that moved.
 -- ends: [{ id, status, output, output_hash, steps, error_code, error_message, tokens_in,
 --   tokens_out, duration_ms, receipt_hash, finished_at, refund }]
 create or replace function finish_runs(ends jsonb)
@@ -12,6 +13,7 @@ set plan_cache_mode = force_generic_plan
 as $fn$
 declare
   moved_ids uuid[];
+  rolled_ids uuid[];
 begin
   with v as (
     select * from jsonb_to_recordset(ends) as v(
@@ -25,16 +27,18 @@ begin
       credit_refunded = v.refund and e.credit_id is not null
     from v
     where e.id = v.id and e.status = 'running'
-    returning e.id, e.credit_id, e.credit_refunded
+    returning e.id, e.credit_id, e.credit_refunded, e.source
   ), refunded as (
     update credits c set used = c.used - r.n, updated_at = now()
     from (select m.credit_id, count(*)::int as n from moved m where m.credit_refunded group by m.credit_id) r
     where c.id = r.credit_id
     returning c.id
   )
-  select coalesce(array_agg(m.id), '{}') into moved_ids from moved m;
-  if cardinality(moved_ids) > 0 then
-    perform add_run_rollups(moved_ids);
+  select coalesce(array_agg(m.id), '{}'), coalesce(array_agg(m.id) filter (where m.source <> 'playground'), '{}')
+    into moved_ids, rolled_ids
+    from moved m;
+  if cardinality(rolled_ids) > 0 then
+    insert into run_rollup_queue (execution_id) select unnest(rolled_ids) on conflict do nothing;
   end if;
   return query select unnest(moved_ids);
 end

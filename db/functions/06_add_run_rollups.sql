@@ -1,8 +1,8 @@
 -- add_run_rollups(ids): adds the given finished executions to the dashboard rollups
--- (run_rollups, run_error_rollups, run_latency_rollups; db/schema.ts). The one formula of
--- a rollup: finish_runs calls it for the runs it ends, rebuild_run_rollups for every
--- finished run, so a rebuild reproduces what was kept current. Playground runs and runs
--- still `running` are left out; the hour is the UTC hour of the run's end; a missing
+-- (run_rollups, run_error_rollups, run_latency_rollups; db/schema.ts). The one formula of a
+-- rollup: roll_up_queued_runs calls it for the runs finish_runs queued, rebuild_run_rollups
+-- for every finished run, so a rebuild reproduces what was kept current. Playground runs and
+-- runs still `running` are left out; the hour is the UTC hour of the run's end; a missing
 -- version, organisation or key is the zero UUID.
 create or replace function add_run_rollups(ids uuid[])
 returns void

@@ -1,6 +1,6 @@
 import { and, desc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { agentVersions, executions } from "../schema";
+import { agents, agentVersions, executions } from "../schema";
 
 /**
  * Verified statistics from recorded executions of an agent's published versions
@@ -45,4 +45,21 @@ export async function listPublicVersions(db: Db, params: { agentId: string }) {
     .where(eq(agentVersions.agentId, params.agentId))
     .orderBy(desc(agentVersions.version))
     .limit(100);
+}
+
+/**
+ * What a published agent takes and returns: the input and output JSON Schemas of its
+ * current version (nothing else of the spec: its code and prompts are the creator's).
+ */
+export async function getPublishedInterface(db: Db, params: { agentId: string }) {
+  const [row] = await db
+    .select({
+      inputSchema: sql<unknown>`${agentVersions.spec} -> 'inputSchema'`,
+      outputSchema: sql<unknown>`${agentVersions.spec} -> 'outputSchema'`,
+    })
+    .from(agentVersions)
+    .innerJoin(agents, eq(agents.currentVersionId, agentVersions.id))
+    .where(and(eq(agents.id, params.agentId), eq(agents.status, "published")))
+    .limit(1);
+  return { inputSchema: row?.inputSchema ?? null, outputSchema: row?.outputSchema ?? null };
 }

@@ -17,6 +17,7 @@ import {
   errorCounts,
   latencySeries,
   rebuildRunRollups,
+  rollUpQueuedRuns,
   runsByAgent,
   runsByApiKey,
   runsByOrganization,
@@ -38,6 +39,7 @@ const day = (iso: string) => new Date(iso).getTime();
 describe.each(await testBackends())("dashboard rollups on $name", (backend) => {
   let handle: DbHandle;
   let creator: { id: string };
+  let stranger: { id: string };
   let agent: Awaited<ReturnType<typeof publishedAgent>>;
   let other: Awaited<ReturnType<typeof publishedAgent>>;
   let buyer: Awaited<ReturnType<typeof orgWithKey>>;
@@ -66,6 +68,7 @@ describe.each(await testBackends())("dashboard rollups on $name", (backend) => {
       input: {},
       inputHash: "h",
       startedAt: new Date(finishedAt.getTime() - ms),
+      createdAt: new Date(finishedAt.getTime() - ms),
     });
     const status = end.status ?? "succeeded";
     await finishRuns(handle.db, [
@@ -90,7 +93,7 @@ describe.each(await testBackends())("dashboard rollups on $name", (backend) => {
   beforeAll(async () => {
     handle = await backend.open();
     creator = await createUser(handle.db, { email: `${randomUUID()}@example.com`, name: "C", passwordHash: null });
-    const stranger = await createUser(handle.db, {
+    stranger = await createUser(handle.db, {
       email: `${randomUUID()}@example.com`,
       name: "S",
       passwordHash: null,
@@ -136,6 +139,22 @@ describe.each(await testBackends())("dashboard rollups on $name", (backend) => {
       "2026-10-25T09:00:00Z",
       9,
     );
+
+    // finish_runs queued the ended runs (not the playground one); nothing is rolled up yet.
+    expect(await runSeries(handle.db, { kind: "creator", ownerId: creator.id }, BERLIN)).toEqual([]);
+    const first = await rollUpQueuedRuns(handle.db, { maxRuns: 10 });
+    const rest = await rollUpQueuedRuns(handle.db, { maxRuns: 1000 });
+    expect(first.runs).toBe(10);
+    expect(first.runs + rest.runs).toBe(18);
+    // Who hears about them: the creators and the buying organisations of the runs.
+    expect([...first.audiences, ...rest.audiences]).toEqual(
+      expect.arrayContaining([
+        { ownerId: creator.id, orgId: buyer.org.id },
+        { ownerId: creator.id, orgId: rival.org.id },
+        { ownerId: stranger.id, orgId: rival.org.id },
+      ]),
+    );
+    expect(await rollUpQueuedRuns(handle.db, { maxRuns: 1000 })).toEqual({ runs: 0, audiences: [] });
   });
   afterAll(() => handle?.close());
 
@@ -234,7 +253,7 @@ describe.each(await testBackends())("dashboard rollups on $name", (backend) => {
     );
   });
 
-  test("the rebuild reproduces the rollups finish_runs kept current, exactly", async () => {
+  test("the rebuild reproduces the rollups kept current from finished runs, exactly", async () => {
     const kept = await snapshotRollups(handle.db);
     expect(kept.runs.length).toBeGreaterThan(0);
     expect(await rebuildRunRollups(handle.db)).toBeGreaterThanOrEqual(17);

@@ -15,11 +15,14 @@ function inScope(scope: DashboardScope, range: DashboardRange): SQL {
     sql`e.status <> 'running'`,
     sql`e.finished_at >= ${range.from.toISOString()}::timestamptz`,
     sql`e.finished_at < ${range.to.toISOString()}::timestamptz`,
+    // No run lasts a day: this bound lets the raw query use the (agent, created_at) index.
+    sql`e.created_at >= ${range.from.toISOString()}::timestamptz - interval '1 day'`,
+    sql`e.created_at < ${range.to.toISOString()}::timestamptz`,
   ];
   if (scope.kind === "creator") {
     parts.push(sql`e.agent_id in (select a.id from agents a where a.owner_id = ${scope.ownerId})`);
     if (scope.versionId) parts.push(sql`e.version_id = ${scope.versionId}`);
-  } else {
+  } else if (scope.kind === "buyer") {
     parts.push(sql`e.org_id = ${scope.orgId}`);
     if (scope.apiKeyId) parts.push(sql`e.api_key_id = ${scope.apiKeyId}`);
   }
@@ -97,4 +100,74 @@ export async function snapshotRollups(db: Db) {
       Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)])),
     );
   return { runs: plain(runs), errors: plain(errors), latencies: plain(latencies) };
+}
+
+/**
+ * Inserts `count` finished API executions spread over the `days` before `now` (benchmark
+ * data): agents drawn with a skew (the first ones are the busiest), organisations and
+ * their keys uniformly, 95 % succeeded, 3 % failed, 2 % timed out, latencies from about
+ * 20 ms to a few seconds, and rows as wide as small real runs (input, output, a few steps).
+ * Rollups are not touched: rebuild them afterwards.
+ */
+export async function insertBenchExecutions(
+  db: Db,
+  params: {
+    count: number;
+    days: number;
+    now: Date;
+    agents: { id: string; versionId: string }[];
+    orgs: { id: string; apiKeyId: string }[];
+  },
+) {
+  const agentIds = `{${params.agents.map((a) => a.id).join(",")}}`;
+  const versionIds = `{${params.agents.map((a) => a.versionId).join(",")}}`;
+  const orgIds = `{${params.orgs.map((o) => o.id).join(",")}}`;
+  const keyIds = `{${params.orgs.map((o) => o.apiKeyId).join(",")}}`;
+  const steps = JSON.stringify([
+    { type: "log", message: "parsed 3 rows", at: 1 },
+    { type: "tool_call", tool: "run_code", args: { code: "rows.length" }, result: 3, at: 4 },
+  ]);
+  await db.execute(sql`
+    insert into executions (agent_id, version_id, source, org_id, api_key_id, status, input, input_hash, output,
+      output_hash, steps, error_code, error_message, tokens_in, tokens_out, duration_ms, receipt_hash, started_at,
+      finished_at, created_at)
+    select (${agentIds}::uuid[])[x.ai], (${versionIds}::uuid[])[x.ai], 'api', (${orgIds}::uuid[])[x.oi],
+      (${keyIds}::uuid[])[x.oi], x.status::execution_status, '{"csv":"city,temp\\nOslo,3\\nLisbon,17"}'::jsonb,
+      md5(x.g::text), case when x.status = 'succeeded' then '{"rows":2,"mean":10}'::jsonb end,
+      case when x.status = 'succeeded' then md5(x.g::text || 'o') end, ${steps}::jsonb,
+      case x.status when 'failed' then 'AGENT_ERROR' when 'timed_out' then 'TIMEOUT' end,
+      case x.status when 'failed' then 'The agent threw.' when 'timed_out' then 'The run took too long.' end,
+      0, 0, x.ms, md5(x.g::text || 'r'), x.finished - x.ms * interval '1 millisecond', x.finished,
+      x.finished - x.ms * interval '1 millisecond'
+    from (
+      select g,
+        1 + least(floor(power(random(), 2) * ${params.agents.length})::int, ${params.agents.length - 1}) as ai,
+        1 + floor(random() * ${params.orgs.length})::int as oi,
+        case when r < 0.95 then 'succeeded' when r < 0.98 then 'failed' else 'timed_out' end as status,
+        (20 * exp(random() * 5))::int as ms,
+        ${params.now.toISOString()}::timestamptz - random() * (${params.days} * interval '1 day') as finished
+      from (select g, random() as r from generate_series(1, ${params.count}) g) s
+    ) x`);
+}
+
+export async function rawRunsByOrganization(db: Db, scope: DashboardScope, range: DashboardRange) {
+  const result = await db.execute(sql`
+    select e.org_id, o.name, count(*)::float8 as runs,
+      count(*) filter (where e.credit_id is not null and not e.credit_refunded)::float8 as credits_used,
+      count(*) filter (where e.status <> 'succeeded')::float8 as failures
+    from executions e left join organizations o on o.id = e.org_id
+    where ${inScope(scope, range)}
+    group by 1, 2 order by 3 desc, 2 limit 50`);
+  return rowsOf(result);
+}
+
+export async function rawRunsByAgent(db: Db, scope: DashboardScope, range: DashboardRange) {
+  const result = await db.execute(sql`
+    select e.agent_id, a.name, a.slug, count(*)::float8 as runs,
+      count(*) filter (where e.credit_id is not null and not e.credit_refunded)::float8 as credits_used,
+      count(*) filter (where e.status <> 'succeeded')::float8 as failures
+    from executions e join agents a on a.id = e.agent_id
+    where ${inScope(scope, range)}
+    group by 1, 2, 3 order by 4 desc, 2`);
+  return rowsOf(result);
 }

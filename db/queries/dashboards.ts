@@ -11,10 +11,14 @@ import type { Db } from "../client";
 
 export type Bucket = "hour" | "day" | "week";
 
-/** A creator's own agents (optionally one agent, or one version of it), or one organisation's usage. */
+/**
+ * A creator's own agents (optionally one agent, or one version of it), one organisation's
+ * usage, or one published agent's public totals (its page: counts and latency, no buyers).
+ */
 export type DashboardScope =
   | { kind: "creator"; ownerId: string; agentId?: string; versionId?: string }
-  | { kind: "buyer"; orgId: string; agentId?: string; apiKeyId?: string };
+  | { kind: "buyer"; orgId: string; agentId?: string; apiKeyId?: string }
+  | { kind: "agent"; agentId: string };
 
 export type DashboardRange = { from: Date; to: Date; bucket: Bucket; timeZone: string };
 
@@ -33,7 +37,7 @@ function inScope(scope: DashboardScope, range: DashboardRange, options: { apiKey
   if (scope.kind === "creator") {
     parts.push(sql`r.agent_id in (select a.id from agents a where a.owner_id = ${scope.ownerId})`);
     if (scope.versionId) parts.push(sql`r.version_id = ${scope.versionId}`);
-  } else {
+  } else if (scope.kind === "buyer") {
     parts.push(sql`r.org_id = ${scope.orgId}`);
     // Only run_rollups has the key; the others are per organisation and agent.
     if (scope.apiKeyId && options.apiKey) parts.push(sql`r.api_key_id = ${scope.apiKeyId}`);
@@ -253,6 +257,29 @@ export async function ratingSummary(
       mean: num(row.mean),
     })),
     distribution: [1, 2, 3, 4, 5].map((score) => ({ score, ratings: byScore.get(score) ?? 0 })),
+  };
+}
+
+/** How many on-chain ratings of each score (1 to 5) an agent has. */
+export async function agentRatingDistribution(db: Db, params: { agentId: string }) {
+  const result = await db.execute(sql`
+    select score, count(*)::int as ratings from ratings where agent_id = ${params.agentId} group by 1`);
+  const byScore = new Map(rowsOf(result).map((row) => [num(row.score), num(row.ratings)]));
+  return [1, 2, 3, 4, 5].map((score) => ({ score, ratings: byScore.get(score) ?? 0 }));
+}
+
+/**
+ * Adds up to `maxRuns` runs that finish_runs queued to the rollups, once each. Returns how
+ * many, and the (agent owner, buying organisation) pairs they concern.
+ */
+export async function rollUpQueuedRuns(db: Db, params: { maxRuns: number }) {
+  const result = await db.execute(sql`select * from roll_up_queued_runs(${params.maxRuns}::int)`);
+  const rows = rowsOf(result);
+  return {
+    runs: rows.reduce((n, row) => n + num(row.runs), 0),
+    audiences: rows
+      .filter((row) => row.owner_id !== null)
+      .map((row) => ({ ownerId: String(row.owner_id), orgId: row.org_id === null ? null : String(row.org_id) })),
   };
 }
 

@@ -22,6 +22,8 @@ export async function createExecution(
     input: unknown;
     inputHash: string;
     startedAt: Date;
+    /** When the row was inserted (now by default); a real run's is its start. */
+    createdAt?: Date;
   },
 ) {
   const [row] = await db

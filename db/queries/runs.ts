@@ -40,7 +40,7 @@ function authResults(count: number, rows: Record<string, unknown>[]): (Authentic
 export async function getRunnableVersion(db: Db, params: { slug: string; pinnedVersionId: string | null }) {
   const [row] = await db
     .select({
-      agent: { id: agents.id, slug: agents.slug, name: agents.name, ownerId: agents.ownerId },
+      agent: { id: agents.id, slug: agents.slug, name: agents.name },
       version: {
         id: agentVersions.id,
         version: agentVersions.version,
@@ -251,21 +251,18 @@ export async function runPathBatch(
 /** Runs still `running` past their deadline (their process died): what their receipt covers. */
 export async function listOverdueRuns(db: Db, params: { now: Date; limit: number }) {
   const result = await db.execute(sql`
-    select e.id, e.agent_id, a.owner_id, e.version_id, e.org_id, e.input_hash, e.cost_wei, e.started_at
-    from executions e
-    join agents a on a.id = e.agent_id
-    where e.status = 'running'
-      and (e.deadline_at < ${params.now.toISOString()}::timestamptz
+    select id, agent_id, version_id, input_hash, cost_wei, started_at
+    from executions
+    where status = 'running'
+      and (deadline_at < ${params.now.toISOString()}::timestamptz
            -- Rows started before runs had deadlines: an hour is past any run's limit.
-           or (e.deadline_at is null and e.started_at < ${params.now.toISOString()}::timestamptz - interval '1 hour'))
-    order by e.deadline_at nulls first
+           or (deadline_at is null and started_at < ${params.now.toISOString()}::timestamptz - interval '1 hour'))
+    order by deadline_at nulls first
     limit ${params.limit}`);
   return rowsOf(result).map((row) => ({
     id: row.id as string,
     agentId: row.agent_id as string,
-    ownerId: row.owner_id as string,
     versionId: (row.version_id as string | null) ?? null,
-    orgId: (row.org_id as string | null) ?? null,
     inputHash: (row.input_hash as string | null) ?? "",
     costWei: String(row.cost_wei),
     startedAt: new Date(row.started_at as string | Date),

@@ -108,8 +108,6 @@ export async function playgroundRun({
             startedAt: started.execution.startedAt,
             agentId,
             versionId,
-            ownerId: user.id,
-            orgId: null,
             inputHash,
             costWei: "0",
             charged: false,

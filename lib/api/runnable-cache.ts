@@ -4,7 +4,7 @@ import { perDatabase } from "@/lib/coalesce";
 
 /** What the API needs of the version a key runs: published versions never change. */
 export type Runnable = {
-  agent: { id: string; slug: string; name: string; ownerId: string };
+  agent: { id: string; slug: string; name: string };
   version: { id: string; version: number; priceWei: string };
   spec: AgentSpec;
 };

@@ -224,3 +224,25 @@ export async function buyerDashboard(
   };
 }
 export type BuyerDashboard = Awaited<ReturnType<typeof buyerDashboard>>;
+
+/** A published agent's public activity for its page: runs and latency per UTC day, the last 30 days. */
+export async function agentActivity(db: Db, params: { agentId: string }, now = Date.now()) {
+  const hour = 3_600_000;
+  const to = Math.floor(now / hour) * hour + hour;
+  const range: DashboardRange = {
+    from: new Date(to - 30 * 24 * hour),
+    to: new Date(to),
+    bucket: "day",
+    timeZone: "UTC",
+  };
+  const scope: DashboardScope = { kind: "agent", agentId: params.agentId };
+  const [runs, latency] = await Promise.all([runSeries(db, scope, range), latencySeries(db, scope, range)]);
+  const runsByStart = new Map(runs.map((b) => [b.bucket.getTime(), b.runs]));
+  const latencyByStart = new Map(latency.map((b) => [b.bucket!.getTime(), b]));
+  return bucketStarts(range).map((start) => ({
+    label: new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", month: "short", day: "numeric" }).format(start),
+    runs: runsByStart.get(start) ?? 0,
+    p50: latencyByStart.get(start)?.p50 ?? null,
+    p95: latencyByStart.get(start)?.p95 ?? null,
+  }));
+}

@@ -156,7 +156,7 @@ describe.each(await testBackends())("metering on $name", (backend) => {
   });
 
   test("the monthly cap holds under concurrency, and refunded runs do not count", async () => {
-    const { run, agent, version, user } = await setup([50], 3);
+    const { run, agent, version } = await setup([50], 3);
     const results = await settled(Array.from({ length: 8 }, (_, i) => run({ i })));
     const started = results
       .filter((r) => r.status === "fulfilled")
@@ -173,8 +173,6 @@ describe.each(await testBackends())("metering on $name", (backend) => {
         startedAt: first.execution.startedAt,
         agentId: agent.id,
         versionId: version.id,
-        ownerId: user.id,
-        orgId: null,
         inputHash: "h",
         costWei: "7",
         charged: true,
@@ -191,7 +189,7 @@ describe.each(await testBackends())("metering on $name", (backend) => {
   ])(
     "%s: the end is recorded once, and the credit comes back only for the platform's failures, once",
     async (_name, code, refunded) => {
-      const { run, grantRows, rows, agent, version, user } = await setup([2]);
+      const { run, grantRows, rows, agent, version } = await setup([2]);
       const started = await run({});
       if (started.kind !== "started") throw new Error("expected a new run");
       const startedRun = {
@@ -199,8 +197,6 @@ describe.each(await testBackends())("metering on $name", (backend) => {
         startedAt: started.execution.startedAt,
         agentId: agent.id,
         versionId: version.id,
-        ownerId: user.id,
-        orgId: null,
         inputHash: "h",
         costWei: "7",
         charged: true,

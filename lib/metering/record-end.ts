@@ -4,7 +4,6 @@ import type { RunEnd } from "@/db/queries/runs";
 import type { RunOutcome } from "@/lib/agents/runtime/run-agent";
 import { computeReceiptHash } from "@/lib/agents/runtime/receipt";
 import { describeError } from "@/lib/log";
-import { publish } from "@/lib/live/bus";
 import { isRefunded } from "./refund-policy";
 import { runPath } from "./run-path";
 
@@ -14,9 +13,6 @@ export type StartedRun = {
   startedAt: Date;
   agentId: string;
   versionId: string | null;
-  /** The agent's creator and the buying organisation (null for playground runs, which no dashboard shows): whom the live stream tells. */
-  ownerId: string;
-  orgId: string | null;
   inputHash: string;
   costWei: string;
   /** Whether a credit was taken for it (API runs). */
@@ -74,7 +70,6 @@ export async function recordRunEnd(
       await new Promise((r) => setTimeout(r, 100 * attempt));
     }
   }
-  if (moved && run.orgId) publish({ kind: "run", ownerId: run.ownerId, orgId: run.orgId });
   return {
     ...outcome,
     id: run.id,

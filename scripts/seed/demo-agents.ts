@@ -27,7 +27,13 @@ export const demoAgents: DemoAgent[] = [
       inputSchema: {
         type: "object",
         required: ["csv"],
-        properties: { csv: { type: "string", description: "CSV text with a header row" } },
+        properties: {
+          csv: {
+            type: "string",
+            description: "CSV text with a header row",
+            examples: ["city,temp\nOslo,3\nLisbon,17\nCairo,24"],
+          },
+        },
       },
       code: `async function handler(input, ctx) {
   const rows = [];
@@ -170,7 +176,11 @@ export const demoAgents: DemoAgent[] = [
     tags: ["markdown", "outline", "docs"],
     priceWei: "200000000000000",
     spec: {
-      inputSchema: { type: "object", required: ["markdown"], properties: { markdown: { type: "string" } } },
+      inputSchema: {
+        type: "object",
+        required: ["markdown"],
+        properties: { markdown: { type: "string", examples: ["# Title\n\n## Part one\n\nText.\n\n## Part two"] } },
+      },
       code: `async function handler(input, ctx) {
   const lines = String(input.markdown).split(/\\r?\\n/);
   const root = { level: 0, children: [] };

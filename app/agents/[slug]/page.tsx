@@ -3,7 +3,14 @@ import { notFound } from "next/navigation";
 import { getAddress } from "viem";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/lib/db";
-import { getAgentRunStats, listPublicVersions } from "@/db/queries/agent-stats";
+import { getAgentRunStats, getPublishedInterface, listPublicVersions } from "@/db/queries/agent-stats";
+import { agentRatingDistribution } from "@/db/queries/dashboards";
+import { ActivityChart } from "@/components/agents/activity-chart";
+import { ExampleRequestTabs } from "@/components/agents/example-requests";
+import { SchemaView } from "@/components/agents/schema-view";
+import { exampleRequests, exampleValue } from "@/lib/agents/example-request";
+import { agentActivity } from "@/lib/dashboards/data";
+import { appOrigin } from "@/lib/http/app-origin";
 import { getAgentRatingSummary, getPublishedAgentBySlug } from "@/db/queries/agents";
 import { BuyPanel } from "@/components/agents/buy-panel";
 import { RatePanel } from "@/components/agents/rate-panel";
@@ -30,14 +37,19 @@ export default async function AgentPage({ params }: Props) {
   const agent = await getPublishedAgentBySlug(db, { slug: (await params).slug });
   if (!agent) notFound();
   const user = await getSessionUser();
-  const [stats, versions, rating, orgs, reviews, weighted] = await Promise.all([
+  const [stats, versions, rating, orgs, reviews, weighted, contract, activity, distribution] = await Promise.all([
     getAgentRunStats(db, { agentId: agent.id }),
     listPublicVersions(db, { agentId: agent.id }),
     readAgentRating(agent),
     user ? listOrganizationsForUser(db, { userId: user.id }) : Promise.resolve([]),
     listAgentReviews(db, { agentId: agent.id }),
     getAgentRatingSummary(db, { agentId: agent.id }),
+    getPublishedInterface(db, { agentId: agent.id }),
+    agentActivity(db, { agentId: agent.id }),
+    agentRatingDistribution(db, { agentId: agent.id }),
   ]);
+  const examples = exampleRequests(appOrigin(), agent.slug, exampleValue(contract.inputSchema));
+  const ratingsGiven = distribution.reduce((n, d) => n + d.ratings, 0);
   const chainConfig = resolveChainConfig();
   const onChainListing =
     agent.listingId && chainConfig && agent.listingChainId === chainConfig.chainId
@@ -99,6 +111,35 @@ export default async function AgentPage({ params }: Props) {
                 </dd>
               </div>
             </dl>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>How to call it</CardTitle>
+            <p className="text-xs text-muted-foreground">
+              Create an API key for your organisation once it holds runs of this agent, set it as{" "}
+              <code>AINOMADS_API_KEY</code>, and send:
+            </p>
+          </CardHeader>
+          <CardContent className="space-y-5">
+            <ExampleRequestTabs examples={examples} />
+            <div className="space-y-2">
+              <h3 className="text-sm font-semibold">Input</h3>
+              <SchemaView schema={contract.inputSchema} label="Input fields" />
+            </div>
+            <div className="space-y-2">
+              <h3 className="text-sm font-semibold">Output</h3>
+              <SchemaView schema={contract.outputSchema} label="Output fields" />
+            </div>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Activity</CardTitle>
+            <p className="text-xs text-muted-foreground">Runs per day and latency, the last 30 days (UTC).</p>
+          </CardHeader>
+          <CardContent>
+            <ActivityChart points={activity} />
           </CardContent>
         </Card>
         <Card>
@@ -206,6 +247,22 @@ export default async function AgentPage({ params }: Props) {
                   ? "None of these ratings came with a paid purchase, so they do not count towards the ranking."
                   : `Weighted by what each buyer paid: ${weighted.weightedAverage.toFixed(2)} / 5, from ${weighted.payers} paying wallet${weighted.payers === 1 ? "" : "s"} (${formatWei(weighted.paidWei)} paid in all). The marketplace ranks by this.`}
               </p>
+            ) : null}
+            {ratingsGiven ? (
+              <ul className="space-y-1" aria-label="Rating distribution">
+                {[...distribution].reverse().map((d) => (
+                  <li key={d.score} className="flex items-center gap-2 text-xs">
+                    <span className="w-6 text-right">{d.score} ★</span>
+                    <span className="h-2 flex-1 overflow-hidden rounded bg-muted" aria-hidden>
+                      <span
+                        className="block h-full bg-amber-500"
+                        style={{ width: `${(d.ratings / ratingsGiven) * 100}%` }}
+                      />
+                    </span>
+                    <span className="w-8 tabular-nums">{d.ratings}</span>
+                  </li>
+                ))}
+              </ul>
             ) : null}
             {chain ? <RatePanel chain={chain} rateable={rateable} signedIn={Boolean(user)} /> : null}
           </CardContent>

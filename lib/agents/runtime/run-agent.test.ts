@@ -80,7 +80,7 @@ describe.each(await testBackends())("runAgent on $name", (backend) => {
     const { id, startedAt } = started.execution;
     return executeRun(
       deps(extra),
-      { id, startedAt, agentId, versionId: null, ownerId, orgId: null, inputHash, costWei: "0", charged: false },
+      { id, startedAt, agentId, versionId: null, inputHash, costWei: "0", charged: false },
       { spec: s, input, tenant: `user:${ownerId}`, priority: "free", onEvent },
     );
   };

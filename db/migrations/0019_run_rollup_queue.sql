@@ -1,0 +1,3 @@
+CREATE TABLE "run_rollup_queue" (
+	"execution_id" uuid PRIMARY KEY NOT NULL
+);
