@@ -647,6 +647,31 @@ export const runRollups = pgTable(
   ],
 );
 
+/**
+ * run_rollups summed over organisations and keys: per agent, version and hour. What a
+ * creator's charts and an agent's page read (a creator's runs, whoever bought them), a
+ * fraction of run_rollups' rows when many organisations use an agent.
+ */
+export const agentRunRollups = pgTable(
+  "agent_run_rollups",
+  {
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    versionId: uuid("version_id").notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    runs: integer("runs").notNull(),
+    succeeded: integer("succeeded").notNull(),
+    failed: integer("failed").notNull(),
+    timedOut: integer("timed_out").notNull(),
+    creditsUsed: integer("credits_used").notNull(),
+    durationMsSum: bigint("duration_ms_sum", { mode: "number" }).notNull(),
+    tokensIn: bigint("tokens_in", { mode: "number" }).notNull(),
+    tokensOut: bigint("tokens_out", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.hour, t.versionId] })],
+);
+
 /** Failed and timed-out runs per error code, on the same key as run_rollups (without the API key). */
 export const runErrorRollups = pgTable(
   "run_error_rollups",

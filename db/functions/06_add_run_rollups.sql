@@ -1,5 +1,5 @@
 -- add_run_rollups(ids): adds the given finished executions to the dashboard rollups
--- (run_rollups, run_error_rollups, run_latency_rollups; db/schema.ts). The one formula of a
+-- (run_rollups, agent_run_rollups, run_error_rollups, run_latency_rollups; db/schema.ts). The one formula of a
 -- rollup: roll_up_queued_runs calls it for the runs finish_runs queued, rebuild_run_rollups
 -- for every finished run, so a rebuild reproduces what was kept current. Playground runs and
 -- runs still `running` are left out; the hour is the UTC hour of the run's end; a missing
@@ -26,6 +26,21 @@ as $fn$
       group by agent_id, version_id, org_id, api_key_id, hour
       order by agent_id, hour, version_id, org_id, api_key_id -- one lock order, so concurrent ends cannot deadlock
       on conflict (agent_id, hour, version_id, org_id, api_key_id) do update set
+        runs = r.runs + excluded.runs, succeeded = r.succeeded + excluded.succeeded, failed = r.failed + excluded.failed,
+        timed_out = r.timed_out + excluded.timed_out, credits_used = r.credits_used + excluded.credits_used,
+        duration_ms_sum = r.duration_ms_sum + excluded.duration_ms_sum, tokens_in = r.tokens_in + excluded.tokens_in,
+        tokens_out = r.tokens_out + excluded.tokens_out
+  ), agent_runs as (
+    insert into agent_run_rollups as r (agent_id, version_id, hour, runs, succeeded, failed, timed_out, credits_used,
+        duration_ms_sum, tokens_in, tokens_out)
+      select agent_id, version_id, hour, count(*),
+        count(*) filter (where status = 'succeeded'), count(*) filter (where status = 'failed'),
+        count(*) filter (where status = 'timed_out'), count(*) filter (where charged),
+        sum(duration_ms), sum(tokens_in), sum(tokens_out)
+      from x
+      group by agent_id, version_id, hour
+      order by agent_id, hour, version_id
+      on conflict (agent_id, hour, version_id) do update set
         runs = r.runs + excluded.runs, succeeded = r.succeeded + excluded.succeeded, failed = r.failed + excluded.failed,
         timed_out = r.timed_out + excluded.timed_out, credits_used = r.credits_used + excluded.credits_used,
         duration_ms_sum = r.duration_ms_sum + excluded.duration_ms_sum, tokens_in = r.tokens_in + excluded.tokens_in,

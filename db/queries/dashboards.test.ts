@@ -256,6 +256,7 @@ describe.each(await testBackends())("dashboard rollups on $name", (backend) => {
   test("the rebuild reproduces the rollups kept current from finished runs, exactly", async () => {
     const kept = await snapshotRollups(handle.db);
     expect(kept.runs.length).toBeGreaterThan(0);
+    expect(kept.agentRuns.length).toBeGreaterThan(0);
     expect(await rebuildRunRollups(handle.db)).toBeGreaterThanOrEqual(17);
     expect(await snapshotRollups(handle.db)).toEqual(kept);
   });

@@ -46,7 +46,17 @@ function inScope(scope: DashboardScope, range: DashboardRange, options: { apiKey
   return sql.join(parts, sql` and `);
 }
 
-const bucketOf = (range: DashboardRange) => sql`date_trunc(${range.bucket}, r.hour, ${range.timeZone})`;
+/**
+ * Each hour of the range with its bucket (`hb.hour`, `hb.bucket`): joined on the rollups'
+ * hour, so the time-zone arithmetic runs once per hour of the range, not once per row.
+ */
+const hourBuckets = (range: DashboardRange) => sql`(
+  select h as hour, date_trunc(${range.bucket}, h, ${range.timeZone}) as bucket
+  from generate_series(${range.from.toISOString()}::timestamptz, ${range.to.toISOString()}::timestamptz - interval '1 hour', interval '1 hour') h
+) hb`;
+
+/** The rollup of runs a scope reads: per organisation and key for a buyer, summed over them otherwise. */
+const runsTable = (scope: DashboardScope) => (scope.kind === "buyer" ? sql`run_rollups` : sql`agent_run_rollups`);
 
 export type RunBucket = {
   bucket: Date;
@@ -61,10 +71,11 @@ export type RunBucket = {
 /** Runs per bucket by status, with credits used; buckets without runs are left out. */
 export async function runSeries(db: Db, scope: DashboardScope, range: DashboardRange): Promise<RunBucket[]> {
   const result = await db.execute(sql`
-    select ${bucketOf(range)} as bucket, sum(r.runs)::float8 as runs, sum(r.succeeded)::float8 as succeeded,
+    select hb.bucket, sum(r.runs)::float8 as runs, sum(r.succeeded)::float8 as succeeded,
       sum(r.failed)::float8 as failed, sum(r.timed_out)::float8 as timed_out,
       sum(r.credits_used)::float8 as credits_used, sum(r.duration_ms_sum)::float8 as duration_ms_sum
-    from run_rollups r
+    from ${runsTable(scope)} r
+    join ${hourBuckets(range)} on hb.hour = r.hour
     where ${inScope(scope, range, { apiKey: true })}
     group by 1
     order by 1`);
@@ -91,11 +102,11 @@ export async function latencySeries(
   range: DashboardRange,
   options: { whole?: boolean } = {},
 ): Promise<LatencyBucket[]> {
-  const bucket = options.whole ? sql`null::timestamptz` : bucketOf(range);
   const result = await db.execute(sql`
     with h as (
-      select ${bucket} as bucket, r.latency_ms, sum(r.runs) as n
+      select ${options.whole ? sql`null::timestamptz` : sql`hb.bucket`} as bucket, r.latency_ms, sum(r.runs) as n
       from run_latency_rollups r
+      ${options.whole ? sql`` : sql`join ${hourBuckets(range)} on hb.hour = r.hour`}
       where ${inScope(scope, range)}
       group by 1, 2
     ), c as (
@@ -163,7 +174,7 @@ export async function runsByAgent(db: Db, scope: DashboardScope, range: Dashboar
   const result = await db.execute(sql`
     select r.agent_id, a.name, a.slug, sum(r.runs)::float8 as runs, sum(r.credits_used)::float8 as credits_used,
       sum(r.failed + r.timed_out)::float8 as failures, sum(r.duration_ms_sum)::float8 as duration_ms_sum
-    from run_rollups r
+    from ${runsTable(scope)} r
     join agents a on a.id = r.agent_id
     where ${inScope(scope, range, { apiKey: true })}
     group by 1, 2, 3
@@ -295,7 +306,7 @@ export async function rebuildRunRollups(db: Db): Promise<number> {
  */
 export async function rebuildRunRollupsIfMissing(db: Db): Promise<number | null> {
   const result = await db.execute(sql`
-    select not exists (select 1 from run_rollups)
+    select (not exists (select 1 from run_rollups) or not exists (select 1 from agent_run_rollups))
       and exists (select 1 from executions where status <> 'running' and source <> 'playground') as missing`);
   return rowsOf(result)[0]?.missing ? rebuildRunRollups(db) : null;
 }
