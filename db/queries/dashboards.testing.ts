@@ -172,3 +172,18 @@ export async function rawRunsByAgent(db: Db, scope: DashboardScope, range: Dashb
     group by 1, 2, 3 order by 4 desc, 2`);
   return rowsOf(result);
 }
+
+/** Adds `count` members to an organisation (benchmark data); returns their ids. */
+export async function insertBenchMembers(db: Db, params: { orgId: string; count: number }): Promise<string[]> {
+  const result = await db.execute(sql`
+    with u as (
+      insert into users (email, name)
+      select 'viewer' || g || '-' || ${params.orgId} || '@bench.example', 'Viewer ' || g
+      from generate_series(1, ${params.count}) g
+      returning id
+    ), m as (
+      insert into memberships (org_id, user_id, role) select ${params.orgId}, id, 'member' from u returning user_id
+    )
+    select user_id from m`);
+  return rowsOf(result).map((row) => String(row.user_id));
+}

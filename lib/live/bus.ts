@@ -12,16 +12,21 @@ export type LiveEvent = { kind: "run" | "purchase"; ownerId: string | null; orgI
 
 export type Subscription = { ownerId: string | null; orgId: string | null; send: (kind: LiveEvent["kind"]) => void };
 
-const byOwner = new Map<string, Set<Subscription>>();
-const byOrg = new Map<string, Set<Subscription>>();
+type Index = Map<string, Set<Subscription>>;
+/**
+ * One bus per process, on globalThis: Next.js loads instrumentation (where the roll-up pass
+ * publishes) and each route bundle (where streams subscribe) as separate module instances.
+ */
+const globalForBus = globalThis as unknown as { __aiNomadsLiveBus?: { byOwner: Index; byOrg: Index } };
+const { byOwner, byOrg } = (globalForBus.__aiNomadsLiveBus ??= { byOwner: new Map(), byOrg: new Map() });
 
-function add(index: Map<string, Set<Subscription>>, key: string, sub: Subscription) {
+function add(index: Index, key: string, sub: Subscription) {
   let set = index.get(key);
   if (!set) index.set(key, (set = new Set()));
   set.add(sub);
 }
 
-function remove(index: Map<string, Set<Subscription>>, key: string, sub: Subscription) {
+function remove(index: Index, key: string, sub: Subscription) {
   const set = index.get(key);
   if (!set) return;
   set.delete(sub);

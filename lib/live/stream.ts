@@ -9,7 +9,9 @@ const COALESCE_MS = 250;
 /** A comment now and then keeps proxies from closing an idle stream, and notices a dead one. */
 const HEARTBEAT_MS = 25_000;
 
-const streamsByUser = new Map<string, number>();
+/** Per process (globalThis), like the bus: every route bundle counts against the same limit. */
+const globalForStreams = globalThis as unknown as { __aiNomadsLiveStreams?: Map<string, number> };
+const streamsByUser = (globalForStreams.__aiNomadsLiveStreams ??= new Map<string, number>());
 
 /**
  * A server-sent event stream of `update` events for one subscription (a creator's own
