@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useRef } from "react";
 import { sendAndConfirmTransaction } from "thirdweb";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
@@ -26,9 +26,8 @@ export function RatePanel({
 }) {
   const router = useRouter();
   const wallet = useChainWallet();
-  const [purchaseId, setPurchaseId] = useState(rateable[0]?.purchaseId ?? "");
-  const [score, setScore] = useState("5");
-  const [review, setReview] = useState("");
+  // Uncontrolled fields: a choice made before the page's scripts load survives hydration.
+  const formRef = useRef<HTMLFormElement>(null);
   const task = useWalletTask<"rating">();
 
   if (!signedIn || rateable.length === 0) {
@@ -41,6 +40,10 @@ export function RatePanel({
   }
 
   async function rate() {
+    const fields = new FormData(formRef.current!);
+    const purchaseId = String(fields.get("purchaseId") ?? "");
+    const score = String(fields.get("score") ?? "5");
+    const review = String(fields.get("review") ?? "").trim();
     await task.run("rating", async () => {
       const purchase = rateable.find((r) => r.purchaseId === purchaseId)!;
       const account = await wallet.requireAccount({ as: purchase.buyer, why: "which paid for this purchase" });
@@ -52,22 +55,30 @@ export function RatePanel({
       const confirmed = await confirmRatingAction({ txHash: receipt.transactionHash, review: review || undefined });
       if (!confirmed.ok)
         throw new WalletError(`Your rating is on-chain, but the review was not saved: ${confirmed.error.message}`);
-      setReview("");
+      formRef.current?.reset();
       router.refresh();
     });
   }
 
   return (
-    <div className="space-y-2">
+    <form
+      ref={formRef}
+      method="post"
+      className="space-y-2"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void rate();
+      }}
+    >
       <div className="flex gap-2">
-        <Select aria-label="Purchase to rate" value={purchaseId} onChange={(e) => setPurchaseId(e.target.value)}>
+        <Select aria-label="Purchase to rate" name="purchaseId" defaultValue={rateable[0]?.purchaseId}>
           {rateable.map((r) => (
             <option key={r.purchaseId} value={r.purchaseId}>
               Purchase #{r.purchaseId} ({r.runs} runs)
             </option>
           ))}
         </Select>
-        <Select aria-label="Score" className="w-24" value={score} onChange={(e) => setScore(e.target.value)}>
+        <Select aria-label="Score" name="score" className="w-24" defaultValue="5">
           {[5, 4, 3, 2, 1].map((s) => (
             <option key={s} value={s}>
               {s} ★
@@ -80,13 +91,12 @@ export function RatePanel({
         placeholder="What did it do well or badly? (optional)"
         maxLength={1000}
         rows={3}
-        value={review}
-        onChange={(e) => setReview(e.target.value)}
+        name="review"
       />
-      <Button size="sm" onClick={() => void rate()} disabled={task.busy}>
+      <Button type="submit" size="sm" disabled={task.busy}>
         {task.busy ? "Rating…" : "Rate"}
       </Button>
       <FormError message={task.error} />
-    </div>
+    </form>
   );
 }
