@@ -31,12 +31,7 @@ import { median, quantile, startServer, stopServer } from "./server";
 nextEnv.loadEnvConfig(process.cwd());
 const { openDb } = await import("../db/client");
 const { runMigrations } = await import("../db/migrate");
-const { createAgent, publishAgentVersion } = await import("../db/queries/agents");
-const { createApiKey } = await import("../db/queries/api-keys");
-const { createOrganization } = await import("../db/queries/organizations");
-const { createUser } = await import("../db/queries/users");
-const { credits } = await import("../db/schema");
-const { generateApiKey } = await import("../lib/api/keys");
+const { seedMeteredAgent } = await import("./seed");
 
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
@@ -91,52 +86,12 @@ function pgliteBackend(): Backend {
   };
 }
 
-/** An agent, an organisation with plenty of credits, and a key whose rate limit the load never reaches (1,000,000 a minute). */
+/** The benchmark's agent, organisation and key (bench/seed.ts), in a migrated database. */
 async function seed(backend: Backend): Promise<{ slug: string; secret: string }> {
   const handle = await backend.open();
   try {
     await runMigrations(handle);
-    const db = handle.db;
-    const user = await createUser(db, { email: "bench@example.com", name: "Bench", passwordHash: null });
-    const agent = await createAgent(db, {
-      ownerId: user.id,
-      slug: "bench-doubler",
-      name: "Bench Doubler",
-      description: "",
-      category: "data",
-      tags: [],
-    });
-    await db.transaction((tx) =>
-      publishAgentVersion(tx, {
-        agentId: agent.id,
-        ownerId: user.id,
-        spec: {
-          code: "async function handler(input) { return { doubled: input.n * 2 }; }",
-          inputSchema: { type: "object", required: ["n"], properties: { n: { type: "number" } } },
-        },
-        specHash: "bench",
-        changelog: "",
-        priceWei: "1000",
-        payees: [],
-      }),
-    );
-    const org = await db.transaction((tx) =>
-      createOrganization(tx, { name: "Bench Co", slug: "bench-co", userId: user.id }),
-    );
-    await db.insert(credits).values({ orgId: org.id, agentId: agent.id, granted: 10_000_000 });
-    const key = generateApiKey();
-    await createApiKey(db, {
-      orgId: org.id,
-      name: "bench",
-      prefix: key.prefix,
-      keyHash: key.hash,
-      agentIds: [agent.id],
-      rateLimitPerMinute: 1_000_000,
-      monthlyRunCap: null,
-      pinnedVersionId: null,
-      createdBy: user.id,
-    });
-    return { slug: agent.slug, secret: key.secret };
+    return await seedMeteredAgent(handle.db, "bench-doubler");
   } finally {
     await handle.close();
   }

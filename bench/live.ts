@@ -23,13 +23,8 @@ import { quantile, startServer, stopServer } from "./server";
 nextEnv.loadEnvConfig(process.cwd());
 const { openDb } = await import("../db/client");
 const { runMigrations } = await import("../db/migrate");
-const { createAgent, publishAgentVersion } = await import("../db/queries/agents");
-const { createApiKey } = await import("../db/queries/api-keys");
-const { createOrganization } = await import("../db/queries/organizations");
-const { createUser } = await import("../db/queries/users");
+const { seedMeteredAgent } = await import("./seed");
 const { insertBenchMembers } = await import("../db/queries/dashboards.testing");
-const { credits } = await import("../db/schema");
-const { generateApiKey } = await import("../lib/api/keys");
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 10);
@@ -40,48 +35,9 @@ async function seed(dataDir: string) {
   const handle = await openDb({ dataDir });
   try {
     await runMigrations(handle);
-    const db = handle.db;
-    const owner = await createUser(db, { email: "owner@bench.example", name: "Owner", passwordHash: null });
-    const agent = await createAgent(db, {
-      ownerId: owner.id,
-      slug: "live-doubler",
-      name: "Live Doubler",
-      description: "",
-      category: "data",
-      tags: [],
-    });
-    await db.transaction((tx) =>
-      publishAgentVersion(tx, {
-        agentId: agent.id,
-        ownerId: owner.id,
-        spec: {
-          code: "async function handler(input) { return { doubled: input.n * 2 }; }",
-          inputSchema: { type: "object", required: ["n"], properties: { n: { type: "number" } } },
-        },
-        specHash: "bench",
-        changelog: "",
-        priceWei: "1000",
-        payees: [],
-      }),
-    );
-    const org = await db.transaction((tx) =>
-      createOrganization(tx, { name: "Live Co", slug: "live-co", userId: owner.id }),
-    );
-    await db.insert(credits).values({ orgId: org.id, agentId: agent.id, granted: 1_000_000 });
-    const key = generateApiKey();
-    await createApiKey(db, {
-      orgId: org.id,
-      name: "bench",
-      prefix: key.prefix,
-      keyHash: key.hash,
-      agentIds: [agent.id],
-      rateLimitPerMinute: 1_000_000,
-      monthlyRunCap: null,
-      pinnedVersionId: null,
-      createdBy: owner.id,
-    });
-    const members = await insertBenchMembers(db, { orgId: org.id, count: CONNECTIONS });
-    return { orgId: org.id, secret: key.secret, members };
+    const { orgId, secret } = await seedMeteredAgent(handle.db, "live-doubler");
+    const members = await insertBenchMembers(handle.db, { orgId, count: CONNECTIONS });
+    return { orgId, secret, members };
   } finally {
     await handle.close();
   }

@@ -613,6 +613,19 @@ export type AgentVersion = typeof agentVersions.$inferSelect;
 export type Execution = typeof executions.$inferSelect;
 export type MembershipRole = (typeof membershipRole.enumValues)[number];
 
+/** What the run rollups count per key: runs by how they ended, credits kept, time and tokens. */
+const runCounts = () => ({
+  runs: integer("runs").notNull(),
+  succeeded: integer("succeeded").notNull(),
+  failed: integer("failed").notNull(),
+  timedOut: integer("timed_out").notNull(),
+  /** Runs that spent a credit and kept it (not refunded). */
+  creditsUsed: integer("credits_used").notNull(),
+  durationMsSum: bigint("duration_ms_sum", { mode: "number" }).notNull(),
+  tokensIn: bigint("tokens_in", { mode: "number" }).notNull(),
+  tokensOut: bigint("tokens_out", { mode: "number" }).notNull(),
+});
+
 /**
  * Run rollups: what the dashboards read instead of scanning executions. One row per agent,
  * version, buying organisation, API key and UTC hour (of the run's end) for every run that
@@ -631,15 +644,7 @@ export const runRollups = pgTable(
     orgId: uuid("org_id").notNull(),
     apiKeyId: uuid("api_key_id").notNull(),
     hour: timestamp("hour", { withTimezone: true }).notNull(),
-    runs: integer("runs").notNull(),
-    succeeded: integer("succeeded").notNull(),
-    failed: integer("failed").notNull(),
-    timedOut: integer("timed_out").notNull(),
-    /** Runs that spent a credit and kept it (not refunded). */
-    creditsUsed: integer("credits_used").notNull(),
-    durationMsSum: bigint("duration_ms_sum", { mode: "number" }).notNull(),
-    tokensIn: bigint("tokens_in", { mode: "number" }).notNull(),
-    tokensOut: bigint("tokens_out", { mode: "number" }).notNull(),
+    ...runCounts(),
   },
   (t) => [
     primaryKey({ columns: [t.agentId, t.hour, t.versionId, t.orgId, t.apiKeyId] }),
@@ -660,14 +665,7 @@ export const agentRunRollups = pgTable(
       .references(() => agents.id, { onDelete: "cascade" }),
     versionId: uuid("version_id").notNull(),
     hour: timestamp("hour", { withTimezone: true }).notNull(),
-    runs: integer("runs").notNull(),
-    succeeded: integer("succeeded").notNull(),
-    failed: integer("failed").notNull(),
-    timedOut: integer("timed_out").notNull(),
-    creditsUsed: integer("credits_used").notNull(),
-    durationMsSum: bigint("duration_ms_sum", { mode: "number" }).notNull(),
-    tokensIn: bigint("tokens_in", { mode: "number" }).notNull(),
-    tokensOut: bigint("tokens_out", { mode: "number" }).notNull(),
+    ...runCounts(),
   },
   (t) => [primaryKey({ columns: [t.agentId, t.hour, t.versionId] })],
 );
