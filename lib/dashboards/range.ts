@@ -46,18 +46,34 @@ export function bucketFor(spanMs: number): Bucket {
   return "week";
 }
 
+/**
+ * Formatters per time zone, made once: building an Intl.DateTimeFormat costs far more than
+ * using one, and every bucket of a range needs several.
+ */
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function partsFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = partsFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    partsFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 /** The offset of `timeZone` from UTC at `instant`, in milliseconds. */
 export function zoneOffset(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(instant));
+  const parts = partsFormatter(timeZone).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const local = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
   return local - Math.floor(instant / 1000) * 1000;
@@ -74,9 +90,19 @@ export function zonedMidnight(date: string, timeZone: string): number {
 
 /** The local calendar date (YYYY-MM-DD) of `instant` in `timeZone`. */
 export function zonedDate(instant: number, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
-    new Date(instant),
-  );
+  let formatter = dateFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dateFormatters.set(timeZone, formatter);
+  }
+  return formatter.format(new Date(instant));
+}
+
+/** The calendar date `days` after `date` (YYYY-MM-DD). */
+function addDays(date: string, days: number): string {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + days);
+  return next.toISOString().slice(0, 10);
 }
 
 const floorHour = (ms: number) => Math.floor(ms / HOUR) * HOUR;
@@ -94,9 +120,7 @@ export function resolveRange(query: RangeQuery, now = Date.now()): ResolvedRange
       throw new AppError("INVALID_INPUT", "A custom range needs from and to dates.");
     from = floorHour(zonedMidnight(parsed.data.from, tz));
     // `to` is inclusive: the range ends at the next local midnight.
-    const next = new Date(`${parsed.data.to}T00:00:00Z`);
-    next.setUTCDate(next.getUTCDate() + 1);
-    to = floorHour(zonedMidnight(next.toISOString().slice(0, 10), tz));
+    to = floorHour(zonedMidnight(addDays(parsed.data.to, 1), tz));
     if (!(to > from)) throw new AppError("INVALID_INPUT", "The range must end after it starts.");
     if (to - from > MAX_RANGE_DAYS * DAY + 2 * HOUR) {
       throw new AppError("INVALID_INPUT", `A range can span at most ${MAX_RANGE_DAYS} days.`);
@@ -122,14 +146,24 @@ export function resolveRange(query: RangeQuery, now = Date.now()): ResolvedRange
  * zone)` gives them (weeks start on Monday), so series can be filled where nothing ran.
  */
 export function bucketStarts(range: DashboardRange): number[] {
+  const { timeZone } = range;
+  const from = range.from.getTime();
+  const to = range.to.getTime();
   const starts: number[] = [];
-  const seen = new Set<number>();
-  for (let t = range.from.getTime(); t < range.to.getTime(); t += HOUR) {
-    const start = bucketStart(t, range.bucket, range.timeZone);
-    if (!seen.has(start)) {
-      seen.add(start);
-      starts.push(start);
+  if (range.bucket === "hour") {
+    // At most three days of hours (bucketFor).
+    for (let t = from; t < to; t += HOUR) {
+      const start = bucketStart(t, "hour", timeZone);
+      if (start !== starts.at(-1)) starts.push(start);
     }
+    return starts;
+  }
+  // Days and weeks: one step per bucket, from local midnight to local midnight.
+  const step = range.bucket === "day" ? 1 : 7;
+  let start = bucketStart(from, range.bucket, timeZone);
+  while (start < to) {
+    starts.push(start);
+    start = zonedMidnight(addDays(zonedDate(start, timeZone), step), timeZone);
   }
   return starts;
 }
@@ -138,8 +172,6 @@ export function bucketStart(instant: number, bucket: Bucket, timeZone: string): 
   if (bucket === "hour") return floorHour(instant + zoneOffset(instant, timeZone)) - zoneOffset(instant, timeZone);
   const date = zonedDate(instant, timeZone);
   if (bucket === "day") return zonedMidnight(date, timeZone);
-  const local = new Date(`${date}T00:00:00Z`);
-  const sinceMonday = (local.getUTCDay() + 6) % 7;
-  local.setUTCDate(local.getUTCDate() - sinceMonday);
-  return zonedMidnight(local.toISOString().slice(0, 10), timeZone);
+  const sinceMonday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
+  return zonedMidnight(addDays(date, -sinceMonday), timeZone);
 }
