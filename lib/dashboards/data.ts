@@ -91,39 +91,36 @@ function fillLatency(range: DashboardRange, rows: LatencyBucket[]): LatencyPoint
   });
 }
 
-async function totals(db: Db, scope: DashboardScope, range: DashboardRange): Promise<Totals> {
-  const [series, [latency]] = await Promise.all([
-    runSeries(db, scope, range),
-    latencySeries(db, scope, range, { whole: true }),
-  ]);
+/** A range's totals: its buckets summed, and its percentiles over the whole range. */
+function totals(series: RunBucket[], whole: LatencyBucket | undefined): Totals {
   const sum = (pick: (b: RunBucket) => number) => series.reduce((n, b) => n + pick(b), 0);
   return {
     runs: sum((b) => b.runs),
     succeeded: sum((b) => b.succeeded),
     failures: sum((b) => b.failed + b.timedOut),
     creditsUsed: sum((b) => b.creditsUsed),
-    p50: latency?.p50 ?? null,
-    p95: latency?.p95 ?? null,
-    p99: latency?.p99 ?? null,
+    p50: whole?.p50 ?? null,
+    p95: whole?.p95 ?? null,
+    p99: whole?.p99 ?? null,
   };
 }
 
 /** The common part of both dashboards: runs, latency, errors and totals with the previous period. */
 async function usage(db: Db, scope: DashboardScope, range: ResolvedRange) {
-  const [current, previous, latency, errors, now, before] = await Promise.all([
+  const [current, previous, latency, errors, [whole], [wholeBefore]] = await Promise.all([
     runSeries(db, scope, range),
     runSeries(db, scope, range.previous),
     latencySeries(db, scope, range),
     errorCounts(db, scope, range),
-    totals(db, scope, range),
-    totals(db, scope, range.previous),
+    latencySeries(db, scope, range, { whole: true }),
+    latencySeries(db, scope, range.previous, { whole: true }),
   ]);
   return {
     range: rangeInfo(range),
     runs: fillRuns(range, current, previous),
     latency: fillLatency(range, latency),
     errors,
-    totals: { current: now, previous: before },
+    totals: { current: totals(current, whole), previous: totals(previous, wholeBefore) },
   };
 }
 
