@@ -39,6 +39,7 @@ export function BuyerUsage({
     queryKey: queryKeys.orgDashboard(orgId, params),
     queryFn: () => fetchDashboard<Data>(`/api/dashboard/orgs/${orgId}`, params),
     placeholderData: keepPreviousData,
+    enabled: state.ready,
   });
   const live = useLiveUpdates({ scope: "org", org: orgId }, queryKeys.dashboards);
   const data = query.data;

@@ -29,6 +29,7 @@ export function CreatorDashboard({ agentSlug }: { agentSlug?: string }) {
     queryKey: queryKeys.creatorDashboard(params),
     queryFn: () => fetchDashboard<Data>("/api/dashboard/creator", params),
     placeholderData: keepPreviousData,
+    enabled: state.ready,
   });
   const live = useLiveUpdates({ scope: "creator" }, queryKeys.dashboards);
   const data = query.data;

@@ -17,11 +17,12 @@ export function useDashboardParams() {
   const search = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  // The viewer's zone is known only in the browser; the server render uses UTC.
-  const zone = useSyncExternalStore(
+  // The viewer's zone is known only in the browser (null while the server renders and
+  // hydrates): data waits for it, so a page load asks once, in the right zone.
+  const zone = useSyncExternalStore<string | null>(
     () => () => {},
     browserZone,
-    () => "UTC",
+    () => null,
   );
   const get = useCallback((name: string) => search.get(name) ?? undefined, [search]);
   const dataParams = useMemo(() => {
@@ -31,7 +32,7 @@ export function useDashboardParams() {
       if (value) params[name] = value;
     }
     params.range ??= "7d";
-    params.tz ??= zone;
+    params.tz ??= zone ?? "UTC";
     return params;
   }, [search, zone]);
   const set = useCallback(
@@ -60,6 +61,8 @@ export function useDashboardParams() {
     get,
     set,
     dataParams,
+    /** Whether the time zone is known: fetch only then. */
+    ready: search.has("tz") || zone !== null,
     compare: search.get("compare") !== "0",
     tables,
     toggleTable,
