@@ -17,6 +17,7 @@ import {
 } from "@/db/queries/dashboards";
 import { listOrgCreditBalances } from "@/db/queries/api-runs";
 import { AppError } from "@/lib/errors";
+import { KeyedSemaphore } from "@/lib/semaphore";
 import { bucketStarts, type ResolvedRange } from "./range";
 
 /**
@@ -242,4 +243,24 @@ export async function agentActivity(db: Db, params: { agentId: string }, now = D
     p50: latencyByStart.get(start)?.p50 ?? null,
     p95: latencyByStart.get(start)?.p95 ?? null,
   }));
+}
+
+/** Dashboard reads one user may have running at once; more wait their turn. */
+export const DASHBOARD_READS_PER_USER = 2;
+/** Per process (globalThis): each route bundle is its own module instance. */
+const globalForSlots = globalThis as unknown as { __aiNomadsDashboardSlots?: KeyedSemaphore };
+const dashboardSlots = (globalForSlots.__aiNomadsDashboardSlots ??= new KeyedSemaphore(DASHBOARD_READS_PER_USER));
+
+/**
+ * Runs one dashboard read for `userId` once fewer than DASHBOARD_READS_PER_USER of theirs
+ * are running, so one account reloading in a loop holds at most that many database reads; a
+ * request that goes away while waiting gives its turn up.
+ */
+export async function withDashboardSlot<T>(userId: string, signal: AbortSignal, read: () => Promise<T>): Promise<T> {
+  const release = await dashboardSlots.acquire(userId, signal);
+  try {
+    return await read();
+  } finally {
+    release();
+  }
 }

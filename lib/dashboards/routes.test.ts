@@ -158,3 +158,39 @@ describe.each(await testBackends())("dashboard routes on $name", (backend) => {
     expect(requests.every((r) => r.signal.aborted)).toBe(true);
   });
 });
+
+test("one user runs at most two dashboard reads at once; the rest wait, and a request that goes away gives its turn up", async () => {
+  const { withDashboardSlot, DASHBOARD_READS_PER_USER } = await import("./data");
+  const user = randomUUID();
+  let running = 0;
+  let most = 0;
+  const gates: (() => void)[] = [];
+  const read = () =>
+    new Promise<void>((resolve) => {
+      running++;
+      most = Math.max(most, running);
+      gates.push(() => {
+        running--;
+        resolve();
+      });
+    });
+  const gone = new AbortController();
+  const reads = [0, 1, 2, 3].map(() => withDashboardSlot(user, new AbortController().signal, read));
+  const abandoned = withDashboardSlot(user, gone.signal, read);
+  await new Promise((r) => setTimeout(r, 10));
+  expect(running).toBe(DASHBOARD_READS_PER_USER);
+  gone.abort(new Error("gone"));
+  await expect(abandoned).rejects.toThrow("gone");
+  // Another user is not held up by this one.
+  let other = false;
+  await withDashboardSlot(randomUUID(), new AbortController().signal, async () => {
+    other = true;
+  });
+  expect(other).toBe(true);
+  while (gates.length) {
+    gates.shift()!();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await Promise.all(reads);
+  expect(most).toBe(DASHBOARD_READS_PER_USER);
+});

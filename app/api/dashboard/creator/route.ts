@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { creatorDashboard } from "@/lib/dashboards/data";
+import { creatorDashboard, withDashboardSlot } from "@/lib/dashboards/data";
 import { resolveRange } from "@/lib/dashboards/range";
 import { AppError } from "@/lib/errors";
 import { withSession } from "@/lib/http/with-session";
@@ -16,10 +16,12 @@ export const GET = withSession(async ({ db, request, user }) => {
   const parsed = query.safeParse(search);
   if (!parsed.success) throw new AppError("INVALID_INPUT", "Unknown agent or version.");
   const range = resolveRange(search);
-  const data = await creatorDashboard(
-    db,
-    { ownerId: user.id, agentSlug: parsed.data.agent, version: parsed.data.agent ? parsed.data.version : undefined },
-    range,
+  const data = await withDashboardSlot(user.id, request.signal, () =>
+    creatorDashboard(
+      db,
+      { ownerId: user.id, agentSlug: parsed.data.agent, version: parsed.data.agent ? parsed.data.version : undefined },
+      range,
+    ),
   );
   return NextResponse.json(data, { headers: { "cache-control": "private, no-store" } });
 });

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { getOrganizationForMember } from "@/db/queries/organizations";
-import { buyerDashboard } from "@/lib/dashboards/data";
+import { buyerDashboard, withDashboardSlot } from "@/lib/dashboards/data";
 import { resolveRange } from "@/lib/dashboards/range";
 import { AppError } from "@/lib/errors";
 import { withSession } from "@/lib/http/with-session";
@@ -16,10 +16,9 @@ export const GET = withSession<{ orgId: string }>(async ({ db, request, user, pa
   const search = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = query.safeParse(search);
   if (!parsed.success) throw new AppError("INVALID_INPUT", "Unknown agent or key.");
-  const data = await buyerDashboard(
-    db,
-    { orgId: org.id, agentId: parsed.data.agent, apiKeyId: parsed.data.key },
-    resolveRange(search),
+  const range = resolveRange(search);
+  const data = await withDashboardSlot(user.id, request.signal, () =>
+    buyerDashboard(db, { orgId: org.id, agentId: parsed.data.agent, apiKeyId: parsed.data.key }, range),
   );
   return NextResponse.json(data, { headers: { "cache-control": "private, no-store" } });
 });
