@@ -4,10 +4,8 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
+import { num, rowsOf } from "./raw-rows";
 import type { DashboardRange, DashboardScope, LatencyBucket, RunBucket } from "./dashboards";
-
-const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
-const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
 
 function inScope(scope: DashboardScope, range: DashboardRange): SQL {
   const parts: SQL[] = [

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
+import { num, rowsOf } from "./raw-rows";
 
 /**
  * Dashboard data, read from the run rollups (db/functions/06_add_run_rollups.sql), never by
@@ -24,9 +25,6 @@ export type DashboardRange = { from: Date; to: Date; bucket: Bucket; timeZone: s
 
 /** Stands for a missing version, organisation or key in the rollups. */
 export const NONE_ID = "00000000-0000-0000-0000-000000000000";
-
-const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
-const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
 
 /** The rollup rows in scope and range (`r` is the rollup table's alias). */
 function inScope(scope: DashboardScope, range: DashboardRange, options: { apiKey?: boolean } = {}): SQL {

@@ -1,9 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { rowsOf } from "./raw-rows";
 import { agents, agentVersions } from "../schema";
 import { keyFromRow, type AuthenticatedKey } from "./api-keys";
-
-const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
 
 /**
  * Looks up a batch of API keys by hash and counts each request in its key's current

@@ -57,7 +57,7 @@ export function publish(event: LiveEvent): void {
   }
 }
 
-/** Open subscriptions on this instance (for the health check and the benchmark). */
+/** Open subscriptions on this instance (for the tests). */
 export function subscriptionCount(): number {
   const all = new Set<Subscription>();
   for (const set of byOwner.values()) for (const sub of set) all.add(sub);
