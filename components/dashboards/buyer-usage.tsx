@@ -5,12 +5,10 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Select } from "@/components/ui/input";
 import type { BuyerDashboard as Data } from "@/lib/dashboards/data";
 import { queryKeys } from "@/lib/query-keys";
-import { ChartCard } from "./chart-card";
-import { CategoryBars } from "./charts";
 import { fetchDashboard, useDashboardParams } from "./dashboard-params";
 import { LiveStatus, useLiveUpdates } from "./live";
 import { RangePicker } from "./range-picker";
-import { SummaryCards, UsageCharts } from "./usage-charts";
+import { BreakdownCard, SummaryCards, UsageCharts } from "./usage-charts";
 
 /** Days to a rough human phrase: "about 3 days". */
 function forecast(days: number | null, left: number): string {
@@ -120,44 +118,23 @@ export function BuyerUsage({
           </Card>
           <UsageCharts data={data} state={state} />
           <div className="grid gap-4 lg:grid-cols-2">
-            <ChartCard
+            <BreakdownCard
               id="by-agent"
               title="Runs per agent"
+              label="Agent"
               rows={data.agents}
-              columns={[
-                { key: "name", label: "Agent", value: (r) => r.name },
-                { key: "runs", label: "Runs", value: (r) => r.runs },
-                { key: "credits", label: "Credits used", value: (r) => r.creditsUsed },
-                { key: "failures", label: "Failures", value: (r) => r.failures },
-                { key: "latency", label: "Mean latency (ms)", value: (r) => r.meanLatencyMs },
-              ]}
-              showTable={state.tables.has("by-agent")}
-              onToggleTable={() => state.toggleTable("by-agent")}
-              empty={data.agents.length ? undefined : "No API runs in this range."}
-            >
-              <CategoryBars data={data.agents} category="name" value="runs" name="Runs" />
-            </ChartCard>
-            <ChartCard
+              extra={[{ key: "latency", label: "Mean latency (ms)", value: (r) => r.meanLatencyMs }]}
+              empty="No API runs in this range."
+              state={state}
+            />
+            <BreakdownCard
               id="by-key"
               title="Runs per key"
-              rows={data.keys}
-              columns={[
-                { key: "name", label: "Key", value: (r) => (r.name ? `${r.name} (${r.prefix}…)` : "(no key)") },
-                { key: "runs", label: "Runs", value: (r) => r.runs },
-                { key: "credits", label: "Credits used", value: (r) => r.creditsUsed },
-                { key: "failures", label: "Failures", value: (r) => r.failures },
-              ]}
-              showTable={state.tables.has("by-key")}
-              onToggleTable={() => state.toggleTable("by-key")}
-              empty={data.keys.length ? undefined : "No API runs in this range."}
-            >
-              <CategoryBars
-                data={data.keys.map((k) => ({ ...k, name: k.name ?? "(no key)" }))}
-                category="name"
-                value="runs"
-                name="Runs"
-              />
-            </ChartCard>
+              label="Key"
+              rows={data.keys.map((k) => ({ ...k, name: k.name ? `${k.name} (${k.prefix}…)` : "(no key)" }))}
+              empty="No API runs in this range."
+              state={state}
+            />
           </div>
         </div>
       )}

@@ -12,7 +12,7 @@ import { CategoryBars, COLORS, LinesChart } from "./charts";
 import { fetchDashboard, useDashboardParams } from "./dashboard-params";
 import { LiveStatus, useLiveUpdates } from "./live";
 import { RangePicker } from "./range-picker";
-import { SummaryCards, UsageCharts } from "./usage-charts";
+import { BreakdownCard, SummaryCards, UsageCharts } from "./usage-charts";
 
 const NATIVE = "0x0000000000000000000000000000000000000000";
 const tokenName = (token: string) => (token.toLowerCase() === NATIVE ? "ETH" : `${token.slice(0, 8)}…`);
@@ -74,46 +74,25 @@ export function CreatorDashboard({ agentSlug }: { agentSlug?: string }) {
           <div className="grid gap-4 lg:grid-cols-2">
             <Revenue data={data} state={state} />
             <Ratings data={data} state={state} />
-            <ChartCard
+            <BreakdownCard
               id="organisations"
               title="Runs per buying organisation"
               description="Organisations that ran your agents in the range (their inputs stay theirs)"
-              rows={data.organizations}
-              columns={[
-                { key: "name", label: "Organisation", value: (r) => r.name ?? "(no organisation)" },
-                { key: "runs", label: "Runs", value: (r) => r.runs },
-                { key: "credits", label: "Credits used", value: (r) => r.creditsUsed },
-                { key: "failures", label: "Failures", value: (r) => r.failures },
-              ]}
-              showTable={state.tables.has("organisations")}
-              onToggleTable={() => state.toggleTable("organisations")}
-              empty={data.organizations.length ? undefined : "No organisation ran your agents in this range."}
-            >
-              <CategoryBars
-                data={data.organizations.map((o) => ({ ...o, name: o.name ?? "(no organisation)" }))}
-                category="name"
-                value="runs"
-                name="Runs"
-              />
-            </ChartCard>
+              label="Organisation"
+              rows={data.organizations.map((o) => ({ ...o, name: o.name ?? "(no organisation)" }))}
+              empty="No organisation ran your agents in this range."
+              state={state}
+            />
             {!agentSlug ? (
-              <ChartCard
+              <BreakdownCard
                 id="agents"
                 title="Runs per agent"
                 description="Open an agent for its own dashboard"
+                label="Agent"
                 rows={data.agents}
-                columns={[
-                  { key: "name", label: "Agent", value: (r) => r.name },
-                  { key: "runs", label: "Runs", value: (r) => r.runs },
-                  { key: "credits", label: "Credits used", value: (r) => r.creditsUsed },
-                  { key: "failures", label: "Failures", value: (r) => r.failures },
-                ]}
-                showTable={state.tables.has("agents")}
-                onToggleTable={() => state.toggleTable("agents")}
-                empty={data.agents.length ? undefined : "None of your agents ran in this range."}
-              >
-                <CategoryBars data={data.agents} category="name" value="runs" name="Runs" />
-              </ChartCard>
+                empty="None of your agents ran in this range."
+                state={state}
+              />
             ) : null}
           </div>
           {!agentSlug && data.agents.length ? (

@@ -3,7 +3,7 @@
 import type { LatencyPoint, RangeInfo, SeriesPoint, Totals } from "@/lib/dashboards/data";
 import { bucketLabel, changeLabel } from "@/lib/dashboards/format";
 import { Card } from "@/components/ui/card";
-import { ChartCard } from "./chart-card";
+import { ChartCard, type Column } from "./chart-card";
 import { CategoryBars, COLORS, LinesChart, RunsChart } from "./charts";
 import type { useDashboardParams } from "./dashboard-params";
 
@@ -144,5 +144,53 @@ export function UsageCharts({
         <CategoryBars data={data.errors} category="errorCode" value="runs" name="Runs" color={COLORS.failed} />
       </ChartCard>
     </div>
+  );
+}
+
+type Breakdown = { name: string; runs: number; creditsUsed: number; failures: number };
+
+/**
+ * Runs per category (agent, key, organisation) as bars, with runs, credits used and
+ * failures (and any `extra` columns) as its table and CSV.
+ */
+export function BreakdownCard<R extends Breakdown>({
+  id,
+  title,
+  description,
+  label,
+  rows,
+  extra = [],
+  empty,
+  state,
+}: {
+  id: string;
+  title: string;
+  description?: string;
+  /** What a row is: "Agent", "Key", "Organisation". */
+  label: string;
+  rows: R[];
+  extra?: Column<R>[];
+  empty: string;
+  state: State;
+}) {
+  return (
+    <ChartCard
+      id={id}
+      title={title}
+      description={description}
+      rows={rows}
+      columns={[
+        { key: "name", label, value: (r) => r.name },
+        { key: "runs", label: "Runs", value: (r) => r.runs },
+        { key: "credits", label: "Credits used", value: (r) => r.creditsUsed },
+        { key: "failures", label: "Failures", value: (r) => r.failures },
+        ...extra,
+      ]}
+      showTable={state.tables.has(id)}
+      onToggleTable={() => state.toggleTable(id)}
+      empty={rows.length ? undefined : empty}
+    >
+      <CategoryBars data={rows} category="name" value="runs" name="Runs" />
+    </ChartCard>
   );
 }
