@@ -6,4 +6,5 @@ export const queryKeys = {
   dashboards: ["dashboards"] as const,
   creatorDashboard: (params: Record<string, string>) => ["dashboards", "creator", params] as const,
   orgDashboard: (orgId: string, params: Record<string, string>) => ["dashboards", "org", orgId, params] as const,
+  galaxy: (scope: "public" | "creator") => ["galaxy", scope] as const,
 };

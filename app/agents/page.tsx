@@ -36,7 +36,12 @@ export default async function MarketplacePage({
     <div className="space-y-6">
       <div>
         <h1 className="text-3xl font-bold tracking-tight">Marketplace</h1>
-        <p className="mt-1 text-muted-foreground">Agents published by creators, ready to buy and run.</p>
+        <p className="mt-1 text-muted-foreground">
+          Agents published by creators, ready to buy and run.{" "}
+          <Link href="/agents/galaxy" className="text-primary hover:underline">
+            See them all as a 3D galaxy
+          </Link>
+        </p>
       </div>
       {/* A plain GET form: the whole search state lives in the URL. */}
       <form

@@ -1,10 +1,11 @@
 -- roll_up_queued_runs(max_runs): moves up to max_runs queued runs (run_rollup_queue, filled
 -- by finish_runs) into the rollups (add_run_rollups), in one transaction, so a run is rolled
 -- up exactly once; instances running it at once take different rows (skip locked). Returns
--- a row with how many runs it rolled up, then one per (agent owner, buying organisation)
--- they concern, whom the live stream tells.
+-- a row with how many runs it rolled up, then one per (agent, its owner, buying
+-- organisation) they concern: the live stream tells the owner and the organisation, the
+-- galaxy pulses the agent.
 create or replace function roll_up_queued_runs(max_runs integer)
-returns table (runs integer, owner_id uuid, org_id uuid)
+returns table (runs integer, owner_id uuid, org_id uuid, agent_id uuid)
 language plpgsql
 as $fn$
 declare
@@ -20,9 +21,9 @@ begin
     return;
   end if;
   perform add_run_rollups(ids);
-  return query select cardinality(ids), null::uuid, null::uuid;
+  return query select cardinality(ids), null::uuid, null::uuid, null::uuid;
   return query
-    select 0, t.owner_id, t.org_id
-    from (select distinct a.owner_id, e.org_id from executions e join agents a on a.id = e.agent_id where e.id = any(ids)) t;
+    select 0, t.owner_id, t.org_id, t.agent_id
+    from (select distinct a.owner_id, e.org_id, e.agent_id from executions e join agents a on a.id = e.agent_id where e.id = any(ids)) t;
 end
 $fn$;

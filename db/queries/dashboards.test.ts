@@ -154,7 +154,9 @@ describe.each(await testBackends())("dashboard rollups on $name", (backend) => {
         { ownerId: stranger.id, orgId: rival.org.id },
       ]),
     );
-    expect(await rollUpQueuedRuns(handle.db, { maxRuns: 1000 })).toEqual({ runs: 0, audiences: [] });
+    // Which agents ran (the galaxy's pulses): both creators' agents, not the playground run alone.
+    expect(new Set([...first.agentIds, ...rest.agentIds])).toEqual(new Set([agent.id, other.id]));
+    expect(await rollUpQueuedRuns(handle.db, { maxRuns: 1000 })).toEqual({ runs: 0, audiences: [], agentIds: [] });
   });
   afterAll(() => handle?.close());
 

@@ -279,16 +279,20 @@ export async function agentRatingDistribution(db: Db, params: { agentId: string 
 
 /**
  * Adds up to `maxRuns` runs that finish_runs queued to the rollups, once each. Returns how
- * many, and the (agent owner, buying organisation) pairs they concern.
+ * many, the (agent owner, buying organisation) pairs they concern, and the agents that ran.
  */
 export async function rollUpQueuedRuns(db: Db, params: { maxRuns: number }) {
   const result = await db.execute(sql`select * from roll_up_queued_runs(${params.maxRuns}::int)`);
-  const rows = rowsOf(result);
+  const rows = rowsOf(result).filter((row) => row.owner_id !== null);
+  const audiences = new Map<string, { ownerId: string; orgId: string | null }>();
+  for (const row of rows) {
+    const orgId = row.org_id === null ? null : String(row.org_id);
+    audiences.set(`${String(row.owner_id)}/${orgId}`, { ownerId: String(row.owner_id), orgId });
+  }
   return {
-    runs: rows.reduce((n, row) => n + num(row.runs), 0),
-    audiences: rows
-      .filter((row) => row.owner_id !== null)
-      .map((row) => ({ ownerId: String(row.owner_id), orgId: row.org_id === null ? null : String(row.org_id) })),
+    runs: rowsOf(result).reduce((n, row) => n + num(row.runs), 0),
+    audiences: [...audiences.values()],
+    agentIds: [...new Set(rows.map((row) => String(row.agent_id)))],
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { CreatorDashboard } from "@/components/dashboards/creator-dashboard";
+import { AgentGalaxy } from "@/components/galaxy/agent-galaxy";
 import { requirePageUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -16,6 +17,12 @@ export default async function DashboardPage() {
       <Suspense>
         <CreatorDashboard />
       </Suspense>
+      <section aria-labelledby="galaxy-heading" className="space-y-3">
+        <h2 id="galaxy-heading" className="text-xl font-semibold">
+          Your agents in 3D
+        </h2>
+        <AgentGalaxy scope="creator" height={420} />
+      </section>
     </div>
   );
 }
