@@ -47,6 +47,10 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
   expect(secret).toMatch(/^anm_live_[A-Za-z0-9_-]{32}$/);
   await expect(page.getByRole("status").filter({ hasText: "is ready" })).toContainText(`/api/v1/agents/csv-stats/runs`);
   const auth = { authorization: `Bearer ${secret}` };
+  // The galaxy's pulse feed, from now on.
+  const galaxy = (await (await request.get("/api/galaxy")).json()) as { agents: { id: string; slug: string }[] };
+  const csvStatsId = galaxy.agents.find((a) => a.slug === "csv-stats")!.id;
+  const pulsesFrom = ((await (await request.get("/api/galaxy/pulses")).json()) as { next: number }).next;
 
   const first = await request.post("/api/v1/agents/csv-stats/runs", {
     headers: { ...auth, "idempotency-key": "e2e-order-1" },
@@ -63,6 +67,14 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
     "at the last 7 days' rate, runs out in about",
   );
   await creatorContext.close();
+  // The run pulses in every open galaxy.
+  await expect
+    .poll(
+      async () =>
+        ((await (await request.get(`/api/galaxy/pulses?after=${pulsesFrom}`)).json()) as { agentIds: string[] })
+          .agentIds,
+    )
+    .toContain(csvStatsId);
   const retry = await request.post("/api/v1/agents/csv-stats/runs", {
     headers: { ...auth, "idempotency-key": "e2e-order-1" },
     data: { input: { csv: "city,temp\nOslo,3\nLisbon,17\nCairo,24" } },

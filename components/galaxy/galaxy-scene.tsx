@@ -191,7 +191,7 @@ export default function GalaxyScene({
     () =>
       layout
         ? {
-            position: [0, layout.extent * 0.5, layout.extent * 2.4] as [number, number, number],
+            position: [0, layout.extent * 0.4, layout.extent * 2.0] as [number, number, number],
             far: layout.extent * 12,
           }
         : null,
