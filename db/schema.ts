@@ -432,6 +432,32 @@ export const ratings = pgTable(
   ],
 );
 
+/**
+ * `Withdrawn` events of the marketplace: what each payee wallet took out, per token. The
+ * creator dashboard sets them beside the claimable balance; a reorganisation takes them back
+ * like purchases and ratings.
+ */
+export const withdrawals = pgTable(
+  "withdrawals",
+  {
+    id: id(),
+    chainId: integer("chain_id").notNull(),
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    blockHash: text("block_hash"),
+    /** Lower-case addresses. */
+    account: text("account").notNull(),
+    token: text("token").notNull(),
+    amountWei: wei("amount_wei").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("withdrawals_chain_tx_log_key").on(t.chainId, t.txHash, t.logIndex),
+    index("withdrawals_account_idx").on(t.account),
+  ],
+);
+
 export const apiKeys = pgTable(
   "api_keys",
   {

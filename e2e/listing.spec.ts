@@ -141,6 +141,12 @@ test("a creator lists an agent on-chain from their wallet; an organisation buys 
   await page.reload();
   await expect(page.getByTestId("claimable")).toHaveText("0 ETH");
   await expect(page.getByRole("button", { name: "Withdraw" })).toHaveCount(0);
+  // The dashboard sets what was withdrawn (once the indexer has read it) beside what is claimable, per payee wallet.
+  await expect(async () => {
+    await page.goto("/dashboard?tables=earnings");
+    const earnings = page.locator('[data-chart="earnings"] tbody tr').filter({ hasText: "your wallet" });
+    await expect(earnings).toContainText("0 ETH0.019 ETH", { timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
 
   // Version 2 changes the price: the chain keeps selling at the old one until the creator
   // updates the listing from the studio.

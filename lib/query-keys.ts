@@ -6,5 +6,7 @@ export const queryKeys = {
   dashboards: ["dashboards"] as const,
   creatorDashboard: (params: Record<string, string>) => ["dashboards", "creator", params] as const,
   orgDashboard: (orgId: string, params: Record<string, string>) => ["dashboards", "org", orgId, params] as const,
+  /** Under "dashboards": a purchase heard on the live stream refetches it too. */
+  creatorEarnings: ["dashboards", "earnings"] as const,
   galaxy: (scope: "public" | "creator") => ["galaxy", scope] as const,
 };

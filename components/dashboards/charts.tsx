@@ -117,3 +117,29 @@ export function CategoryBars({
     </ResponsiveContainer>
   );
 }
+
+/** One horizontal bar per category, stacked from several values (claimable and withdrawn per wallet). */
+export function StackedBars({
+  data,
+  category,
+  bars,
+}: {
+  data: Point[];
+  category: string;
+  bars: { key: string; name: string; color: string }[];
+}) {
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
+        <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
+        <XAxis type="number" tick={axis} />
+        <YAxis type="category" dataKey={category} tick={axis} width={140} />
+        <Tooltip />
+        <Legend />
+        {bars.map((b) => (
+          <Bar key={b.key} dataKey={b.key} name={b.name} stackId="total" fill={b.color} isAnimationActive={false} />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}

@@ -10,6 +10,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { ChartCard } from "./chart-card";
 import { CategoryBars, COLORS, LinesChart } from "./charts";
 import { fetchDashboard, useDashboardParams } from "./dashboard-params";
+import { EarningsCard } from "./earnings-card";
 import { LiveStatus, useLiveUpdates } from "./live";
 import { RangePicker } from "./range-picker";
 import { BreakdownCard, SummaryCards, UsageCharts } from "./usage-charts";
@@ -73,6 +74,7 @@ export function CreatorDashboard({ agentSlug }: { agentSlug?: string }) {
           <UsageCharts data={data} state={state} />
           <div className="grid gap-4 lg:grid-cols-2">
             <Revenue data={data} state={state} />
+            {!agentSlug ? <EarningsCard state={state} /> : null}
             <Ratings data={data} state={state} />
             <BreakdownCard
               id="organisations"

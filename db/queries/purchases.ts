@@ -10,6 +10,7 @@ import {
   purchases,
   ratings,
   wallets,
+  withdrawals,
 } from "../schema";
 
 export type PurchaseEvent = {
@@ -146,18 +147,18 @@ export async function attachListingPurchases(
 }
 
 /**
- * The blocks (number and hash) of purchases and ratings seen at or after `fromBlock`, to
+ * The blocks (number and hash) of purchases, ratings and withdrawals seen at or after `fromBlock`, to
  * check for reorganisations.
  */
 export async function listRecentEventBlocks(db: Db, params: { chainId: number; fromBlock: bigint }) {
-  const recent = (table: typeof purchases | typeof ratings) =>
+  const recent = (table: typeof purchases | typeof ratings | typeof withdrawals) =>
     db
       .select({ blockNumber: table.blockNumber, blockHash: table.blockHash })
       .from(table)
       .where(
         and(eq(table.chainId, params.chainId), gte(table.blockNumber, params.fromBlock), isNotNull(table.blockHash)),
       );
-  return union(recent(purchases), recent(ratings));
+  return union(recent(purchases), recent(ratings), recent(withdrawals));
 }
 
 /**

@@ -1,14 +1,15 @@
 /**
  * Integration: deploys the contracts through thirdweb to a fresh anvil, then registers,
  * buys, indexes the Purchased event (twice and concurrently: credits granted once),
- * withdraws and rates — against PGlite and Postgres.
+ * withdraws (indexed once, shown as the creator's earnings) and rates — against PGlite and
+ * Postgres.
  */
 import { randomUUID } from "node:crypto";
 import { sendAndConfirmTransaction } from "thirdweb";
 import { eth_getBalance, getRpcClient } from "thirdweb/rpc";
 import { privateKeyToAccount } from "thirdweb/wallets";
 import { eq, sql } from "drizzle-orm";
-import { ratings } from "@/db/schema";
+import { ratings, withdrawals } from "@/db/schema";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createAgent, getPublishedAgentBySlug, listPublishedAgents } from "@/db/queries/agents";
@@ -43,7 +44,8 @@ import { deployPlatformContracts } from "./deploy";
 import { anvilAccounts } from "./dev-accounts";
 import { toChainError } from "./errors";
 import { readRegisteredListing } from "./listing-receipt";
-import { indexPurchases, indexRatings, revertReorganisedBlocks } from "./indexer";
+import { indexPurchases, indexRatings, indexWithdrawals, revertReorganisedBlocks } from "./indexer";
+import { creatorEarnings } from "@/lib/dashboards/earnings";
 import { readRatingEvent } from "./rating-receipt";
 import { addRatingReview, listAgentReviews } from "@/db/queries/ratings";
 import { startAnvil, type LocalChain } from "./local-chain";
@@ -159,6 +161,27 @@ describe.each(await testBackends())("chain integration on $name", (backend) => {
     });
     const after = await eth_getBalance(rpc, { address: creator!.address });
     expect(after - before + withdrawn.gasUsed * withdrawn.effectiveGasPrice).toBe(creatorShare);
+    // The withdrawal is indexed once, and the creator's dashboard shows it beside the (now empty) balance.
+    const onlyThat = { fromBlock: withdrawn.blockNumber, toBlock: withdrawn.blockNumber };
+    expect((await indexWithdrawals(handle.db, config, onlyThat)).recorded).toBe(1);
+    expect((await indexWithdrawals(handle.db, config, onlyThat)).recorded).toBe(0);
+    await createWallet(handle.db, { userId: creatorUser.id, address: creator!.address });
+    expect(await creatorEarnings(handle.db, config, creatorUser.id)).toEqual({
+      chain: true,
+      rows: [
+        {
+          address: creator!.address.toLowerCase(),
+          linked: true,
+          token: NATIVE_TOKEN,
+          symbol: "ETH",
+          decimals: 18,
+          claimable: "0",
+          withdrawn: creatorShare.toString(),
+          withdrawals: 1,
+        },
+      ],
+    });
+    expect(await creatorEarnings(handle.db, null, creatorUser.id)).toEqual({ chain: false, rows: [] });
 
     // The buyer rates once; the creator (not a buyer) is refused with a clear reason.
     const purchaseId = BigInt(bought.logs.at(-1)!.topics[1]!);
@@ -347,12 +370,22 @@ describe.each(await testBackends())("chain integration on $name", (backend) => {
     await indexRatings(handle.db, config, { fromBlock: doomed.blockNumber, toBlock: doomedRating.blockNumber });
     const lateRatings = () => handle.db.select().from(ratings).where(eq(ratings.agentId, late.id));
     expect(await lateRatings()).toHaveLength(1);
+    const doomedWithdrawal = await sendAndConfirmTransaction({
+      account: seller!,
+      transaction: prepareWithdraw(marketplaceContract(config), { token: NATIVE_TOKEN }),
+    });
+    const onlyThat = { fromBlock: doomedWithdrawal.blockNumber, toBlock: doomedWithdrawal.blockNumber };
+    expect((await indexWithdrawals(handle.db, config, onlyThat)).recorded).toBe(1);
+    const sellerWithdrawals = () =>
+      handle.db.select().from(withdrawals).where(eq(withdrawals.account, seller!.address.toLowerCase()));
+    expect(await sellerWithdrawals()).toHaveLength(1);
     await rpc("evm_revert", [snapshot]);
-    await rpc("anvil_mine", ["0x3"]); // the new chain grows past the removed blocks, with other hashes
-    expect(await revertReorganisedBlocks(handle.db, config)).toEqual({ purchases: 1, ratings: 1 });
+    await rpc("anvil_mine", ["0x4"]); // the new chain grows past the removed blocks, with other hashes
+    expect(await revertReorganisedBlocks(handle.db, config)).toEqual({ purchases: 1, ratings: 1, withdrawals: 1 });
     expect(await getCreditBalance(handle.db, { orgId: org.id, agentId: late.id })).toMatchObject({ granted: 4 });
     expect(await lateRatings()).toHaveLength(0);
-    expect(await revertReorganisedBlocks(handle.db, config)).toEqual({ purchases: 0, ratings: 0 });
+    expect(await sellerWithdrawals()).toHaveLength(0);
+    expect(await revertReorganisedBlocks(handle.db, config)).toEqual({ purchases: 0, ratings: 0, withdrawals: 0 });
   }, 120_000);
 });
 

@@ -2,11 +2,11 @@ import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { attesterAccount, runAttestation } from "@/lib/receipts/attest";
 import { resolveChainConfig } from "./config";
-import { indexPurchases, indexRatings, revertReorganisedBlocks } from "./indexer";
+import { indexPurchases, indexRatings, indexWithdrawals, revertReorganisedBlocks } from "./indexer";
 import { repeat } from "@/lib/repeat";
 
 const INDEX_INTERVAL_MS = 5_000;
-/** Indexes new Purchased and Rated events every few seconds. */
+/** Indexes new Purchased, Rated and Withdrawn events every few seconds. */
 export function startIndexerLoop(): void {
   const config = resolveChainConfig();
   if (!config) {
@@ -25,6 +25,8 @@ export function startIndexerLoop(): void {
         console.log(`[indexer] recorded ${bought.recorded} purchase(s), ${bought.creditsGranted} run credit(s)`);
       const rated = await indexRatings(db, config);
       if (rated.recorded) console.log(`[indexer] recorded ${rated.recorded} rating(s)`);
+      const withdrawn = await indexWithdrawals(db, config);
+      if (withdrawn.recorded) console.log(`[indexer] recorded ${withdrawn.recorded} withdrawal(s)`);
     },
     { immediately: true },
   );

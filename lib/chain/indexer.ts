@@ -11,6 +11,7 @@ import {
   rewindChainCursor,
 } from "@/db/queries/purchases";
 import { recordRatingEvent, revertRatingsInBlocks } from "@/db/queries/ratings";
+import { recordWithdrawalEvent, revertWithdrawalsInBlocks } from "@/db/queries/withdrawals";
 import { publish } from "@/lib/live/bus";
 import { describeError } from "@/lib/log";
 import { chainOf, marketplaceContract, reputationContract, thirdwebClient } from "./client";
@@ -25,6 +26,16 @@ const purchasedEvent = prepareEvent({
 const ratedEvent = prepareEvent({
   signature: "event Rated(uint256 indexed listingId, uint256 indexed purchaseId, address indexed buyer, uint8 score)",
 });
+
+const withdrawnEvent = prepareEvent({
+  signature: "event Withdrawn(address indexed account, address indexed token, uint256 amount)",
+});
+
+/**
+ * The cursor of the marketplace's `Withdrawn` events: their own, so a database indexed
+ * before withdrawals were reads them from the start block without reading purchases again.
+ */
+export const withdrawalsCursor = (config: ChainConfig) => `${config.marketplace.toLowerCase()}#Withdrawn`;
 
 export type RangeOptions = { toBlock?: bigint; batchSize?: bigint; fromBlock?: bigint };
 export type IndexResult = {
@@ -128,15 +139,16 @@ async function scan<E extends Log>(
 const REORG_WINDOW = 128n;
 
 /**
- * Takes back purchases and ratings whose block is no longer on the chain (a
+ * Takes back purchases, ratings and withdrawals whose block is no longer on the chain (a
  * reorganisation): a block seen with one hash now has another, or is past the head. Their
- * purchases' unused credits are withdrawn, their ratings leave reputation, and both cursors
- * go back so the new blocks are read again. Returns how many of each were reverted.
+ * purchases' unused credits are withdrawn, their ratings leave reputation, their
+ * withdrawals leave the earnings, and every cursor goes back so the new blocks are read
+ * again. Returns how many of each were reverted.
  */
 export async function revertReorganisedBlocks(
   db: Db,
   config: ChainConfig,
-): Promise<{ purchases: number; ratings: number }> {
+): Promise<{ purchases: number; ratings: number; withdrawals: number }> {
   const rpc = rpcOf(config);
   const head = await onChain(() => eth_blockNumber(rpc));
   const seen = await listRecentEventBlocks(db, {
@@ -149,20 +161,21 @@ export async function revertReorganisedBlocks(
     const block = blockNumber > head ? null : await onChain(() => eth_getBlockByNumber(rpc, { blockNumber }));
     if (!block || block.hash?.toLowerCase() !== blockHash) gone.add(blockNumber);
   }
-  if (!gone.size) return { purchases: 0, ratings: 0 };
+  if (!gone.size) return { purchases: 0, ratings: 0, withdrawals: 0 };
   const blockNumbers = [...gone];
   const lowest = blockNumbers.reduce((a, b) => (a < b ? a : b));
   const reverted = await db.transaction(async (tx) => {
     const purchases = await revertPurchasesInBlocks(tx, { chainId: config.chainId, blockNumbers });
     const ratings = await revertRatingsInBlocks(tx, { chainId: config.chainId, blockNumbers });
-    for (const contractAddress of [config.marketplace, config.reputation]) {
+    const withdrawals = await revertWithdrawalsInBlocks(tx, { chainId: config.chainId, blockNumbers });
+    for (const contractAddress of [config.marketplace, config.reputation, withdrawalsCursor(config)]) {
       await rewindChainCursor(tx, { chainId: config.chainId, contractAddress, lastBlock: lowest - 1n });
     }
-    return { purchases, ratings };
+    return { purchases, ratings, withdrawals };
   });
   console.warn(
     `[indexer] a reorganisation removed block(s) ${blockNumbers.join(", ")}: ` +
-      `${reverted.purchases} purchase(s) and ${reverted.ratings} rating(s) reverted`,
+      `${reverted.purchases} purchase(s), ${reverted.ratings} rating(s) and ${reverted.withdrawals} withdrawal(s) reverted`,
   );
   return reverted;
 }
@@ -226,6 +239,30 @@ export async function indexRatings(db: Db, config: ChainConfig, options: RangeOp
         purchaseId: event.args.purchaseId,
         rater: event.args.buyer,
         score: Number(event.args.score),
+      }),
+  );
+}
+
+/** Records each `Withdrawn` event of the marketplace once: what payee wallets took out. */
+export async function indexWithdrawals(db: Db, config: ChainConfig, options: RangeOptions = {}): Promise<IndexResult> {
+  const contract = marketplaceContract(config);
+  return scan(
+    db,
+    config,
+    withdrawalsCursor(config),
+    options,
+    (fromBlock, toBlock) =>
+      getContractEvents({ contract, events: [withdrawnEvent], fromBlock, toBlock, useIndexer: false }),
+    (event) =>
+      recordWithdrawalEvent(db, {
+        chainId: config.chainId,
+        txHash: event.transactionHash,
+        logIndex: Number(event.logIndex),
+        blockNumber: event.blockNumber,
+        blockHash: event.blockHash,
+        account: event.args.account,
+        token: event.args.token,
+        amount: event.args.amount,
       }),
   );
 }

@@ -18,6 +18,7 @@ vi.mock("@/lib/db", () => ({ getDb: async () => state.db }));
 const creatorRoute = (await import("@/app/api/dashboard/creator/route")).GET;
 const orgRoute = (await import("@/app/api/dashboard/orgs/[orgId]/route")).GET;
 const liveRoute = (await import("@/app/api/live/route")).GET;
+const earningsRoute = (await import("@/app/api/dashboard/creator/earnings/route")).GET;
 const { publish, subscriptionCount } = await import("@/lib/live/bus");
 const { MAX_STREAMS_PER_USER } = await import("@/lib/live/stream");
 
@@ -71,6 +72,7 @@ describe.each(await testBackends())("dashboard routes on $name", (backend) => {
   test("signed out: 401; another creator's agent and another organisation: 404", async () => {
     state.user = null;
     expect((await creatorRoute(get("/api/dashboard/creator"), noParams)).status).toBe(401);
+    expect((await earningsRoute(get("/api/dashboard/creator/earnings"), noParams)).status).toBe(401);
     state.user = stranger;
     expect((await creatorRoute(get(`/api/dashboard/creator?agent=${agentSlug}`), noParams)).status).toBe(404);
     const org = { params: Promise.resolve({ orgId: buyer.org.id }) };
