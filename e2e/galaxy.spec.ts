@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import type { Page } from "@playwright/test";
+import { newAccount, signUp } from "./fixtures/accounts";
 import { expect, test } from "./fixtures/test";
 
 /** The JavaScript a page load fetches: URL and gzipped size (as served compressed). */
@@ -125,4 +126,13 @@ test("the agent galaxy: a lazy WebGL scene of few draw calls, usable by keyboard
   await flatPage.keyboard.press("Enter");
   await expect(flatPage.getByRole("heading", { level: 1, name: "CSV Statistics" })).toBeVisible();
   await flat.close();
+
+  // The creator dashboard holds the creator's own galaxy, loaded after the page.
+  const creator = await browser.newContext();
+  const creatorPage = await creator.newPage();
+  await signUp(creatorPage, newAccount("Galaxy Creator"));
+  await creatorPage.goto("/dashboard");
+  await expect(creatorPage.getByRole("heading", { name: "Your agents in 3D" })).toBeVisible();
+  await expect(creatorPage.getByText("No published agents yet")).toBeVisible();
+  await creator.close();
 });

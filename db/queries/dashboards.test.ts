@@ -212,6 +212,8 @@ describe.each(await testBackends())("dashboard rollups on $name", (backend) => {
     const whole = await latencySeries(handle.db, scope, BERLIN, { whole: true });
     expect(whole).toEqual([{ bucket: null, runs: 15, p50: 60, p95: 500, p99: 500 }]);
     expect(whole).toEqual(await rawLatencySeries(handle.db, scope, BERLIN, { whole: true }));
+    // Both from one scan: the same buckets, then the whole range.
+    expect(await latencySeries(handle.db, scope, BERLIN, { andWhole: true })).toEqual([...perDay, ...whole]);
     // Hourly buckets agree with the raw aggregate too.
     const hourly = { ...BERLIN, bucket: "hour" as const };
     expect(await latencySeries(handle.db, scope, hourly)).toEqual(await rawLatencySeries(handle.db, scope, hourly));

@@ -92,24 +92,32 @@ export type LatencyBucket = { bucket: Date | null; runs: number; p50: number; p9
 
 /**
  * Exact latency percentiles (nearest rank, as Postgres' `percentile_disc`) per bucket, or
- * over the whole range with `whole`, from the per-millisecond counts.
+ * over the whole range with `whole`, from the per-millisecond counts. `andWhole` returns
+ * both from one scan (grouping sets): the buckets, then the whole range as bucket null.
  */
 export async function latencySeries(
   db: Db,
   scope: DashboardScope,
   range: DashboardRange,
-  options: { whole?: boolean } = {},
+  options: { whole?: boolean; andWhole?: boolean } = {},
 ): Promise<LatencyBucket[]> {
+  const grouping = options.whole
+    ? sql`group by r.latency_ms`
+    : options.andWhole
+      ? sql`group by grouping sets ((hb.bucket, r.latency_ms), (r.latency_ms))`
+      : sql`group by hb.bucket, r.latency_ms`;
   const result = await db.execute(sql`
     with h as (
-      select ${options.whole ? sql`null::timestamptz` : sql`hb.bucket`} as bucket, r.latency_ms, sum(r.runs) as n
+      select ${options.whole ? sql`null::timestamptz` : sql`hb.bucket`} as bucket,
+        ${options.whole ? sql`1` : options.andWhole ? sql`grouping(hb.bucket)` : sql`0`} as whole,
+        r.latency_ms, sum(r.runs) as n
       from run_latency_rollups r
       ${options.whole ? sql`` : sql`join ${hourBuckets(range)} on hb.hour = r.hour`}
       where ${inScope(scope, range)}
-      group by 1, 2
+      ${grouping}
     ), c as (
-      select bucket, latency_ms, sum(n) over (partition by bucket order by latency_ms) as below,
-        sum(n) over (partition by bucket) as total
+      select bucket, whole, latency_ms, sum(n) over (partition by whole, bucket order by latency_ms) as below,
+        sum(n) over (partition by whole, bucket) as total
       from h
     )
     select bucket, max(total)::float8 as runs,
@@ -117,8 +125,8 @@ export async function latencySeries(
       min(latency_ms) filter (where below >= 0.95 * total) as p95,
       min(latency_ms) filter (where below >= 0.99 * total) as p99
     from c
-    group by bucket
-    order by bucket`);
+    group by whole, bucket
+    order by whole, bucket`);
   return rowsOf(result).map((row) => ({
     bucket: row.bucket === null ? null : new Date(row.bucket as string),
     runs: num(row.runs),

@@ -108,14 +108,16 @@ function totals(series: RunBucket[], whole: LatencyBucket | undefined): Totals {
 
 /** The common part of both dashboards: runs, latency, errors and totals with the previous period. */
 async function usage(db: Db, scope: DashboardScope, range: ResolvedRange) {
-  const [current, previous, latency, errors, [whole], [wholeBefore]] = await Promise.all([
+  const [current, previous, latencyAndWhole, errors, [wholeBefore]] = await Promise.all([
     runSeries(db, scope, range),
     runSeries(db, scope, range.previous),
-    latencySeries(db, scope, range),
+    // The buckets and the whole range's percentiles from one scan of the latency rollup.
+    latencySeries(db, scope, range, { andWhole: true }),
     errorCounts(db, scope, range),
-    latencySeries(db, scope, range, { whole: true }),
     latencySeries(db, scope, range.previous, { whole: true }),
   ]);
+  const latency = latencyAndWhole.filter((b) => b.bucket !== null);
+  const whole = latencyAndWhole.find((b) => b.bucket === null);
   return {
     range: rangeInfo(range),
     runs: fillRuns(range, current, previous),

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { CreatorDashboard } from "@/components/dashboards/creator-dashboard";
-import { AgentGalaxy } from "@/components/galaxy/agent-galaxy";
+import { LazyAgentGalaxy } from "@/components/galaxy/lazy-galaxy";
 import { requirePageUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -21,7 +21,7 @@ export default async function DashboardPage() {
         <h2 id="galaxy-heading" className="text-xl font-semibold">
           Your agents in 3D
         </h2>
-        <AgentGalaxy scope="creator" height={420} />
+        <LazyAgentGalaxy scope="creator" height={420} />
       </section>
     </div>
   );
