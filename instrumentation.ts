@@ -2,7 +2,8 @@
  * Runs once per server process. Warms the sandbox pool (SANDBOX_WORKERS workers), so the
  * first runs do not wait for QuickJS to load, ends runs a stopped process left running
  * (lib/metering/reaper.ts), rolls finished runs up for the dashboards every second
- * (lib/dashboards/roller.ts), and starts the chain event indexer and the
+ * (lib/dashboards/roller.ts), installs the lean routes (live streams answered on the bare
+ * Node request, lib/http/lean-routes.ts), and starts the chain event indexer and the
  * receipt attestation timer when a chain is configured; both are idempotent, so several
  * app instances may run them at once.
  */
@@ -17,6 +18,12 @@ export async function register() {
     .catch((error: unknown) => console.error("[sandbox] could not start the sandbox workers:", error));
   const { startReaperLoop } = await import("@/lib/metering/reaper-loop");
   startReaperLoop();
+  // Live streams on the bare Node request (lib/platform/lean-routes-hook.mjs calls them).
+  const [{ installLeanRoutes }, { handleLiveRequest }] = await Promise.all([
+    import("@/lib/http/lean-routes"),
+    import("@/lib/live/node-stream"),
+  ]);
+  installLeanRoutes({ "/api/live": handleLiveRequest });
   const { startRollupLoop } = await import("@/lib/dashboards/roller");
   startRollupLoop();
   const { startAttestationLoop, startIndexerLoop } = await import("@/lib/chain/indexer-loop");

@@ -1,9 +1,5 @@
 import type { NextConfig } from "next";
-
-/** Static security headers of every answer; pages add their CSP (a fresh nonce each) in proxy.ts. */
-const PERMISSIONS_POLICY =
-  "camera=(), microphone=(), geolocation=(), payment=(), display-capture=(), browsing-topics=()";
-const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+import { API_CONTENT_SECURITY_POLICY, STATIC_SECURITY_HEADERS } from "./lib/http/static-headers";
 
 const nextConfig: NextConfig = {
   // PGlite loads its WebAssembly and data files from its own package directory, pg has
@@ -15,12 +11,7 @@ const nextConfig: NextConfig = {
     return [
       {
         source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Permissions-Policy", value: PERMISSIONS_POLICY },
-        ],
+        headers: Object.entries(STATIC_SECURITY_HEADERS).map(([key, value]) => ({ key, value })),
       },
       // Pages get their Content-Security-Policy (with a fresh nonce) from proxy.ts.
       { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },

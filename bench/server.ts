@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { serverHookArgs } from "../lib/platform/server-hooks";
 
 /**
  * Starts the production server (`next start`, built beforehand) on 127.0.0.1:`port` with
@@ -12,8 +13,7 @@ export async function startServer(port: number, env: Record<string, string>): Pr
     process.execPath,
     [
       ...profile,
-      "--import",
-      path.resolve("lib", "platform", "client-address-hook.mjs"),
+      ...serverHookArgs(path.resolve(".")),
       path.join("node_modules", "next", "dist", "bin", "next"),
       "start",
       "-p",

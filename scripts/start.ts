@@ -7,6 +7,7 @@
 import nextEnv from "@next/env";
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { serverHookArgs } from "../lib/platform/server-hooks";
 import { buildIfNeeded } from "./build-if-needed";
 
 nextEnv.loadEnvConfig(process.cwd());
@@ -28,9 +29,9 @@ console.log(`[start] serving on http://localhost:${env.PORT}`);
 const server = spawn(
   process.execPath,
   [
-    // One trusted client address in X-Forwarded-For, client-sent X-Forwarded-Host/-Proto dropped.
-    "--import",
-    path.join(root, "lib", "platform", "client-address-hook.mjs"),
+    // One trusted client address in X-Forwarded-For, client-sent X-Forwarded-Host/-Proto
+    // dropped; the lean routes (live streams) answered before Next.
+    ...serverHookArgs(root),
     nextBin,
     "start",
     "-p",

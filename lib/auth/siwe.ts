@@ -5,6 +5,7 @@ import { getAddress, isAddress, recoverMessageAddress } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
 import type { Db } from "@/db/client";
 import { consumeSiweNonce, createSiweNonce, deleteExpiredSiweNonces } from "@/db/queries/siwe-nonces";
+import { cookiesFromHeader } from "@/lib/http/cookies";
 import { AppError } from "@/lib/errors";
 import { appHosts, appOrigin, isAppOrigin } from "@/lib/http/app-origin";
 
@@ -51,12 +52,7 @@ export function siweBindingCookie(binding: string) {
 
 /** The binding cookie's value in a Cookie header, if any. */
 export function siweBindingFromCookieHeader(header: unknown): string | undefined {
-  if (typeof header !== "string") return undefined;
-  for (const part of header.split(";")) {
-    const [name, ...value] = part.trim().split("=");
-    if (name === SIWE_BINDING_COOKIE) return value.join("=") || undefined;
-  }
-  return undefined;
+  return cookiesFromHeader(header)[SIWE_BINDING_COOKIE] || undefined;
 }
 
 const invalid = (message: string) => new AppError("INVALID_INPUT", message, { fieldErrors: { wallet: [message] } });

@@ -9,20 +9,24 @@ const COALESCE_MS = 250;
 /** A comment now and then keeps proxies from closing an idle stream, and notices a dead one. */
 const HEARTBEAT_MS = 25_000;
 
-/** Per process (globalThis), like the bus: every route bundle counts against the same limit. */
+/** The response headers of a live stream (server-sent events, never cached or buffered). */
+export const LIVE_STREAM_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-store, no-transform",
+  "x-accel-buffering": "no",
+} as const;
+
+/** Per process (globalThis), like the bus: every bundle and the lean handler count against the same limit. */
 const globalForStreams = globalThis as unknown as { __aiNomadsLiveStreams?: Map<string, number> };
 const streamsByUser = (globalForStreams.__aiNomadsLiveStreams ??= new Map<string, number>());
 
-/**
- * A server-sent event stream of `update` events for one subscription (a creator's own
- * agents, or one organisation). At most MAX_STREAMS_PER_USER per user (429 beyond);
- * closed when the browser goes away or stops reading.
- */
-export function liveStream(
-  userId: string,
-  who: { ownerId: string | null; orgId: string | null },
-  signal: AbortSignal,
-): Response {
+/** Where a stream's text goes. `write` answers false when the reader has fallen too far behind. */
+export type LiveSink = { write: (text: string) => boolean; close: () => void };
+
+/** One of a user's MAX_STREAMS_PER_USER places, taken before anything is sent (RATE_LIMITED beyond). */
+export type StreamSlot = { userId: string };
+
+export function takeStreamSlot(userId: string): StreamSlot {
   const open = streamsByUser.get(userId) ?? 0;
   if (open >= MAX_STREAMS_PER_USER) {
     throw new AppError("RATE_LIMITED", `At most ${MAX_STREAMS_PER_USER} live dashboards per account.`, {
@@ -30,60 +34,88 @@ export function liveStream(
     });
   }
   streamsByUser.set(userId, open + 1);
+  return { userId };
+}
+
+/**
+ * Runs a stream of `update` events for one subscription (a creator's own agents, or one
+ * organisation) into `sink`: a `ready` event first, events coalesced, a heartbeat, and
+ * everything released (the slot too) by the returned stop, which also runs when the reader
+ * stops reading. The one implementation behind both transports (Web stream and Node).
+ */
+export function runLiveStream(
+  slot: StreamSlot,
+  who: { ownerId: string | null; orgId: string | null },
+  sink: LiveSink,
+): () => void {
+  let pending = new Set<LiveEvent["kind"]>();
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const write = (text: string) => {
+    // A browser that stops reading is dropped rather than buffered for.
+    if (!closed && !sink.write(text)) stop();
+  };
+  const flush = () => {
+    timer = undefined;
+    const kinds = [...pending];
+    pending = new Set();
+    write(`event: update\ndata: ${JSON.stringify({ kinds })}\n\n`);
+  };
+  const unsubscribe = subscribe({
+    ...who,
+    send: (kind) => {
+      pending.add(kind);
+      timer ??= setTimeout(flush, COALESCE_MS);
+    },
+  });
+  const heartbeat = setInterval(() => write(": ping\n\n"), HEARTBEAT_MS);
+  function stop() {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    clearInterval(heartbeat);
+    clearTimeout(timer);
+    const left = (streamsByUser.get(slot.userId) ?? 1) - 1;
+    if (left > 0) streamsByUser.set(slot.userId, left);
+    else streamsByUser.delete(slot.userId);
+    try {
+      sink.close();
+    } catch {
+      // Already closed by the browser going away.
+    }
+  }
+  // Reconnect after 3 s if the connection drops; the first event says the stream is open.
+  write(`retry: 3000\nevent: ready\ndata: {}\n\n`);
+  return stop;
+}
+
+/**
+ * The stream as a Web Response (the Next.js route, used where the lean Node handler is not
+ * installed, as in `next dev`): closed when the browser goes away or stops reading.
+ */
+export function liveStream(
+  userId: string,
+  who: { ownerId: string | null; orgId: string | null },
+  signal: AbortSignal,
+): Response {
+  const slot = takeStreamSlot(userId);
   const encoder = new TextEncoder();
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      let pending = new Set<LiveEvent["kind"]>();
-      let timer: NodeJS.Timeout | undefined;
-      let closed = false;
-      const write = (text: string) => {
-        // A browser that stops reading is dropped rather than buffered for.
-        if ((controller.desiredSize ?? 0) < -32) return stop();
-        controller.enqueue(encoder.encode(text));
-      };
-      const flush = () => {
-        timer = undefined;
-        const kinds = [...pending];
-        pending = new Set();
-        write(`event: update\ndata: ${JSON.stringify({ kinds })}\n\n`);
-      };
-      const unsubscribe = subscribe({
-        ...who,
-        send: (kind) => {
-          pending.add(kind);
-          timer ??= setTimeout(flush, COALESCE_MS);
+      stop = runLiveStream(slot, who, {
+        write(text) {
+          if ((controller.desiredSize ?? 0) < -32) return false;
+          controller.enqueue(encoder.encode(text));
+          return true;
         },
+        close: () => controller.close(),
       });
-      const heartbeat = setInterval(() => write(": ping\n\n"), HEARTBEAT_MS);
-      stop = () => {
-        if (closed) return;
-        closed = true;
-        unsubscribe();
-        clearInterval(heartbeat);
-        clearTimeout(timer);
-        const left = (streamsByUser.get(userId) ?? 1) - 1;
-        if (left > 0) streamsByUser.set(userId, left);
-        else streamsByUser.delete(userId);
-        try {
-          controller.close();
-        } catch {
-          // Already closed by the browser going away.
-        }
-      };
-      signal.addEventListener("abort", stop, { once: true });
-      // Reconnect after 3 s if the connection drops; the first event says the stream is open.
-      write(`retry: 3000\nevent: ready\ndata: {}\n\n`);
+      signal.addEventListener("abort", () => stop(), { once: true });
     },
     cancel() {
       stop();
     },
   });
-  return new Response(body, {
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-store, no-transform",
-      "x-accel-buffering": "no",
-    },
-  });
+  return new Response(body, { headers: LIVE_STREAM_HEADERS });
 }

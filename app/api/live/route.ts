@@ -1,25 +1,13 @@
-import { z } from "zod";
-import { getOrganizationForMember } from "@/db/queries/organizations";
-import { AppError } from "@/lib/errors";
 import { withSession } from "@/lib/http/with-session";
+import { liveAudience } from "@/lib/live/audience";
 import { liveStream } from "@/lib/live/stream";
 
-const query = z.discriminatedUnion("scope", [
-  z.object({ scope: z.literal("creator") }),
-  z.object({ scope: z.literal("org"), org: z.uuid() }),
-]);
-
 /**
- * Live updates for an open dashboard (server-sent events): `scope=creator` hears the
- * signed-in creator's agents; `scope=org&org=…` hears one organisation the user belongs
- * to (anyone else gets 404, as if it did not exist).
+ * Live updates for an open dashboard (server-sent events), who may hear what decided by
+ * lib/live/audience.ts. `npm start` answers this path with the lean Node handler
+ * (lib/live/node-stream.ts) before Next sees it; this route serves where that is not
+ * installed (`next dev`).
  */
-export const GET = withSession(async ({ db, request, user }) => {
-  const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success)
-    throw new AppError("INVALID_INPUT", "Use scope=creator, or scope=org with org=<organisation id>.");
-  if (parsed.data.scope === "creator") return liveStream(user.id, { ownerId: user.id, orgId: null }, request.signal);
-  const org = await getOrganizationForMember(db, { orgId: parsed.data.org, userId: user.id });
-  if (!org) throw new AppError("NOT_FOUND");
-  return liveStream(user.id, { ownerId: null, orgId: org.id }, request.signal);
-});
+export const GET = withSession(async ({ db, request, user }) =>
+  liveStream(user.id, await liveAudience(db, user.id, new URL(request.url).searchParams), request.signal),
+);
