@@ -5,13 +5,15 @@
  * public API; for each run the delay from its API response (the run has ended and is
  * recorded) to its `update` event reaching each subscriber is measured. Prints p50/p95 of
  * those delays over all subscribers and runs, and the server's resident memory per open
- * stream (RSS with the streams open minus RSS before, from /proc). Targets: p95 ≤ 2 s,
+ * stream (RSS with the streams open minus RSS before, from /proc), beside the floor measured
+ * the same way on a bare Node.js HTTP server holding as many streams. Targets: p95 ≤ 2 s,
  * ≤ 20 KB per connection. The npm script raises the open-file limit for the 10,000 sockets.
  *
  *   npm run bench:live        (CONNECTIONS=10000 RUNS=10 to change)
  */
 import nextEnv from "@next/env";
 import { randomBytes } from "node:crypto";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -56,9 +58,9 @@ async function cookie(userId: string): Promise<string> {
 type Subscriber = { socket: net.Socket; ready: Promise<void>; updates: number[] };
 
 /** Opens one live stream and records when each `update` event arrives. */
-function subscribe(orgId: string, sessionCookie: string): Subscriber {
+function subscribe(orgId: string, sessionCookie: string, port = PORT): Subscriber {
   const updates: number[] = [];
-  const socket = net.connect(PORT, "127.0.0.1");
+  const socket = net.connect(port, "127.0.0.1");
   let text = "";
   const ready = new Promise<void>((resolve, reject) => {
     socket.once("error", reject);
@@ -75,7 +77,7 @@ function subscribe(orgId: string, sessionCookie: string): Subscriber {
     });
   });
   socket.write(
-    `GET /api/live?scope=org&org=${orgId} HTTP/1.1\r\nhost: 127.0.0.1:${PORT}\r\ncookie: ${sessionCookie}\r\naccept: text/event-stream\r\n\r\n`,
+    `GET /api/live?scope=org&org=${orgId} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncookie: ${sessionCookie}\r\naccept: text/event-stream\r\n\r\n`,
   );
   return { socket, ready, updates };
 }
@@ -96,6 +98,51 @@ async function run(secret: string): Promise<number> {
   return performance.now();
 }
 
+/** Opens the streams 500 at a time (a reconnect after a restart comes about this fast). */
+async function openAll(orgId: string, cookies: string[], port = PORT): Promise<Subscriber[]> {
+  const subscribers: Subscriber[] = [];
+  for (let i = 0; i < cookies.length; i += 500) {
+    const batch = cookies.slice(i, i + 500).map((c) => subscribe(orgId, c, port));
+    subscribers.push(...batch);
+    await Promise.all(batch.map((s) => s.ready));
+  }
+  return subscribers;
+}
+
+/**
+ * The floor, measured in the same run: a bare Node.js HTTP server (no framework, no session
+ * check) holding the same number of event streams open for the same requests. What an open
+ * connection costs Node itself, which no handler can go below.
+ */
+async function bareServerKbPerConnection(orgId: string, cookies: string[]): Promise<number> {
+  const port = PORT + 100;
+  const server = spawn(
+    process.execPath,
+    [
+      "-e",
+      `const open = [];
+      require("node:http").createServer((request, response) => {
+        response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store" });
+        response.write("retry: 3000\\nevent: ready\\ndata: {}\\n\\n");
+        open.push(response);
+      }).listen(${port}, "127.0.0.1", () => process.send("listening"));`,
+    ],
+    { stdio: ["ignore", "ignore", "inherit", "ipc"] },
+  );
+  try {
+    await new Promise((resolve) => server.once("message", resolve));
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = rssKb(server.pid!);
+    const subscribers = await openAll(orgId, cookies, port);
+    await new Promise((r) => setTimeout(r, 3000));
+    const kb = (rssKb(server.pid!) - before) / subscribers.length;
+    for (const s of subscribers) s.socket.destroy();
+    return kb;
+  } finally {
+    server.kill();
+  }
+}
+
 await buildIfNeeded();
 const dataDir = mkdtempSync(path.join(tmpdir(), "bench-live-"));
 const { orgId, secret, members } = await seed(dataDir);
@@ -105,13 +152,8 @@ try {
   await new Promise((r) => setTimeout(r, 2000));
   const before = rssKb(server.pid!);
   const cookies = await Promise.all(members.map(cookie));
-  const subscribers: Subscriber[] = [];
   const opened = performance.now();
-  for (let i = 0; i < cookies.length; i += 500) {
-    const batch = cookies.slice(i, i + 500).map((c) => subscribe(orgId, c));
-    subscribers.push(...batch);
-    await Promise.all(batch.map((s) => s.ready));
-  }
+  const subscribers = await openAll(orgId, cookies);
   console.log(
     `${subscribers.length.toLocaleString("en")} live streams open in ${((performance.now() - opened) / 1000).toFixed(1)} s`,
   );
@@ -145,6 +187,10 @@ try {
     `  server memory: ${(before / 1024).toFixed(0)} MB before, ${(after / 1024).toFixed(0)} MB with the streams open: ${(perConnection / 1024).toFixed(1)} KB per connection (target ≤ 20 KB)`,
   );
   for (const s of subscribers) s.socket.destroy();
+  const floor = await bareServerKbPerConnection(orgId, cookies);
+  console.log(
+    `  the floor in the same run, a bare Node.js HTTP server holding as many event streams: ${floor.toFixed(1)} KB per connection`,
+  );
 } finally {
   await stopServer(server);
   rmSync(dataDir, { recursive: true, force: true });

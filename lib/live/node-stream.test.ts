@@ -15,16 +15,26 @@ import { orgWithKey } from "@/lib/api/fixtures.testing";
 import type { SessionUser } from "@/lib/auth/session";
 
 // The session is the cookie `test-user=<id>` here; the real check is next-auth's (lib/auth/session.ts).
-const state = vi.hoisted(() => ({ users: new Map<string, SessionUser>(), db: undefined as unknown }));
+const state = vi.hoisted(() => ({
+  users: new Map<string, SessionUser>(),
+  db: undefined as unknown,
+  checking: 0,
+  mostChecking: 0,
+  checkMs: 0,
+}));
 vi.mock("@/lib/auth/session", () => ({
-  sessionUserFromHeaders: async (headers: http.IncomingHttpHeaders) =>
-    state.users.get(/test-user=([\w-]+)/.exec(String(headers.cookie ?? ""))?.[1] ?? "") ?? null,
+  sessionUserFromHeaders: async (headers: http.IncomingHttpHeaders) => {
+    state.mostChecking = Math.max(state.mostChecking, ++state.checking);
+    await new Promise((resolve) => setTimeout(resolve, state.checkMs));
+    state.checking--;
+    return state.users.get(/test-user=([\w-]+)/.exec(String(headers.cookie ?? ""))?.[1] ?? "") ?? null;
+  },
 }));
 vi.mock("@/lib/db", () => ({ getDb: async () => state.db }));
 
 await import("../platform/lean-routes-hook.mjs");
 const { installLeanRoutes } = await import("@/lib/http/lean-routes");
-const { handleLiveRequest } = await import("./node-stream");
+const { handleLiveRequest, SETUPS_AT_ONCE } = await import("./node-stream");
 const { publish, subscriptionCount } = await import("./bus");
 const { MAX_STREAMS_PER_USER } = await import("./stream");
 
@@ -132,6 +142,24 @@ describe.each(await testBackends())("the lean live stream on $name", (backend) =
     mine.abort.abort();
     theirs.abort.abort();
     await expect.poll(() => subscriptionCount()).toBe(before);
+  });
+
+  test(`a storm of stream openings is checked at most ${SETUPS_AT_ONCE} at a time, and every one is answered`, async () => {
+    state.checkMs = 20;
+    state.mostChecking = 0;
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: SETUPS_AT_ONCE * 3 }, (_, i) =>
+          fetch(`${base}/api/live?scope=creator`, { headers: { cookie: `test-user=nobody-${i}` } }).then(
+            (r) => r.status,
+          ),
+        ),
+      );
+      expect(statuses.every((status) => status === 401)).toBe(true);
+      expect(state.mostChecking).toBe(SETUPS_AT_ONCE);
+    } finally {
+      state.checkMs = 0;
+    }
   });
 
   test(`at most ${MAX_STREAMS_PER_USER} streams per user, shared with the Next.js route's count`, async () => {
