@@ -5,8 +5,9 @@ import { listPayeeWalletsForOwner, withdrawnTotals } from "@/db/queries/withdraw
 import { readClaimableBalances } from "@/lib/chain/balances";
 import type { ChainConfig } from "@/lib/chain/config";
 
-/** At most this many payee wallets are read from the chain per dashboard load. */
+/** At most this many payee wallets, and tokens besides the native one, are read from the chain per load. */
 export const MAX_PAYEE_WALLETS = 20;
+export const MAX_TOKENS = 8;
 
 export type EarningsRow = {
   address: string;
@@ -20,6 +21,16 @@ export type EarningsRow = {
   withdrawn: string;
   withdrawals: number;
 };
+
+/** The tokens the creator was paid in most often (by purchases), at most MAX_TOKENS. */
+function mostUsedTokens(tokens: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const token of tokens) counts.set(token.toLowerCase(), (counts.get(token.toLowerCase()) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_TOKENS)
+    .map(([token]) => token);
+}
 
 export type CreatorEarnings = { chain: boolean; rows: EarningsRow[] };
 
@@ -39,7 +50,7 @@ export async function creatorEarnings(db: Db, config: ChainConfig | null, ownerI
     readClaimableBalances(
       config,
       wallets.map((w) => w.address),
-      purchases.map((p) => p.token),
+      mostUsedTokens(purchases.map((p) => p.token)),
     ),
     withdrawnTotals(db, { chainId: config.chainId, accounts: wallets.map((w) => w.address) }),
   ]);
