@@ -18,6 +18,23 @@ export default function manifest(): MetadataRoute.Manifest {
       { src: "/icons/icon-512.png", sizes: "512x512", type: "image/png", purpose: "any" },
       { src: "/icons/maskable-512.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
     ],
+    // Taken by `npm run screenshots` from a running app with its demo data.
+    screenshots: [
+      {
+        src: "/screenshots/marketplace-narrow.png",
+        sizes: "390x844",
+        type: "image/png",
+        form_factor: "narrow",
+        label: "The marketplace on a phone",
+      },
+      {
+        src: "/screenshots/galaxy-wide.png",
+        sizes: "1280x800",
+        type: "image/png",
+        form_factor: "wide",
+        label: "Every published agent in the 3D galaxy",
+      },
+    ],
     shortcuts: [
       { name: "Marketplace", url: "/agents", icons: [{ src: "/icons/icon-192.png", sizes: "192x192" }] },
       { name: "Studio", url: "/studio", icons: [{ src: "/icons/icon-192.png", sizes: "192x192" }] },

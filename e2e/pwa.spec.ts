@@ -10,7 +10,7 @@ function pngSize(png: Buffer): string {
   return `${png.readUInt32BE(16)}x${png.readUInt32BE(20)}`;
 }
 
-test("the app is installable: a manifest Chromium accepts, with icons of the sizes it names", async ({
+test("the app is installable: a manifest Chromium accepts, with icons and screenshots of the sizes it names", async ({
   baseURL,
   request,
 }) => {
@@ -18,6 +18,7 @@ test("the app is installable: a manifest Chromium accepts, with icons of the siz
     display: string;
     start_url: string;
     icons: { src: string; sizes: string; purpose: string }[];
+    screenshots: { src: string; sizes: string; form_factor: string }[];
   };
   expect(manifest).toMatchObject({ display: "standalone", start_url: "/" });
   expect(manifest.icons.map((i) => `${i.sizes} ${i.purpose}`)).toEqual([
@@ -25,10 +26,11 @@ test("the app is installable: a manifest Chromium accepts, with icons of the siz
     "512x512 any",
     "512x512 maskable",
   ]);
-  for (const icon of manifest.icons) {
-    const response = await request.get(icon.src);
+  expect(manifest.screenshots.map((s) => s.form_factor)).toEqual(["narrow", "wide"]);
+  for (const image of [...manifest.icons, ...manifest.screenshots]) {
+    const response = await request.get(image.src);
     expect(response.headers()["content-type"]).toBe("image/png");
-    expect(pngSize(await response.body()), icon.src).toBe(icon.sizes);
+    expect(pngSize(await response.body()), image.src).toBe(image.sizes);
   }
   for (const [file, type] of [
     ["/favicon.ico", "image/x-icon"],
