@@ -63,3 +63,44 @@ test("the app is installable: a manifest Chromium accepts, with icons and screen
     rmSync(profile, { recursive: true, force: true });
   }
 });
+
+test("an Install app control where the browser offers to install, instructions on an iPhone, nothing otherwise", async ({
+  browser,
+  page,
+}) => {
+  const install = page.getByRole("button", { name: "Install app" });
+  await page.goto("/agents");
+  await expect(page.getByRole("heading", { name: "Marketplace" })).toBeVisible();
+  // No prompt from the browser (an incognito context never gets one): no control.
+  await expect(install).toHaveCount(0);
+  // Chromium offers to install: the control appears, asks the browser's own prompt once, and goes.
+  await expect(async () => {
+    await page.evaluate(() => {
+      const offer = new Event("beforeinstallprompt", { cancelable: true }) as Event & { prompt: () => Promise<void> };
+      offer.prompt = async () => {
+        (window as unknown as { prompted: number }).prompted =
+          ((window as unknown as { prompted?: number }).prompted ?? 0) + 1;
+      };
+      window.dispatchEvent(offer);
+    });
+    await expect(install).toBeVisible({ timeout: 1_000 });
+  }).toPass();
+  await install.click();
+  expect(await page.evaluate(() => (window as unknown as { prompted: number }).prompted)).toBe(1);
+  await expect(install).toHaveCount(0);
+
+  // Safari on an iPhone installs from its Share menu: the phone menu says how.
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    userAgent:
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1",
+  });
+  const iphone = await phone.newPage();
+  await iphone.goto("/agents");
+  await iphone.getByRole("button", { name: "Menu" }).click();
+  await iphone.getByRole("button", { name: "Install app" }).click();
+  await expect(iphone.getByText("In Safari, tap the Share button, then “Add to Home Screen”.")).toBeVisible();
+  await phone.close();
+});

@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 import { useEffect } from "react";
 import { Button } from "@/components/ui/button";
 import { useUiStore } from "@/lib/stores/ui-store";
+import { InstallApp } from "./install-app";
 import { navLinks } from "./nav-links";
 
 const links = [...navLinks, { href: "/settings", label: "Settings" }];
@@ -31,6 +32,7 @@ export function MobileNav() {
               </li>
             ))}
           </ul>
+          <InstallApp inMenu />
         </nav>
       ) : null}
     </div>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import type { SessionUser } from "@/lib/auth/session";
 import { ConnectWallet } from "@/components/wallet/connect-wallet";
+import { InstallApp } from "./install-app";
 import { MobileNav } from "./mobile-nav";
 import { navLinks } from "./nav-links";
 import { UserMenu } from "./user-menu";
@@ -21,6 +22,9 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
           ))}
         </nav>
         <div className="ml-auto flex items-center gap-2">
+          <div className="hidden md:block">
+            <InstallApp />
+          </div>
           {user ? (
             <>
               <div className="hidden sm:block">
