@@ -68,7 +68,7 @@ export default async function AgentPage({ params }: Props) {
       : null;
   const payees = agent.payees as { address: string; shareBps: number }[];
   return (
-    <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_320px]">
       <div className="space-y-6">
         <div className="space-y-3">
           <div className="flex flex-wrap items-center gap-2">

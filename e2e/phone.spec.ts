@@ -1,0 +1,31 @@
+import { expect, test } from "./fixtures/test";
+import { newAccount, signUp } from "./fixtures/accounts";
+
+test.use({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
+
+/** The page scrolls sideways: the elements that stick out, for the failure message. */
+async function overflow(page: import("@playwright/test").Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    return [...document.querySelectorAll("body *")]
+      .filter((el) => el.getBoundingClientRect().right > width + 1)
+      .slice(-5)
+      .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).slice(0, 80)}`);
+  });
+}
+
+test("on a 360 px phone no page scrolls sideways, signed out or in", async ({ page }) => {
+  const pages = ["/", "/agents", "/agents/csv-stats", "/agents/galaxy", "/docs/api", "/sign-in"];
+  for (const path of pages) {
+    await page.goto(path);
+    await expect(page.locator("main")).toBeVisible();
+    expect(await overflow(page), path).toEqual([]);
+  }
+  await signUp(page, newAccount("Phone User"));
+  for (const path of ["/dashboard", "/studio", "/studio/new", "/payouts", "/settings", "/orgs"]) {
+    await page.goto(path);
+    await expect(page.locator("main")).toBeVisible();
+    expect(await overflow(page), path).toEqual([]);
+  }
+});
