@@ -302,17 +302,24 @@ export const knowledgeChunks = pgTable(
 
 // ── money ───────────────────────────────────────────────────────────────────
 
+/**
+ * Where an indexed chain event was seen: its log (chain, transaction, position) and its
+ * block; a different hash for the block later means a reorganisation removed it.
+ */
+const chainLog = () => ({
+  chainId: integer("chain_id").notNull(),
+  txHash: text("tx_hash").notNull(),
+  logIndex: integer("log_index").notNull(),
+  blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+  blockHash: text("block_hash"),
+});
+
 /** One row per indexed `Purchased` event. */
 export const purchases = pgTable(
   "purchases",
   {
     id: id(),
-    chainId: integer("chain_id").notNull(),
-    txHash: text("tx_hash").notNull(),
-    logIndex: integer("log_index").notNull(),
-    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
-    /** The hash of the block it was seen in: a different hash later means a reorganisation removed it. */
-    blockHash: text("block_hash"),
+    ...chainLog(),
     /** purchaseId emitted by the contract. */
     onchainPurchaseId: wei("onchain_purchase_id").notNull(),
     listingId: wei("listing_id").notNull(),
@@ -406,12 +413,7 @@ export const ratings = pgTable(
   "ratings",
   {
     id: id(),
-    chainId: integer("chain_id").notNull(),
-    txHash: text("tx_hash").notNull(),
-    logIndex: integer("log_index").notNull(),
-    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
-    /** As on purchases: a different hash later means a reorganisation removed the rating. */
-    blockHash: text("block_hash"),
+    ...chainLog(),
     listingId: wei("listing_id").notNull(),
     onchainPurchaseId: wei("onchain_purchase_id").notNull(),
     agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),
@@ -441,11 +443,7 @@ export const withdrawals = pgTable(
   "withdrawals",
   {
     id: id(),
-    chainId: integer("chain_id").notNull(),
-    txHash: text("tx_hash").notNull(),
-    logIndex: integer("log_index").notNull(),
-    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
-    blockHash: text("block_hash"),
+    ...chainLog(),
     /** Lower-case addresses. */
     account: text("account").notNull(),
     token: text("token").notNull(),

@@ -10,6 +10,7 @@ import { testBackends } from "@/db/testing";
 import { orgWithKey, publishedAgent, doublerSpec } from "@/lib/api/fixtures.testing";
 import { createUser } from "@/db/queries/users";
 import type { SessionUser } from "@/lib/auth/session";
+import { readEvents } from "@/lib/live/sse.testing";
 
 const state = vi.hoisted(() => ({ user: null as SessionUser | null, db: undefined as unknown }));
 vi.mock("@/lib/auth/session", () => ({ getSessionUser: async () => state.user }));
@@ -24,27 +25,6 @@ const { MAX_STREAMS_PER_USER } = await import("@/lib/live/stream");
 
 const get = (path: string, signal?: AbortSignal) => new Request(`http://localhost:3000${path}`, { signal });
 const noParams = { params: Promise.resolve({}) };
-
-/** Reads server-sent events until `count` events (not comments) arrived. */
-async function readEvents(response: Response, count: number): Promise<string[]> {
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const events: string[] = [];
-  while (events.length < count) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value);
-    const blocks = text.split("\n\n");
-    text = blocks.pop()!;
-    for (const block of blocks) {
-      const name = /^event: (.+)$/m.exec(block)?.[1];
-      if (name) events.push(`${name} ${/^data: (.*)$/m.exec(block)?.[1] ?? ""}`);
-    }
-  }
-  reader.releaseLock();
-  return events;
-}
 
 describe.each(await testBackends())("dashboard routes on $name", (backend) => {
   let handle: DbHandle;

@@ -13,6 +13,7 @@ import { createUser } from "@/db/queries/users";
 import { testBackends } from "@/db/testing";
 import { orgWithKey } from "@/lib/api/fixtures.testing";
 import type { SessionUser } from "@/lib/auth/session";
+import { readEvents } from "./sse.testing";
 
 // The session is the cookie `test-user=<id>` here; the real check is next-auth's (lib/auth/session.ts).
 const state = vi.hoisted(() => ({
@@ -37,25 +38,6 @@ const { installLeanRoutes } = await import("@/lib/http/lean-routes");
 const { handleLiveRequest, SETUPS_AT_ONCE } = await import("./node-stream");
 const { publish, subscriptionCount } = await import("./bus");
 const { MAX_STREAMS_PER_USER } = await import("./stream");
-
-/** Reads server-sent events until `count` events (not comments) arrived. */
-async function readEvents(reader: ReadableStreamDefaultReader<Uint8Array>, count: number): Promise<string[]> {
-  const decoder = new TextDecoder();
-  let text = "";
-  const events: string[] = [];
-  while (events.length < count) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value);
-    const blocks = text.split("\n\n");
-    text = blocks.pop()!;
-    for (const block of blocks) {
-      const name = /^event: (.+)$/m.exec(block)?.[1];
-      if (name) events.push(`${name} ${/^data: (.*)$/m.exec(block)?.[1] ?? ""}`);
-    }
-  }
-  return events;
-}
 
 describe.each(await testBackends())("the lean live stream on $name", (backend) => {
   let handle: DbHandle;
@@ -127,17 +109,15 @@ describe.each(await testBackends())("the lean live stream on $name", (backend) =
     expect(mineResponse.status).toBe(200);
     expect(mineResponse.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
     expect(mineResponse.headers.get("x-content-type-options")).toBe("nosniff");
-    const mineReader = mineResponse.body!.getReader();
-    const theirsReader = theirsResponse.body!.getReader();
-    expect(await readEvents(mineReader, 1)).toEqual(["ready {}"]);
-    expect(await readEvents(theirsReader, 1)).toEqual(["ready {}"]);
+    expect(await readEvents(mineResponse, 1)).toEqual(["ready {}"]);
+    expect(await readEvents(theirsResponse, 1)).toEqual(["ready {}"]);
     expect(subscriptionCount()).toBe(before + 2);
 
     publish({ kind: "run", ownerId: creator.id, orgId: null });
     publish({ kind: "run", ownerId: creator.id, orgId: null });
     publish({ kind: "purchase", ownerId: null, orgId });
-    expect(await readEvents(mineReader, 1)).toEqual(['update {"kinds":["run"]}']);
-    expect(await readEvents(theirsReader, 1)).toEqual(['update {"kinds":["purchase"]}']);
+    expect(await readEvents(mineResponse, 1)).toEqual(['update {"kinds":["run"]}']);
+    expect(await readEvents(theirsResponse, 1)).toEqual(['update {"kinds":["purchase"]}']);
 
     mine.abort.abort();
     theirs.abort.abort();
