@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures/test";
-import { newAccount, signUp } from "./fixtures/accounts";
+import { createDraftAgent, newAccount, signUp } from "./fixtures/accounts";
 
 test.use({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
 
@@ -24,6 +24,19 @@ test("on a 360 px phone no page scrolls sideways, signed out or in", async ({ pa
   }
   await signUp(page, newAccount("Phone User"));
   for (const path of ["/dashboard", "/studio", "/studio/new", "/payouts", "/settings", "/orgs"]) {
+    await page.goto(path);
+    await expect(page.locator("main")).toBeVisible();
+    expect(await overflow(page), path).toEqual([]);
+  }
+  // With an agent in the studio and an organisation: the editor, its runs, the agent's
+  // dashboard, the organisation and its API console.
+  await createDraftAgent(page, { name: "Phone Agent", description: "Fits a phone.", category: "data", tags: "phone" });
+  await page.goto("/orgs");
+  await page.getByLabel("Organisation name").fill("Phone Co");
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+  const org = new URL(page.url()).pathname;
+  for (const path of ["/studio/phone-agent", "/studio/phone-agent/runs", "/dashboard/phone-agent", org, `${org}/api`]) {
     await page.goto(path);
     await expect(page.locator("main")).toBeVisible();
     expect(await overflow(page), path).toEqual([]);
