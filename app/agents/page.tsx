@@ -105,7 +105,7 @@ export default async function MarketplacePage({
             href={marketplaceHref(params, { category: c })}
             aria-current={c === params.category ? "page" : undefined}
             className={cn(
-              "rounded-full border px-3 py-1 text-sm capitalize",
+              "inline-flex items-center justify-center rounded-full border px-3 py-1 text-sm capitalize max-md:min-h-11 max-md:min-w-11",
               c === params.category ? "border-primary bg-accent text-accent-foreground" : "hover:bg-muted",
             )}
           >

@@ -23,7 +23,10 @@ export function AgentCard({ agent }: { agent: AgentCardData }) {
       <CardHeader>
         <div className="flex items-start justify-between gap-2">
           <CardTitle>
-            <Link href={`/agents/${agent.slug}`} className="hover:underline">
+            <Link
+              href={`/agents/${agent.slug}`}
+              className="hover:underline max-md:inline-flex max-md:min-h-11 max-md:items-center"
+            >
               {agent.name}
             </Link>
           </CardTitle>

@@ -11,7 +11,7 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
   return (
     <header className="sticky top-0 z-30 border-b bg-background/90 backdrop-blur">
       <div className="container flex h-14 items-center gap-6">
-        <Link href="/" className="font-semibold tracking-tight">
+        <Link href="/" className="font-semibold tracking-tight max-md:py-2.5">
           <span className="text-primary">AI</span> Nomads
         </Link>
         <nav className="hidden gap-5 text-sm md:flex" aria-label="Main">

@@ -15,10 +15,10 @@ const buttonVariants = cva(
         link: "text-primary underline-offset-4 hover:underline",
       },
       size: {
-        default: "h-10 px-4 py-2",
-        sm: "h-8 px-3",
+        default: "h-10 px-4 py-2 max-md:h-11",
+        sm: "h-8 px-3 max-md:h-11",
         lg: "h-11 px-6 text-base",
-        icon: "h-10 w-10",
+        icon: "h-10 w-10 max-md:h-11 max-md:w-11",
       },
     },
     defaultVariants: { variant: "default", size: "default" },

@@ -16,7 +16,10 @@ export default function GalaxyPage() {
             see an agent, click or press Enter to open it; runs pulse as they happen.
           </p>
         </div>
-        <Link href="/agents" className="text-sm text-primary hover:underline">
+        <Link
+          href="/agents"
+          className="text-sm text-primary hover:underline max-md:inline-flex max-md:min-h-11 max-md:items-center"
+        >
           ← Back to the marketplace
         </Link>
       </div>
