@@ -43,24 +43,33 @@ test("on a 360 px phone no page scrolls sideways, signed out or in", async ({ pa
   }
 });
 
-test("on a phone the public pages' controls are at least 44 px each way (links inside sentences excepted)", async ({
-  page,
-}) => {
+/** Controls smaller than 44 px either way: a link inside running text is exempt (WCAG 2.5.8's inline exception), and a checkbox counts as its label. */
+async function smallTargets(page: import("@playwright/test").Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("a, button, input, select, textarea, summary, [role=button], [role=tab]")]
+      .filter((el) => {
+        const checkable = el instanceof HTMLInputElement && (el.type === "checkbox" || el.type === "radio");
+        const target = (checkable && el.closest("label")) || el;
+        const box = target.getBoundingClientRect();
+        if (!box.width || !box.height) return false;
+        if (el.tagName === "A" && el.closest("p") && !el.closest("nav")) return false;
+        return box.width < 44 || box.height < 44;
+      })
+      .map((el) => `${el.tagName.toLowerCase()} "${(el.textContent ?? "").trim().slice(0, 30)}"`),
+  );
+}
+
+test("on a phone every control is at least 44 px each way, on public pages and signed in", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   for (const path of ["/", "/agents", "/agents/csv-stats", "/agents/galaxy", "/sign-in", "/sign-up"]) {
     await page.goto(path);
     await expect(page.locator("main")).toBeVisible();
-    const small = await page.evaluate(() =>
-      [...document.querySelectorAll("a, button, input, select, textarea, summary, [role=button], [role=tab]")]
-        .filter((el) => {
-          const box = el.getBoundingClientRect();
-          if (!box.width || !box.height) return false;
-          // A link inside running text is exempt (WCAG 2.5.8's inline exception).
-          if (el.tagName === "A" && el.closest("p") && !el.closest("nav")) return false;
-          return box.width < 44 || box.height < 44;
-        })
-        .map((el) => `${el.tagName.toLowerCase()} "${(el.textContent ?? "").trim().slice(0, 30)}"`),
-    );
-    expect(small, path).toEqual([]);
+    expect(await smallTargets(page), path).toEqual([]);
+  }
+  await signUp(page, newAccount("Touch User"));
+  for (const path of ["/dashboard", "/studio", "/payouts", "/settings", "/orgs"]) {
+    await page.goto(path);
+    await expect(page.locator("main")).toBeVisible();
+    expect(await smallTargets(page), path).toEqual([]);
   }
 });

@@ -77,7 +77,7 @@ export function RangePicker({ state }: { state: ReturnType<typeof useDashboardPa
           ))}
         </datalist>
       </label>
-      <label className="flex h-8 items-center gap-2 text-sm">
+      <label className="flex h-8 items-center gap-2 text-sm max-md:h-11">
         <input
           type="checkbox"
           checked={state.compare}
