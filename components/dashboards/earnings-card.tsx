@@ -6,7 +6,7 @@ import { formatTokenAmount } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
 import { ChartCard } from "./chart-card";
 import { COLORS, StackedBars } from "./charts";
-import type { useDashboardParams } from "./dashboard-params";
+import { fetchDashboard, type useDashboardParams } from "./dashboard-params";
 
 const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
 const amount = (wei: string | null, row: EarningsRow) =>
@@ -20,11 +20,7 @@ const amount = (wei: string | null, row: EarningsRow) =>
 export function EarningsCard({ state }: { state: ReturnType<typeof useDashboardParams> }) {
   const query = useQuery({
     queryKey: queryKeys.creatorEarnings,
-    queryFn: async (): Promise<CreatorEarnings> => {
-      const response = await fetch("/api/dashboard/creator/earnings");
-      if (!response.ok) throw new Error(`Earnings could not be loaded (${response.status}).`);
-      return (await response.json()) as CreatorEarnings;
-    },
+    queryFn: () => fetchDashboard<CreatorEarnings>("/api/dashboard/creator/earnings", {}),
   });
   const data = query.data;
   const rows = data?.rows ?? [];

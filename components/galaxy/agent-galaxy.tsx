@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { fetchDashboard } from "@/components/dashboards/dashboard-params";
 import { Button } from "@/components/ui/button";
 import type { Galaxy } from "@/lib/galaxy/data";
 import { queryKeys } from "@/lib/query-keys";
@@ -103,11 +104,7 @@ function usePulseFeed(enabled: boolean): SubscribePulses {
 export function AgentGalaxy({ scope, height = 560 }: { scope: "public" | "creator"; height?: number }) {
   const query = useQuery({
     queryKey: queryKeys.galaxy(scope),
-    queryFn: async (): Promise<Galaxy> => {
-      const response = await fetch(scope === "public" ? "/api/galaxy" : "/api/dashboard/creator/galaxy");
-      if (!response.ok) throw new Error(`The galaxy could not be loaded (${response.status}).`);
-      return (await response.json()) as Galaxy;
-    },
+    queryFn: () => fetchDashboard<Galaxy>(scope === "public" ? "/api/galaxy" : "/api/dashboard/creator/galaxy", {}),
   });
   const detected = useListReason();
   const [asList, setAsList] = useState(false);

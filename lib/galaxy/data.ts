@@ -28,18 +28,19 @@ async function read(db: Db, ownerId?: string): Promise<Galaxy> {
   };
 }
 
-type Cached = { at: number; value: Promise<Galaxy> };
+type Cached = { at: number; value: Promise<string> };
 const globalForGalaxy = globalThis as unknown as { __aiNomadsPublicGalaxy?: Cached };
 
 /**
- * Every published agent (up to MAX_AGENTS): one read shared by all visitors for
- * PUBLIC_TTL_MS, and by every request that arrives while it runs, so a public page cannot
- * be used to make the database work per request. A failed read is not kept.
+ * Every published agent (up to MAX_AGENTS), as the JSON sent: one read and one
+ * serialisation shared by all visitors for PUBLIC_TTL_MS, and by every request that
+ * arrives while it runs, so a public page cannot be used to make the database (or the
+ * serialiser, for up to half a megabyte) work per request. A failed read is not kept.
  */
-export function publicGalaxy(db: Db): Promise<Galaxy> {
+export function publicGalaxyJson(db: Db): Promise<string> {
   const cached = globalForGalaxy.__aiNomadsPublicGalaxy;
   if (cached && Date.now() - cached.at < PUBLIC_TTL_MS) return cached.value;
-  const value = read(db);
+  const value = read(db).then((galaxy) => JSON.stringify(galaxy));
   const entry = { at: Date.now(), value };
   globalForGalaxy.__aiNomadsPublicGalaxy = entry;
   value.catch(() => {

@@ -1,14 +1,15 @@
-import { jsonResponse } from "@/lib/api/json-response";
 import { problemFromError } from "@/lib/api/problem";
 import { getDb } from "@/lib/db";
-import { publicGalaxy } from "@/lib/galaxy/data";
+import { publicGalaxyJson } from "@/lib/galaxy/data";
 
 export const dynamic = "force-dynamic";
 
 /** The public agent galaxy: published agents, their runs and ratings, and links between agents bought together. */
 export async function GET() {
   try {
-    return jsonResponse(await publicGalaxy(await getDb()), { headers: { "cache-control": "public, max-age=30" } });
+    return new Response(await publicGalaxyJson(await getDb()), {
+      headers: { "content-type": "application/json", "cache-control": "public, max-age=30" },
+    });
   } catch (error) {
     return problemFromError(error, undefined, "session");
   }
