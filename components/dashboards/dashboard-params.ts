@@ -71,7 +71,8 @@ export function useDashboardParams() {
 
 /** Reads a dashboard's JSON; a problem answer becomes an Error with its detail. */
 export async function fetchDashboard<T>(path: string, params: Record<string, string>): Promise<T> {
-  const response = await fetch(`${path}?${new URLSearchParams(params)}`, { headers: { accept: "application/json" } });
+  const query = new URLSearchParams(params).toString();
+  const response = await fetch(query ? `${path}?${query}` : path, { headers: { accept: "application/json" } });
   if (!response.ok) {
     const problem = (await response.json().catch(() => null)) as { detail?: string; title?: string } | null;
     throw new Error(problem?.detail ?? problem?.title ?? `The dashboard could not be loaded (${response.status}).`);
