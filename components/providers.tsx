@@ -2,7 +2,7 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
-import { Toaster } from "@/components/ui/toast";
+import { LazyToaster } from "@/components/ui/lazy-toaster";
 import { WalletProviders } from "@/components/wallet/chain-wallet";
 import type { PublicChain } from "@/lib/chain/config";
 
@@ -14,7 +14,7 @@ export function Providers({ chain, children }: { chain: PublicChain | null; chil
     <QueryClientProvider client={queryClient}>
       <WalletProviders chain={chain}>
         {children}
-        <Toaster />
+        <LazyToaster />
       </WalletProviders>
     </QueryClientProvider>
   );

@@ -8,5 +8,6 @@ export const queryKeys = {
   orgDashboard: (orgId: string, params: Record<string, string>) => ["dashboards", "org", orgId, params] as const,
   /** Under "dashboards": a purchase heard on the live stream refetches it too. */
   creatorEarnings: ["dashboards", "earnings"] as const,
+  walletBalance: (chainId: number, address: string) => ["wallet", "balance", chainId, address.toLowerCase()] as const,
   galaxy: (scope: "public" | "creator") => ["galaxy", scope] as const,
 };

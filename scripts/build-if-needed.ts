@@ -10,6 +10,7 @@ const fingerprintFile = path.join(root, ".next", "source-fingerprint");
 const sourceDirs = ["app", "components", "lib", "db", "public", "types"];
 const sourceFiles = [
   "instrumentation.ts",
+  "proxy.ts",
   "next.config.ts",
   "tailwind.config.ts",
   "postcss.config.mjs",

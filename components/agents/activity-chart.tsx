@@ -1,41 +1,36 @@
 "use client";
 
-import { Bar, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import dynamic from "next/dynamic";
+import { useEffect, useRef, useState } from "react";
+
+// recharts is most of this page's script: it loads when the chart is about to scroll into view.
+const ActivityGraph = dynamic(() => import("./activity-graph").then((m) => m.ActivityGraph), { ssr: false });
 
 export type ActivityPoint = { label: string; runs: number; p50: number | null; p95: number | null };
 
 /** An agent's runs per day (bars) and median and p95 latency (lines), with the numbers as a table for screen readers. */
 export function ActivityChart({ points }: { points: ActivityPoint[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [visible, setVisible] = useState(false);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || typeof IntersectionObserver === "undefined") return setVisible(true);
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          setVisible(true);
+          observer.disconnect();
+        }
+      },
+      { rootMargin: "200px" },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
   return (
     <div>
-      <div className="h-40 w-full" aria-hidden>
-        <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={points} margin={{ top: 4, right: 4, bottom: 0, left: -20 }}>
-            <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} />
-            <YAxis yAxisId="runs" allowDecimals={false} tick={{ fontSize: 11 }} />
-            <YAxis yAxisId="ms" orientation="right" tick={{ fontSize: 11 }} unit=" ms" />
-            <Tooltip />
-            <Bar yAxisId="runs" dataKey="runs" name="Runs" fill="#2563eb" isAnimationActive={false} />
-            <Line
-              yAxisId="ms"
-              dataKey="p50"
-              name="p50 (ms)"
-              stroke="#16a34a"
-              dot={false}
-              connectNulls
-              isAnimationActive={false}
-            />
-            <Line
-              yAxisId="ms"
-              dataKey="p95"
-              name="p95 (ms)"
-              stroke="#d97706"
-              dot={false}
-              connectNulls
-              isAnimationActive={false}
-            />
-          </ComposedChart>
-        </ResponsiveContainer>
+      <div ref={ref} className="h-40 w-full" aria-hidden>
+        {visible ? <ActivityGraph points={points} /> : null}
       </div>
       <table className="sr-only">
         <caption>Runs and latency per day, last 30 days</caption>

@@ -3,17 +3,16 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { sendAndConfirmTransaction } from "thirdweb";
-import { getWalletBalance } from "thirdweb/wallets";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { confirmPurchaseAction } from "@/lib/actions/market/confirm-purchase";
-import { preparePurchase } from "@/lib/chain/contracts";
 import { formatWei } from "@/lib/format";
 import { useChainWallet } from "@/components/wallet/chain-wallet";
 import { useWalletTask } from "@/components/wallet/use-wallet-task";
-import { browserMarketplace, chainOf, thirdwebClient, WalletError, type PublicChain } from "@/lib/wallet/thirdweb";
+import type { PublicChain } from "@/lib/chain/config";
+import { WalletError } from "@/lib/wallet/errors";
+import { loadWallet } from "@/lib/wallet/load";
 
 type Org = { id: string; name: string };
 
@@ -76,17 +75,14 @@ export function BuyPanel({
     }
     await task.run("wallet", async (next) => {
       const account = await wallet.requireAccount();
-      const balance = await getWalletBalance({
-        client: thirdwebClient,
-        chain: chainOf(chain),
-        address: account.address,
-      });
-      if (balance.value < total) {
+      const rt = await loadWallet();
+      const balance = await rt.balanceOf(chain, account.address);
+      if (balance < total) {
         throw new WalletError(
-          `Too little balance: your wallet holds ${formatWei(balance.value)} and this purchase costs ${formatWei(total)} plus gas. Add funds or buy fewer runs.`,
+          `Too little balance: your wallet holds ${formatWei(balance)} and this purchase costs ${formatWei(total)} plus gas. Add funds or buy fewer runs.`,
         );
       }
-      const transaction = preparePurchase(browserMarketplace(chain), {
+      const transaction = rt.preparePurchase(rt.browserMarketplace(chain), {
         listingId: BigInt(listingId),
         runs: BigInt(count),
         value: total,
@@ -94,7 +90,7 @@ export function BuyPanel({
         maxTotal: total,
       });
       next("pending");
-      const receipt = await sendAndConfirmTransaction({ account, transaction });
+      const receipt = await rt.sendAndConfirmTransaction({ account, transaction });
       const confirmed = await confirmPurchaseAction({ orgId, txHash: receipt.transactionHash });
       if (!confirmed.ok) throw new WalletError(confirmed.error.message);
       setDone({

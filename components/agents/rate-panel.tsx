@@ -2,15 +2,15 @@
 
 import { useRouter } from "next/navigation";
 import { useRef } from "react";
-import { sendAndConfirmTransaction } from "thirdweb";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { Select, Textarea } from "@/components/ui/input";
 import { confirmRatingAction } from "@/lib/actions/market/confirm-rating";
-import { prepareRate } from "@/lib/chain/contracts";
 import { useChainWallet } from "@/components/wallet/chain-wallet";
 import { useWalletTask } from "@/components/wallet/use-wallet-task";
-import { reputationOf, WalletError, type PublicChain } from "@/lib/wallet/thirdweb";
+import type { PublicChain } from "@/lib/chain/config";
+import { WalletError } from "@/lib/wallet/errors";
+import { loadWallet } from "@/lib/wallet/load";
 
 type Rateable = { purchaseId: string; buyer: string; runs: number };
 
@@ -47,9 +47,10 @@ export function RatePanel({
     await task.run("rating", async () => {
       const purchase = rateable.find((r) => r.purchaseId === purchaseId)!;
       const account = await wallet.requireAccount({ as: purchase.buyer, why: "which paid for this purchase" });
-      const receipt = await sendAndConfirmTransaction({
+      const rt = await loadWallet();
+      const receipt = await rt.sendAndConfirmTransaction({
         account,
-        transaction: prepareRate(reputationOf(chain), { purchaseId: BigInt(purchaseId), score: Number(score) }),
+        transaction: rt.prepareRate(rt.reputationOf(chain), { purchaseId: BigInt(purchaseId), score: Number(score) }),
       });
       // The rating is on-chain now; the server reads it back and stores the review with it.
       const confirmed = await confirmRatingAction({ txHash: receipt.transactionHash, review: review || undefined });

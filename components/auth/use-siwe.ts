@@ -3,7 +3,8 @@
 import { useState } from "react";
 import { useChainWallet } from "@/components/wallet/chain-wallet";
 import { createSiweNonceAction } from "@/lib/actions/auth/create-siwe-nonce";
-import { describeWalletError, siweMessage, WalletError } from "@/lib/wallet/thirdweb";
+import { describeWalletError, WalletError } from "@/lib/wallet/errors";
+import { loadWallet } from "@/lib/wallet/load";
 
 type Signed = { message: string; signature: string; address: string };
 
@@ -28,7 +29,7 @@ export function useSiwe(statement: string, fallbackError: string, complete: (sig
       const account = await wallet.requireAccount({
         chain: { chainId, rpcUrl: wallet.chain?.chainId === chainId ? wallet.chain.rpcUrl : undefined },
       });
-      const message = siweMessage({
+      const message = (await loadWallet()).siweMessage({
         address: account.address as `0x${string}`,
         nonce: nonce.data.nonce,
         chainId,

@@ -4,7 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
-import { WalletError } from "@/lib/wallet/thirdweb";
+import { WalletError } from "@/lib/wallet/errors";
 import { useSiwe } from "./use-siwe";
 
 export function WalletSignInButton({ callbackUrl }: { callbackUrl: string }) {

@@ -1,11 +1,10 @@
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import type { SessionUser } from "@/lib/auth/session";
-import { ConnectWallet } from "@/components/wallet/connect-wallet";
 import { InstallApp } from "./install-app";
 import { MobileNav } from "./mobile-nav";
 import { navLinks } from "./nav-links";
-import { UserMenu } from "./user-menu";
+import { ConnectWallet, UserMenu } from "./signed-in-menus";
 
 export function SiteHeader({ user }: { user: SessionUser | null }) {
   return (

@@ -2,13 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { sendAndConfirmTransaction } from "thirdweb";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
-import { prepareWithdraw } from "@/lib/chain/contracts";
 import { useChainWallet } from "@/components/wallet/chain-wallet";
 import { useWalletTask } from "@/components/wallet/use-wallet-task";
-import { browserMarketplace, type PublicChain } from "@/lib/wallet/thirdweb";
+import type { PublicChain } from "@/lib/chain/config";
+import { loadWallet } from "@/lib/wallet/load";
 
 /** Withdraws a wallet's whole balance of one token from the marketplace, signed by that wallet. */
 export function WithdrawButton({
@@ -30,9 +29,10 @@ export function WithdrawButton({
   async function withdraw() {
     await task.run("withdrawing", async () => {
       const account = await chainWallet.requireAccount({ as: wallet, why: "whose balance this is" });
-      const receipt = await sendAndConfirmTransaction({
+      const rt = await loadWallet();
+      const receipt = await rt.sendAndConfirmTransaction({
         account,
-        transaction: prepareWithdraw(browserMarketplace(chain), { token }),
+        transaction: rt.prepareWithdraw(rt.browserMarketplace(chain), { token }),
       });
       setTxHash(receipt.transactionHash);
       router.refresh();

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { linkWalletAction } from "@/lib/actions/auth/link-wallet";
 import { useUiStore } from "@/lib/stores/ui-store";
-import { WalletError } from "@/lib/wallet/thirdweb";
+import { WalletError } from "@/lib/wallet/errors";
 
 export function LinkWalletButton() {
   const router = useRouter();

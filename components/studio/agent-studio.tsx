@@ -6,7 +6,7 @@ import { BuilderForm, type BuilderAgent, type BuilderHandle, type ProviderOption
 import { KnowledgePanel, type KnowledgeDoc } from "./knowledge-panel";
 import type { OnChainListing } from "@/lib/chain/agent-reputation";
 import { ListOnChain } from "./list-on-chain";
-import type { PublicChain } from "@/lib/wallet/thirdweb";
+import type { PublicChain } from "@/lib/chain/config";
 import { Playground } from "./playground";
 import { VersionsPanel, type VersionRow } from "./versions-panel";
 

@@ -2,17 +2,17 @@
 
 import { useRouter } from "next/navigation";
 import { PayeeSplit } from "./payee-split";
-import { sendAndConfirmTransaction } from "thirdweb";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { FormError } from "@/components/ui/field";
 import { confirmListingAction } from "@/lib/actions/agents/confirm-listing";
 import type { OnChainListing } from "@/lib/chain/agent-reputation";
-import { NATIVE_TOKEN, prepareRegisterListing, prepareUpdateListing } from "@/lib/chain/contracts";
 import { formatWei } from "@/lib/format";
 import { useChainWallet } from "@/components/wallet/chain-wallet";
 import { useWalletTask } from "@/components/wallet/use-wallet-task";
-import { browserMarketplace, WalletError, type PublicChain } from "@/lib/wallet/thirdweb";
+import type { PublicChain } from "@/lib/chain/config";
+import { WalletError } from "@/lib/wallet/errors";
+import { loadWallet } from "@/lib/wallet/load";
 
 type Version = { version: number; priceWei: string; payees: { address: string; shareBps: number }[] };
 
@@ -50,13 +50,14 @@ export function ListOnChain({
     if (!chain || !latest) return;
     await task.run("wallet", async (advance) => {
       const account = await wallet.requireAccount();
-      const transaction = prepareRegisterListing(browserMarketplace(chain), {
-        token: NATIVE_TOKEN,
+      const rt = await loadWallet();
+      const transaction = rt.prepareRegisterListing(rt.browserMarketplace(chain), {
+        token: rt.NATIVE_TOKEN,
         pricePerRun: BigInt(latest.priceWei),
         payees: latest.payees.map((p) => ({ account: p.address as `0x${string}`, shareBps: p.shareBps })),
       });
       advance("confirming");
-      const receipt = await sendAndConfirmTransaction({ account, transaction });
+      const receipt = await rt.sendAndConfirmTransaction({ account, transaction });
       const confirmed = await confirmListingAction({ agentId, txHash: receipt.transactionHash });
       if (!confirmed.ok) throw new WalletError(confirmed.error.message);
       router.refresh();
@@ -67,14 +68,15 @@ export function ListOnChain({
     if (!chain || !listingId || !onChain) return;
     await task.run("wallet", async (advance) => {
       const account = await wallet.requireAccount({ as: onChain.creator, why: "which registered this listing" });
-      const transaction = prepareUpdateListing(browserMarketplace(chain), {
+      const rt = await loadWallet();
+      const transaction = rt.prepareUpdateListing(rt.browserMarketplace(chain), {
         listingId: BigInt(listingId),
         pricePerRun: BigInt(next.priceWei),
         payees: next.payees.map((p) => ({ account: p.address as `0x${string}`, shareBps: p.shareBps })),
         active: next.active,
       });
       advance("confirming");
-      await sendAndConfirmTransaction({ account, transaction });
+      await rt.sendAndConfirmTransaction({ account, transaction });
       router.refresh();
     });
   }

@@ -1,46 +1,19 @@
 "use client";
 
 import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
-import {
-  AutoConnect,
-  ThirdwebProvider,
-  useActiveWallet,
-  useActiveWalletChain,
-  useConnect,
-  useSwitchActiveWalletChain,
-} from "thirdweb/react";
-import { createWallet, EIP1193, type Account, type Wallet, type WalletId } from "thirdweb/wallets";
-import { chainOf, describeWalletError, thirdwebClient, WalletError, type PublicChain } from "@/lib/wallet/thirdweb";
+import type { Account } from "thirdweb/wallets";
+import type { PublicChain } from "@/lib/chain/config";
+import { useWalletStore } from "@/lib/stores/wallet-store";
+import { LAST_WALLET_KEY, LEGACY_WALLET_ID, type ChainRef, type WalletChoice } from "@/lib/wallet/choices";
+import { loadWallet } from "@/lib/wallet/load";
 
-type Eip1193 = {
-  request(args: { method: string; params?: unknown }): Promise<unknown>;
-  on?: unknown;
-  removeListener?: unknown;
-};
-
-declare global {
-  interface Window {
-    ethereum?: Eip1193;
-  }
-}
-
-/** A browser wallet the person can connect: announced through EIP-6963, or the legacy `window.ethereum`. */
-export type WalletChoice = { id: string; name: string; icon?: string; create: () => Wallet };
+export type { WalletChoice };
 
 const noSubscription = () => () => {};
 
-type ChainRef = { chainId: number; rpcUrl?: string };
-
-const LEGACY_ID = "injected.window-ethereum";
-
 function legacyChoice(): WalletChoice | null {
   if (typeof window === "undefined" || !window.ethereum) return null;
-  const provider = window.ethereum as Parameters<typeof EIP1193.fromProvider>[0]["provider"];
-  return {
-    id: LEGACY_ID,
-    name: "Browser wallet",
-    create: () => EIP1193.fromProvider({ provider, walletId: LEGACY_ID as WalletId }),
-  };
+  return { id: LEGACY_WALLET_ID, name: "Browser wallet" };
 }
 
 /** Wallets installed in this browser (EIP-6963 discovery), with `window.ethereum` as the fallback. */
@@ -58,12 +31,7 @@ export function useWalletChoices(): WalletChoice[] {
     const onAnnounce = (event: Event) => {
       const { info } = (event as CustomEvent<{ info: { rdns: string; name: string; icon?: string } }>).detail ?? {};
       if (!info?.rdns || seen.has(info.rdns)) return;
-      seen.set(info.rdns, {
-        id: info.rdns,
-        name: info.name,
-        icon: info.icon,
-        create: () => createWallet(info.rdns as WalletId),
-      });
+      seen.set(info.rdns, { id: info.rdns, name: info.name, icon: info.icon });
       setAnnounced([...seen.values()]);
     };
     window.addEventListener("eip6963:announceProvider", onAnnounce);
@@ -80,106 +48,61 @@ export function useConfiguredChain(): PublicChain | null {
   return useContext(ChainContext);
 }
 
-function Reconnect() {
+/** Reconnects the wallet connected last, once it is announced; loads the wallet runtime only then. */
+function Reconnect({ chain }: { chain: PublicChain | null }) {
   const choices = useWalletChoices();
-  const wallets = useMemo(() => choices.map((c) => c.create()), [choices]);
-  if (wallets.length === 0) return null;
-  return <AutoConnect client={thirdwebClient} wallets={wallets} timeout={5000} />;
+  useEffect(() => {
+    let last: string | null = null;
+    try {
+      last = localStorage.getItem(LAST_WALLET_KEY);
+    } catch {
+      return; // storage refused (privacy settings): nothing to reconnect
+    }
+    const choice = last ? choices.find((c) => c.id === last) : undefined;
+    if (!choice) return;
+    void loadWallet()
+      .then((wallet) => wallet.reconnect(choice, chain))
+      .catch(() => {});
+  }, [choices, chain]);
+  return null;
 }
 
-/** thirdweb's React provider with the configured chain; reconnects the last wallet on reload. */
+/** The configured chain for the wallet hooks; reconnects the last wallet on reload. */
 export function WalletProviders({ chain, children }: { chain: PublicChain | null; children: ReactNode }) {
   return (
-    <ThirdwebProvider>
-      <ChainContext.Provider value={chain}>
-        <Reconnect />
-        {children}
-      </ChainContext.Provider>
-    </ThirdwebProvider>
+    <ChainContext.Provider value={chain}>
+      <Reconnect chain={chain} />
+      {children}
+    </ChainContext.Provider>
   );
 }
 
 /**
- * The connected wallet on the configured chain. `requireAccount` connects the first
- * installed wallet when none is connected, asks the wallet to switch chains when it is
- * on another one, and refuses any account other than `as` when given.
+ * The connected wallet on the configured chain, read from `useWalletStore`; every action
+ * loads the wallet runtime first. `requireAccount` connects the first installed wallet
+ * when none is connected, asks the wallet to switch chains when it is on another one, and
+ * refuses any account other than `as` when given.
  */
 export function useChainWallet() {
   const target = useConfiguredChain();
-  const wallet = useActiveWallet();
-  const activeChain = useActiveWalletChain();
-  const { connect, isConnecting } = useConnect({ client: thirdwebClient });
-  const switchChain = useSwitchActiveWalletChain();
+  const { address, chainId, connecting } = useWalletStore();
   const choices = useWalletChoices();
-
-  async function connectWith(choice: WalletChoice, on: ChainRef | null = target): Promise<Wallet> {
-    try {
-      const connected = await connect(async () => {
-        const w = choice.create();
-        await w.connect({ client: thirdwebClient, ...(on ? { chain: chainOf(on) } : {}) });
-        return w;
-      });
-      if (!connected) throw new WalletError("Could not connect to your wallet.");
-      return connected;
-    } catch (error) {
-      throw describeWalletError(error, "Could not connect to your wallet.");
-    }
-  }
-
-  async function requireAccount(options: { as?: string; why?: string; chain?: ChainRef } = {}): Promise<Account> {
-    const on = options.chain ?? target;
-    if (!on) throw new WalletError("No chain is configured on this server.");
-    let current = wallet;
-    if (!current) {
-      const choice = choices[0];
-      if (!choice) throw new WalletError("No browser wallet found. Install one (for example MetaMask) to continue.");
-      current = await connectWith(choice, on);
-    }
-    if (current.getChain()?.id !== on.chainId) {
-      try {
-        await current.switchChain(chainOf(on));
-      } catch (error) {
-        const refused = describeWalletError(error, "");
-        throw new WalletError(
-          refused.message
-            ? `${refused.message} Your wallet must be on ${chainOf(on).name} (chain ${on.chainId}).`
-            : `Your wallet is on chain ${current.getChain()?.id ?? "unknown"}. Switch it to ${chainOf(on).name} (chain ${on.chainId}) and try again.`,
-        );
-      }
-      if (current.getChain()?.id !== on.chainId) {
-        throw new WalletError(
-          `Your wallet is still on chain ${current.getChain()?.id ?? "unknown"}. Switch it to ${chainOf(on).name} (chain ${on.chainId}) and try again.`,
-        );
-      }
-    }
-    const account = current.getAccount();
-    if (!account) throw new WalletError("Your wallet did not share an account.");
-    if (options.as && account.address.toLowerCase() !== options.as.toLowerCase()) {
-      throw new WalletError(`Switch your wallet to ${options.as}${options.why ? `, ${options.why}` : ""}.`);
-    }
-    return account;
-  }
 
   return {
     chain: target,
-    wallet,
-    account: wallet?.getAccount(),
-    onWrongChain: Boolean(wallet && target && activeChain && activeChain.id !== target.chainId),
-    activeChainId: activeChain?.id,
+    address,
+    activeChainId: chainId,
+    onWrongChain: Boolean(address && target && chainId && chainId !== target.chainId),
     choices,
-    connecting: isConnecting,
-    connectWith,
-    requireAccount,
-    switchToTarget: async () => {
-      if (!target) return;
-      try {
-        await switchChain(chainOf(target));
-      } catch (error) {
-        throw describeWalletError(
-          error,
-          `Your wallet could not switch to chain ${target.chainId}. Switch it in the wallet.`,
-        );
-      }
+    connecting,
+    connectWith: async (choice: WalletChoice, on: ChainRef | null = target) => {
+      await (await loadWallet()).connect(choice, on);
     },
+    requireAccount: async (options: { as?: string; why?: string; chain?: ChainRef } = {}): Promise<Account> =>
+      (await loadWallet()).requireAccount({ on: options.chain ?? target, choices, as: options.as, why: options.why }),
+    switchToTarget: async () => {
+      if (target) await (await loadWallet()).switchChain(target);
+    },
+    disconnect: async () => (await loadWallet()).disconnect(),
   };
 }

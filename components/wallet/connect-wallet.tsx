@@ -1,7 +1,7 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { useDisconnect, useWalletBalance } from "thirdweb/react";
 import { Button } from "@/components/ui/button";
 import {
   DropdownMenu,
@@ -12,8 +12,10 @@ import {
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
 import { formatWei } from "@/lib/format";
+import { queryKeys } from "@/lib/query-keys";
 import { useUiStore } from "@/lib/stores/ui-store";
-import { chainOf, thirdwebClient, WalletError } from "@/lib/wallet/thirdweb";
+import { chainName, WalletError } from "@/lib/wallet/errors";
+import { loadWallet } from "@/lib/wallet/load";
 import { useChainWallet } from "./chain-wallet";
 
 const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
@@ -25,13 +27,14 @@ const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)
  */
 export function ConnectWallet() {
   const w = useChainWallet();
-  const { disconnect } = useDisconnect();
   const toast = useUiStore((s) => s.toast);
   const [busy, setBusy] = useState(false);
-  const balance = useWalletBalance({
-    client: thirdwebClient,
-    chain: w.chain ? chainOf(w.chain) : undefined,
-    address: w.account?.address,
+  const [menuOpen, setMenuOpen] = useState(false);
+  const balance = useQuery({
+    queryKey: queryKeys.walletBalance(w.chain?.chainId ?? 0, w.address ?? ""),
+    queryFn: async () => (await loadWallet()).balanceOf(w.chain!, w.address!),
+    // Read when the person opens the menu that shows it, not on every page.
+    enabled: Boolean(menuOpen && w.chain && w.address && !w.onWrongChain),
   });
 
   if (!w.chain) return null;
@@ -51,7 +54,7 @@ export function ConnectWallet() {
     }
   }
 
-  if (w.wallet && w.account) {
+  if (w.address) {
     if (w.onWrongChain) {
       return (
         <Button
@@ -61,24 +64,25 @@ export function ConnectWallet() {
           disabled={busy}
           onClick={() => void attempt(w.switchToTarget)}
         >
-          Switch to {chainOf(w.chain).name}
+          Switch to {chainName(w.chain.chainId)}
         </Button>
       );
     }
     return (
-      <DropdownMenu>
+      <DropdownMenu open={menuOpen} onOpenChange={setMenuOpen}>
         <DropdownMenuTrigger asChild>
-          <Button size="sm" variant="outline" data-testid="wallet-connected" title={w.account.address}>
-            {short(w.account.address)}
+          <Button size="sm" variant="outline" data-testid="wallet-connected" title={w.address}>
+            {short(w.address)}
           </Button>
         </DropdownMenuTrigger>
         <DropdownMenuContent align="end">
-          <DropdownMenuLabel className="font-mono text-xs">{w.account.address}</DropdownMenuLabel>
+          <DropdownMenuLabel className="font-mono text-xs">{w.address}</DropdownMenuLabel>
           <DropdownMenuLabel className="text-xs font-normal text-muted-foreground">
-            {chainOf(w.chain).name} · {balance.data ? formatWei(balance.data.value) : "…"}
+            {chainName(w.chain.chainId)} ·{" "}
+            {balance.data !== undefined ? formatWei(balance.data) : balance.isError ? "balance unavailable" : "…"}
           </DropdownMenuLabel>
           <DropdownMenuSeparator />
-          <DropdownMenuItem onSelect={() => w.wallet && disconnect(w.wallet)}>Disconnect</DropdownMenuItem>
+          <DropdownMenuItem onSelect={() => void attempt(w.disconnect)}>Disconnect</DropdownMenuItem>
         </DropdownMenuContent>
       </DropdownMenu>
     );
@@ -102,7 +106,8 @@ export function ConnectWallet() {
   }
 
   return (
-    <DropdownMenu>
+    // Opening the menu starts loading the wallet code, so connecting does not wait for it.
+    <DropdownMenu onOpenChange={(open) => open && void loadWallet().catch(() => {})}>
       <DropdownMenuTrigger asChild>
         <Button size="sm" variant="outline" disabled={busy || w.connecting} data-testid="wallet-connect">
           {busy || w.connecting ? "Connecting…" : "Connect wallet"}

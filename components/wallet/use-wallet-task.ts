@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { toChainError } from "@/lib/chain/errors";
-import { WalletError } from "@/lib/wallet/thirdweb";
+import { WalletError } from "@/lib/wallet/errors";
+import { loadWallet } from "@/lib/wallet/load";
 
 /**
  * A wallet transaction's progress and error, shared by every panel that signs: `run`
@@ -20,11 +20,20 @@ export function useWalletTask<Step extends string>() {
     try {
       await work(setStep);
     } catch (e) {
-      setError(e instanceof WalletError ? e.message : toChainError(e).message);
+      // A chain error means the wallet runtime ran, so loading it here costs nothing.
+      setError(e instanceof WalletError ? e.message : await describeChainError(e));
     } finally {
       setStep("idle");
     }
   }
 
   return { step, busy: step !== "idle", error, run, fail: setError };
+}
+
+async function describeChainError(error: unknown): Promise<string> {
+  try {
+    return (await loadWallet()).toChainError(error).message;
+  } catch {
+    return "The wallet code could not be loaded. Check your connection and try again.";
+  }
 }
