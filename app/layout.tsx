@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import { SiteHeader } from "@/components/layout/site-header";
+import { ServiceWorker } from "@/components/pwa/service-worker";
 import { getSessionUser } from "@/lib/auth/session";
 import { publicChainConfig, resolveChainConfig } from "@/lib/chain/config";
 import "./globals.css";
@@ -24,6 +25,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <Providers chain={chainConfig ? publicChainConfig(chainConfig) : null}>
           <SiteHeader user={user} />
           <main className="container py-8">{children}</main>
+          <ServiceWorker userId={user?.id ?? null} />
         </Providers>
       </body>
     </html>

@@ -1,6 +1,7 @@
 "use client";
 
 import { signOut } from "next-auth/react";
+import { forgetPrivatePages } from "@/lib/pwa/client";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import {
@@ -35,7 +36,9 @@ export function UserMenu({ user }: { user: SessionUser }) {
           <Link href="/settings">Settings</Link>
         </DropdownMenuItem>
         <DropdownMenuSeparator />
-        <DropdownMenuItem onSelect={() => void signOut({ callbackUrl: "/" })}>Sign out</DropdownMenuItem>
+        <DropdownMenuItem onSelect={() => void forgetPrivatePages().then(() => signOut({ callbackUrl: "/" }))}>
+          Sign out
+        </DropdownMenuItem>
       </DropdownMenuContent>
     </DropdownMenu>
   );
