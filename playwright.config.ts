@@ -30,7 +30,23 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  projects: [
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: /phone\.spec\.ts$/ },
+    {
+      // A 390 × 844 touch phone, driven through Debian's Chromium.
+      name: "phone",
+      testMatch: /phone\.spec\.ts$/,
+      use: {
+        ...devices["Desktop Chrome"],
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 3,
+        isMobile: true,
+        hasTouch: true,
+        userAgent:
+          "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+      },
+    },
+  ],
   webServer: {
     // A fresh embedded database for every run, then the real `npm start` path.
     command: `node -e "require('fs').rmSync('.data/e2e',{recursive:true,force:true})" && tsx --conditions=react-server scripts/start.ts`,

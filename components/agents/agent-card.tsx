@@ -23,10 +23,7 @@ export function AgentCard({ agent }: { agent: AgentCardData }) {
       <CardHeader>
         <div className="flex items-start justify-between gap-2">
           <CardTitle>
-            <Link
-              href={`/agents/${agent.slug}`}
-              className="hover:underline max-md:inline-flex max-md:min-h-11 max-md:items-center"
-            >
+            <Link href={`/agents/${agent.slug}`} className="hover:underline touch-target">
               {agent.name}
             </Link>
           </CardTitle>

@@ -64,7 +64,7 @@ export function CreateApiKeyForm({ orgId, agents, origin }: { orgId: string; age
           <legend className="text-sm font-medium">Agents this key may run</legend>
           <div className="flex flex-wrap gap-3">
             {agents.map((a) => (
-              <label key={a.id} className="flex items-center gap-2 text-sm">
+              <label key={a.id} className="flex items-center gap-2 text-sm max-md:min-h-11">
                 <input type="checkbox" name="agentIds" value={a.id} defaultChecked={agents.length === 1} />
                 {a.name}
               </label>

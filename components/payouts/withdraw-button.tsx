@@ -40,7 +40,7 @@ export function WithdrawButton({
   }
 
   return (
-    <div className="space-y-1 text-right">
+    <div className="min-w-0 max-w-full space-y-1 text-right">
       {claimable || task.busy ? (
         <Button size="sm" onClick={() => void withdraw()} disabled={task.busy}>
           {task.busy ? "Withdrawing…" : "Withdraw"}
@@ -49,7 +49,10 @@ export function WithdrawButton({
       <FormError message={task.error} />
       {txHash ? (
         <p className="text-xs text-muted-foreground">
-          Withdrawn in <code data-testid="withdraw-tx">{txHash}</code>
+          Withdrawn in{" "}
+          <code data-testid="withdraw-tx" className="break-all">
+            {txHash}
+          </code>
         </p>
       ) : null}
     </div>

@@ -277,7 +277,7 @@ export function BuilderForm({
           </CardHeader>
           <CardContent className="space-y-3">
             {toolInfo.map((t) => (
-              <label key={t.id} className="flex items-start gap-3 text-sm">
+              <label key={t.id} className="flex items-start gap-3 text-sm max-md:min-h-11">
                 <input
                   type="checkbox"
                   className="mt-1"
@@ -366,7 +366,7 @@ export function BuilderForm({
       <Card>
         <CardHeader>
           <CardTitle>Handler code</CardTitle>
-          <label className="flex items-start gap-2 text-sm">
+          <label className="flex items-start gap-2 text-sm max-md:min-h-11">
             <input
               type="checkbox"
               className="mt-1"

@@ -1,11 +1,24 @@
 "use client";
 
-import { javascript } from "@codemirror/lang-javascript";
-import { json } from "@codemirror/lang-json";
-import CodeMirror from "@uiw/react-codemirror";
-import { useMemo } from "react";
+import dynamic from "next/dynamic";
+import { useEffect, useRef, useState } from "react";
 
-/** A CodeMirror editor with JavaScript or JSON highlighting. */
+/** The code, as text, until the editor is on screen (and while its chunk loads). */
+function Placeholder({ value, minHeight }: { value: string; minHeight: string }) {
+  return (
+    <pre className="overflow-hidden whitespace-pre-wrap break-words p-2 pl-9 font-mono text-sm" style={{ minHeight }}>
+      {value}
+    </pre>
+  );
+}
+
+const CodeMirrorEditor = dynamic(() => import("./code-mirror").then((m) => m.CodeMirrorEditor), { ssr: false });
+
+/**
+ * A code editor with JavaScript or JSON highlighting. CodeMirror (most of the studio's
+ * script) loads and starts when the editor comes near the screen, so opening the studio
+ * does not wait for editors further down the page. 16 px text on phones (no zoom on focus).
+ */
 export function CodeEditor({
   value,
   onChange,
@@ -21,21 +34,34 @@ export function CodeEditor({
   minHeight?: string;
   invalid?: boolean;
 }) {
-  const extensions = useMemo(() => [language === "json" ? json() : javascript()], [language]);
+  const ref = useRef<HTMLDivElement>(null);
+  const [near, setNear] = useState(false);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || typeof IntersectionObserver === "undefined") return setNear(true);
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          setNear(true);
+          observer.disconnect();
+        }
+      },
+      { rootMargin: "300px" },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
   return (
     <div
-      className={`overflow-hidden rounded-md border text-sm ${invalid ? "border-destructive" : "border-input"}`}
+      ref={ref}
+      className={`overflow-hidden rounded-md border text-sm max-md:text-base ${invalid ? "border-destructive" : "border-input"}`}
       data-testid={`editor-${label}`}
     >
-      <CodeMirror
-        value={value}
-        onChange={onChange}
-        extensions={extensions}
-        minHeight={minHeight}
-        maxHeight="480px"
-        aria-label={label}
-        basicSetup={{ lineNumbers: true, foldGutter: false, highlightActiveLine: false }}
-      />
+      {near ? (
+        <CodeMirrorEditor value={value} onChange={onChange} language={language} label={label} minHeight={minHeight} />
+      ) : (
+        <Placeholder value={value} minHeight={minHeight} />
+      )}
     </div>
   );
 }

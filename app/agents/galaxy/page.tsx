@@ -16,10 +16,7 @@ export default function GalaxyPage() {
             see an agent, click or press Enter to open it; runs pulse as they happen.
           </p>
         </div>
-        <Link
-          href="/agents"
-          className="text-sm text-primary hover:underline max-md:inline-flex max-md:min-h-11 max-md:items-center"
-        >
+        <Link href="/agents" className="text-sm text-primary hover:underline touch-target">
           ← Back to the marketplace
         </Link>
       </div>

@@ -38,12 +38,12 @@ export default async function StudioAgentPage({ params }: { params: Promise<{ sl
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
-        <Link href="/studio" className="text-sm text-muted-foreground hover:underline">
+        <Link href="/studio" className="text-sm text-muted-foreground hover:underline touch-target">
           ← Studio
         </Link>
         <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">{agent.name}</h1>
         <Badge>{agent.status === "published" ? `published · v${versions[0]?.version}` : "draft"}</Badge>
-        <Link href={`/studio/${slug}/runs`} className="ml-auto text-sm text-primary hover:underline">
+        <Link href={`/studio/${slug}/runs`} className="ml-auto text-sm text-primary hover:underline touch-target">
           Runs →
         </Link>
       </div>

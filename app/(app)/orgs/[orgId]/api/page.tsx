@@ -52,12 +52,12 @@ export default async function ApiConsolePage({
 
   return (
     <div className="mx-auto max-w-4xl space-y-6">
-      <Link href={`/orgs/${orgId}`} className="text-sm text-muted-foreground hover:underline">
+      <Link href={`/orgs/${orgId}`} className="touch-target text-sm text-muted-foreground hover:underline">
         ← {org.name}
       </Link>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-3xl font-bold tracking-tight">API keys and usage</h1>
-        <Link href="/docs/api" className="ml-auto text-sm text-primary hover:underline">
+        <Link href="/docs/api" className="touch-target ml-auto text-sm text-primary hover:underline">
           API reference →
         </Link>
       </div>
@@ -79,7 +79,7 @@ export default async function ApiConsolePage({
             <ul className="divide-y rounded-md border text-sm" aria-label="Credits per agent">
               {balances.map((b) => (
                 <li key={b.agentId} className="flex items-center gap-3 p-3">
-                  <Link href={`/agents/${b.slug}`} className="flex-1 font-medium hover:underline">
+                  <Link href={`/agents/${b.slug}`} className="touch-target flex-1 font-medium hover:underline">
                     {b.name}
                   </Link>
                   <span data-testid="agent-credits-left">
@@ -204,7 +204,10 @@ export default async function ApiConsolePage({
               {runs.map((r) => (
                 <li key={r.id} className="flex flex-wrap items-center gap-3 p-3">
                   <StatusBadge status={r.status} />
-                  <Link href={`/orgs/${orgId}/runs/${r.id}`} className="font-medium text-primary hover:underline">
+                  <Link
+                    href={`/orgs/${orgId}/runs/${r.id}`}
+                    className="touch-target font-medium text-primary hover:underline"
+                  >
                     {r.agentSlug} v{r.version}
                   </Link>
                   <span className="text-xs text-muted-foreground">{r.keyName ?? "—"}</span>
