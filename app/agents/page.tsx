@@ -38,7 +38,7 @@ export default async function MarketplacePage({
         <h1 className="text-3xl font-bold tracking-tight">Marketplace</h1>
         <p className="mt-1 text-muted-foreground">
           Agents published by creators, ready to buy and run.{" "}
-          <Link href="/agents/galaxy" className="text-primary hover:underline">
+          <Link href="/agents/galaxy" className="text-link">
             See them all as a 3D galaxy
           </Link>
         </p>

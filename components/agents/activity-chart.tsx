@@ -1,7 +1,7 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useEffect, useRef, useState } from "react";
+import { useNearScreen } from "@/components/ui/use-near-screen";
 
 // recharts is most of this page's script: it loads when the chart is about to scroll into view.
 const ActivityGraph = dynamic(() => import("./activity-graph").then((m) => m.ActivityGraph), { ssr: false });
@@ -10,23 +10,7 @@ export type ActivityPoint = { label: string; runs: number; p50: number | null; p
 
 /** An agent's runs per day (bars) and median and p95 latency (lines), with the numbers as a table for screen readers. */
 export function ActivityChart({ points }: { points: ActivityPoint[] }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const [visible, setVisible] = useState(false);
-  useEffect(() => {
-    const element = ref.current;
-    if (!element || typeof IntersectionObserver === "undefined") return setVisible(true);
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((e) => e.isIntersecting)) {
-          setVisible(true);
-          observer.disconnect();
-        }
-      },
-      { rootMargin: "200px" },
-    );
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
+  const { ref, near: visible } = useNearScreen<HTMLDivElement>();
   return (
     <div>
       <div ref={ref} className="h-40 w-full" aria-hidden>

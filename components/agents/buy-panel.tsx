@@ -42,10 +42,7 @@ export function BuyPanel({
   if (!signedIn) {
     return (
       <p className="text-sm">
-        <Link
-          href={`/sign-in?callbackUrl=${encodeURIComponent(`/agents/${slug}`)}`}
-          className="text-primary hover:underline"
-        >
+        <Link href={`/sign-in?callbackUrl=${encodeURIComponent(`/agents/${slug}`)}`} className="text-link">
           Sign in
         </Link>{" "}
         to buy runs for your organisation.
@@ -56,7 +53,7 @@ export function BuyPanel({
     return (
       <p className="text-sm">
         Runs are bought for an organisation.{" "}
-        <Link href="/orgs" className="text-primary hover:underline">
+        <Link href="/orgs" className="text-link">
           Create one
         </Link>{" "}
         first.

@@ -23,8 +23,15 @@ const tokenName = (token: string) => (token.toLowerCase() === NATIVE ? "ETH" : `
  * filter. Data through TanStack Query from /api/dashboard/creator, state in the URL,
  * refreshed live when a run of theirs ends or a purchase is indexed.
  */
-export function CreatorDashboard({ agentSlug }: { agentSlug?: string }) {
-  const state = useDashboardParams();
+export function CreatorDashboard({
+  agentSlug,
+  renderedZone = null,
+}: {
+  agentSlug?: string;
+  /** The time zone the server rendered its data in, if it did (`lib/dashboards/prefetch.ts`). */
+  renderedZone?: string | null;
+}) {
+  const state = useDashboardParams(renderedZone);
   const params = { ...state.dataParams, ...(agentSlug ? { agent: agentSlug } : {}) };
   const query = useQuery({
     queryKey: queryKeys.creatorDashboard(params),

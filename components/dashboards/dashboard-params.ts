@@ -1,10 +1,8 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo, useSyncExternalStore } from "react";
-
-/** The URL parameters a dashboard's data depends on (the rest is view state). */
-const DATA_PARAMS = ["range", "from", "to", "tz", "agent", "version", "key"] as const;
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from "react";
+import { dashboardDataParams, TIME_ZONE_COOKIE } from "@/lib/dashboards/params";
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
@@ -13,28 +11,27 @@ const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "U
  * unless chosen), comparison, drill-down filters and which charts show as tables. Changes
  * replace the URL (no history entry per click) and keep the scroll position.
  */
-export function useDashboardParams() {
+export function useDashboardParams(
+  /** The zone the server rendered the data in (from the time zone cookie), if it did. */
+  renderedZone: string | null = null,
+) {
   const search = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  // The viewer's zone is known only in the browser (null while the server renders and
-  // hydrates): data waits for it, so a page load asks once, in the right zone.
+  // The viewer's zone is known only in the browser: while the server renders and the page
+  // hydrates it is the zone the server rendered in (the browser's, from its cookie), else
+  // null and data waits for it, so a page load asks once, in the right zone.
   const zone = useSyncExternalStore<string | null>(
     () => () => {},
     browserZone,
-    () => null,
+    () => renderedZone,
   );
+  useEffect(() => {
+    if (!zone || zone === renderedZone) return;
+    document.cookie = `${TIME_ZONE_COOKIE}=${encodeURIComponent(zone)}; Path=/; Max-Age=31536000; SameSite=Lax`;
+  }, [zone, renderedZone]);
   const get = useCallback((name: string) => search.get(name) ?? undefined, [search]);
-  const dataParams = useMemo(() => {
-    const params: Record<string, string> = {};
-    for (const name of DATA_PARAMS) {
-      const value = search.get(name);
-      if (value) params[name] = value;
-    }
-    params.range ??= "7d";
-    params.tz ??= zone ?? "UTC";
-    return params;
-  }, [search, zone]);
+  const dataParams = useMemo(() => dashboardDataParams((name) => search.get(name), zone), [search, zone]);
   const set = useCallback(
     (changes: Record<string, string | undefined>) => {
       const next = new URLSearchParams(search.toString());

@@ -1,7 +1,7 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useEffect, useRef, useState } from "react";
+import { useNearScreen } from "@/components/ui/use-near-screen";
 
 /** The code, as text, until the editor is on screen (and while its chunk loads). */
 function Placeholder({ value, minHeight }: { value: string; minHeight: string }) {
@@ -34,23 +34,7 @@ export function CodeEditor({
   minHeight?: string;
   invalid?: boolean;
 }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const [near, setNear] = useState(false);
-  useEffect(() => {
-    const element = ref.current;
-    if (!element || typeof IntersectionObserver === "undefined") return setNear(true);
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((e) => e.isIntersecting)) {
-          setNear(true);
-          observer.disconnect();
-        }
-      },
-      { rootMargin: "300px" },
-    );
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
+  const { ref, near } = useNearScreen<HTMLDivElement>("300px");
   return (
     <div
       ref={ref}

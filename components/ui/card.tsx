@@ -9,8 +9,13 @@ export function CardHeader({ className, ...props }: React.HTMLAttributes<HTMLDiv
   return <div className={cn("space-y-1 p-5 pb-3", className)} {...props} />;
 }
 
-export function CardTitle({ className, ...props }: React.HTMLAttributes<HTMLHeadingElement>) {
-  return <h3 className={cn("font-semibold leading-tight", className)} {...props} />;
+/** A card's heading: a section of its page, so level 2 under the page's h1 (`as` for cards nested deeper). */
+export function CardTitle({
+  className,
+  as: Heading = "h2",
+  ...props
+}: React.HTMLAttributes<HTMLHeadingElement> & { as?: "h2" | "h3" | "h4" }) {
+  return <Heading className={cn("font-semibold leading-tight", className)} {...props} />;
 }
 
 export function CardContent({ className, ...props }: React.HTMLAttributes<HTMLDivElement>) {

@@ -18,7 +18,8 @@ import {
 import { listOrgCreditBalances } from "@/db/queries/api-runs";
 import { AppError } from "@/lib/errors";
 import { KeyedSemaphore } from "@/lib/semaphore";
-import { bucketStarts, type ResolvedRange } from "./range";
+import { z } from "zod";
+import { bucketStarts, resolveRange, type ResolvedRange } from "./range";
 
 /**
  * What the creator dashboard and the buyer console show, built from the rollups for one
@@ -265,4 +266,32 @@ export async function withDashboardSlot<T>(userId: string, signal: AbortSignal, 
   } finally {
     release();
   }
+}
+
+const creatorQuery = z.object({
+  agent: z.string().min(1).max(100).optional(),
+  version: z.coerce.number().int().min(1).max(1_000_000).optional(),
+});
+
+/**
+ * The signed-in creator's dashboard (all their agents, or one and a version) for a page's
+ * URL state (`lib/dashboards/params.ts`): what GET /api/dashboard/creator answers and what
+ * the dashboard page renders on the server. Throws AppError on a bad range, agent or version.
+ */
+export async function creatorDashboardFor(
+  db: Db,
+  userId: string,
+  query: Record<string, string>,
+  signal: AbortSignal,
+): Promise<CreatorDashboard> {
+  const parsed = creatorQuery.safeParse(query);
+  if (!parsed.success) throw new AppError("INVALID_INPUT", "Unknown agent or version.");
+  const range = resolveRange(query);
+  return withDashboardSlot(userId, signal, () =>
+    creatorDashboard(
+      db,
+      { ownerId: userId, agentSlug: parsed.data.agent, version: parsed.data.agent ? parsed.data.version : undefined },
+      range,
+    ),
+  );
 }

@@ -74,7 +74,7 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
             <InviteMemberForm orgId={orgId} origin={appOrigin()} />
             {invitations.length > 0 ? (
               <div>
-                <h4 className="mb-2 text-sm font-medium">Pending invitations</h4>
+                <h3 className="mb-2 text-sm font-medium">Pending invitations</h3>
                 <ul className="divide-y rounded-md border" aria-label="Pending invitations">
                   {invitations.map((inv) => (
                     <li key={inv.id} className="flex items-center gap-3 p-3 text-sm">
