@@ -126,6 +126,7 @@ test("the main journeys on a phone: sign up, build and run an agent, list it, bu
   await expect(page.getByTestId("run-status")).toHaveText("succeeded");
   await expect(page.getByTestId("run-output")).toContainText('"doubled": 42');
   await fits(page, "studio playground after a run");
+  expect(await smallTargets(page), "studio playground").toEqual([]);
 
   // Publish with a price and list it on-chain from the creator's wallet.
   await page.getByRole("tab", { name: "Versions" }).tap();
@@ -134,6 +135,7 @@ test("the main journeys on a phone: sign up, build and run an agent, list it, bu
   await page.getByRole("button", { name: "Publish", exact: true }).tap();
   await expect(page.getByTestId("listing-status")).toContainText("Not on-chain yet");
   await fits(page, "studio versions");
+  expect(await smallTargets(page), "studio versions").toEqual([]);
   await page.getByRole("button", { name: "List on-chain" }).tap();
   await expect(page.getByTestId("listing-status")).toHaveText(/Listed on-chain as listing #\d+\./, { timeout: 30_000 });
 
@@ -157,6 +159,7 @@ test("the main journeys on a phone: sign up, build and run an agent, list it, bu
     timeout: 30_000,
   });
   await fits(buyer, "agent page after buying");
+  expect(await smallTargets(buyer), "agent page with the buy and rate panels").toEqual([]);
 
   // An API key from the console, then a run through the public API with it.
   await buyer.goto(`${orgUrl}/api`);
@@ -188,4 +191,5 @@ test("the main journeys on a phone: sign up, build and run an agent, list it, bu
   await page.getByRole("button", { name: "Withdraw" }).tap();
   await expect(page.getByTestId("withdraw-tx")).toHaveText(/^0x[0-9a-f]{64}$/, { timeout: 30_000 });
   await fits(page, "payouts after withdrawing");
+  expect(await smallTargets(page), "payouts").toEqual([]);
 });

@@ -147,7 +147,7 @@ export function Playground({
               <span>
                 {done.tokensIn}/{done.tokensOut} tokens
               </span>
-              <Link href={`/studio/${agentSlug}/runs/${done.id}`} className="text-primary hover:underline">
+              <Link href={`/studio/${agentSlug}/runs/${done.id}`} className="touch-target text-primary hover:underline">
                 View execution
               </Link>
             </div>
