@@ -3,7 +3,8 @@
  * first runs do not wait for QuickJS to load, ends runs a stopped process left running
  * (lib/metering/reaper.ts), rolls finished runs up for the dashboards every second
  * (lib/dashboards/roller.ts), installs the lean routes (live streams answered on the bare
- * Node request, lib/http/lean-routes.ts), and starts the chain event indexer and the
+ * Node request, lib/http/lean-routes.ts), starts RUN_WORKERS queue workers for runs accepted
+ * asynchronously (lib/queue/run-worker.ts), and starts the chain event indexer and the
  * receipt attestation timer when a chain is configured; both are idempotent, so several
  * app instances may run them at once.
  */
@@ -26,6 +27,12 @@ export async function register() {
   installLeanRoutes({ "/api/live": handleLiveRequest });
   const { startRollupLoop } = await import("@/lib/dashboards/roller");
   startRollupLoop();
+  if (env.RUN_WORKERS > 0) {
+    const { startRunWorkers } = await import("@/lib/queue/run-worker");
+    startRunWorkers(env.RUN_WORKERS).catch((error: unknown) =>
+      console.error("[queue] could not start the run workers:", error),
+    );
+  }
   const { startAttestationLoop, startIndexerLoop } = await import("@/lib/chain/indexer-loop");
   startIndexerLoop();
   startAttestationLoop();

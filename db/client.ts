@@ -18,6 +18,12 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 export interface DbHandle {
   db: Db;
   kind: "pglite" | "postgres";
+  /**
+   * Raw SQL for libraries that bring their own (pg-boss): parameterised SQL as one
+   * statement; SQL without parameters may hold several (PGlite's exec: its prepared
+   * statements refuse more than one command).
+   */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   close(): Promise<void>;
 }
 
@@ -34,12 +40,26 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
     // error would crash the process. The pool replaces the connection on next use.
     pool.on("error", (error) => console.error("[db] idle Postgres connection failed:", error.message));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
-    return { db, kind: "postgres", close: () => pool.end() };
+    return {
+      db,
+      kind: "postgres",
+      executeSql: async (text, values = []) => ({ rows: (await pool.query(text, values)).rows }),
+      close: () => pool.end(),
+    };
   }
   // PGlite runs in a worker thread (db/pglite-thread.ts); Drizzle's PGlite driver talks to it
   // through the same query/exec/transaction calls it makes on a PGlite instance.
   const client = new PGliteThread("memory" in target ? null : path.join(target.dataDir, "pglite"));
   await client.waitReady;
   const db = drizzlePglite({ client: client as unknown as PGlite, schema }) as unknown as Db;
-  return { db, kind: "pglite", close: () => client.close() };
+  return {
+    db,
+    kind: "pglite",
+    executeSql: async (text, values = []) => {
+      if (values.length) return { rows: (await client.query(text, values)).rows as Record<string, unknown>[] };
+      const results = await client.exec(text);
+      return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+    },
+    close: () => client.close(),
+  };
 }

@@ -531,6 +531,12 @@ export const executions = pgTable(
     /** SHA-256 of the request body that came with the idempotency key. */
     requestHash: text("request_hash"),
     status: executionStatus("status").notNull().default("running"),
+    /**
+     * Accepted asynchronously (Prefer: respond-async) and waiting for a worker: `running`
+     * (its credit taken, the reaper's deadline covering the wait) but not started; the API
+     * shows it as `queued`. A worker claims it by clearing this (lib/queue/run-worker.ts).
+     */
+    queued: boolean("queued").notNull().default(false),
     input: jsonb("input"),
     inputHash: text("input_hash"),
     output: jsonb("output"),

@@ -128,6 +128,21 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
   expect(printed).toMatchObject({ agent: "csv-stats", status: "succeeded" });
   await page.goBack();
 
+  // Asynchronously: accepted at once (202, queued), then run by the server's queue workers
+  // under the same id.
+  const queued = await request.post("/api/v1/agents/csv-stats/runs", {
+    headers: { ...auth, prefer: "respond-async" },
+    data: { input: { csv: "city,temp\nQuito,14" } },
+  });
+  expect(queued.status()).toBe(202);
+  expect(queued.headers()["preference-applied"]).toBe("respond-async");
+  const accepted = await queued.json();
+  await expect
+    .poll(async () => (await (await request.get(`/api/v1/runs/${accepted.id}`, { headers: auth })).json()).status, {
+      timeout: 20_000,
+    })
+    .toBe("succeeded");
+
   page.once("dialog", (dialog) => void dialog.accept());
   await page.getByRole("button", { name: "Revoke e2e-billing" }).click();
   await expect(page.getByRole("list", { name: "API keys" }).getByText("revoked")).toBeVisible();

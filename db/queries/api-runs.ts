@@ -8,6 +8,7 @@ export const apiExecutionColumns = {
   agentSlug: agents.slug,
   version: agentVersions.version,
   status: executions.status,
+  queued: executions.queued,
   output: executions.output,
   errorCode: executions.errorCode,
   errorMessage: executions.errorMessage,

@@ -70,6 +70,8 @@ export type RunStart = {
   costWei: string;
   /** When the run, still running, must have ended; past it the reaper ends it. */
   deadlineAt: Date;
+  /** Accepted asynchronously: inserted `queued`, for a worker to claim (claimQueuedRun). */
+  queued?: boolean;
 } & (
   | {
       source: "api";
@@ -118,6 +120,7 @@ function startPayload(requests: RunStart[]) {
     input_hash: r.inputHash,
     cost_wei: r.costWei,
     deadline_at: r.deadlineAt.toISOString(),
+    queued: r.queued ?? false,
     // start_runs serialises these requests with locks; the others need none.
     needs_lock: r.source === "playground" || r.idempotencyKey !== null || r.monthlyRunCap !== null,
     ...(r.source === "api"
@@ -247,10 +250,44 @@ export async function runPathBatch(
   };
 }
 
+/**
+ * Takes a queued run off the queue: for a worker, which then runs it (its start time and
+ * deadline become now's), or to cancel it (`orgId`: only the organisation's own). Only one
+ * caller gets it; undefined when it is no longer queued (claimed, cancelled, or ended by
+ * the reaper). The version's spec comes with it.
+ */
+export async function takeQueuedRun(
+  db: Db,
+  params: { executionId: string; now: Date; deadlineAt: Date; orgId?: string },
+) {
+  const result = await db.execute(sql`
+    with taken as (
+      update executions set queued = false, started_at = ${params.now.toISOString()}::timestamptz,
+        deadline_at = ${params.deadlineAt.toISOString()}::timestamptz
+      where id = ${params.executionId} and status = 'running' and queued
+        ${params.orgId ? sql`and org_id = ${params.orgId}` : sql``}
+      returning id, agent_id, version_id, org_id, input, input_hash, cost_wei, started_at
+    )
+    select t.*, v.spec from taken t left join agent_versions v on v.id = t.version_id`);
+  const [row] = rowsOf(result);
+  if (!row) return undefined;
+  return {
+    id: row.id as string,
+    agentId: row.agent_id as string,
+    versionId: (row.version_id as string | null) ?? null,
+    orgId: (row.org_id as string | null) ?? null,
+    input: row.input as unknown,
+    inputHash: (row.input_hash as string | null) ?? "",
+    costWei: String(row.cost_wei),
+    startedAt: new Date(row.started_at as string | Date),
+    spec: row.spec as unknown,
+  };
+}
+
 /** Runs still `running` past their deadline (their process died): what their receipt covers. */
 export async function listOverdueRuns(db: Db, params: { now: Date; limit: number }) {
   const result = await db.execute(sql`
-    select id, agent_id, version_id, input_hash, cost_wei, started_at
+    select id, agent_id, version_id, input_hash, cost_wei, started_at, queued
     from executions
     where status = 'running'
       and (deadline_at < ${params.now.toISOString()}::timestamptz
@@ -265,5 +302,7 @@ export async function listOverdueRuns(db: Db, params: { now: Date; limit: number
     inputHash: (row.input_hash as string | null) ?? "",
     costWei: String(row.cost_wei),
     startedAt: new Date(row.started_at as string | Date),
+    /** Accepted asynchronously and never started: no worker took it in time. */
+    queued: row.queued === true,
   }));
 }

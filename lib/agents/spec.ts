@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** The longest a run may take (limits.timeoutMs). */
+export const MAX_TIMEOUT_MS = 120_000;
+
 export const agentCategories = [
   "data",
   "developer",
@@ -34,7 +37,7 @@ export const agentSpecSchema = z.object({
   knowledgeDocumentIds: z.array(z.uuid()).optional(),
   limits: z
     .object({
-      timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+      timeoutMs: z.number().int().min(100).max(MAX_TIMEOUT_MS).default(10_000),
       maxSteps: z.number().int().min(1).max(50).default(8),
       maxOutputTokens: z.number().int().min(1).max(32_000).default(1_024),
     })

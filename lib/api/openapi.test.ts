@@ -10,6 +10,7 @@ import { runtimeDeps } from "@/lib/agents/runtime/runtime-deps";
 import type { DbHandle } from "@/db/client";
 import { createUser } from "@/db/queries/users";
 import { testBackends } from "@/db/testing";
+import { cancelRun } from "./handlers/cancel-run";
 import { createRun } from "./handlers/create-run";
 import { getRun } from "./handlers/get-run";
 import { getReceipt } from "./handlers/get-receipt";
@@ -17,6 +18,12 @@ import { getUsage } from "./handlers/get-usage";
 import { listAgents } from "./handlers/list-agents";
 import { apiRequest, doublerSpec, orgWithKey, publishedAgent } from "./fixtures.testing";
 import { openApiDocument } from "./openapi";
+
+// Runs accepted asynchronously are handed to the queue (tested in lib/queue/boss.test.ts); here the test is the worker.
+vi.mock("@/lib/queue/run-worker", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/queue/run-worker")>()),
+  enqueueRun: async () => {},
+}));
 
 const document = openApiDocument("http://localhost:3000");
 type Doc = typeof document;
@@ -110,10 +117,22 @@ describe.each(await testBackends())("OpenAPI contract on $name", (backend) => {
         busy.mockRestore();
       }
     }
+    // Asynchronously: 202, then cancel while queued (200), and again (409).
+    const accepted = run(secret, agent.slug, { input: { n: 5 } }, { prefer: "respond-async" });
+    const queued = await (await accepted).clone().json();
+    await expectResponse("createRun", 202, accepted);
+    const cancel = (id: string, key: string | null) =>
+      cancelRun(db, apiRequest(`/runs/${id}/cancel`, { secret: key, method: "POST" }), { id });
+    await expectResponse("cancelRun", 200, cancel(queued.id, secret));
+    await expectResponse("cancelRun", 409, cancel(queued.id, secret));
+    await expectResponse("cancelRun", 401, cancel(queued.id, null));
+    await expectResponse("cancelRun", 404, cancel(crypto.randomUUID(), secret));
+    // (The cancelled run's credit came back: one left, for the next run, then the 402.)
     const second = await (await run(secret, agent.slug, { input: { n: 3 } })).json();
     await expectResponse("createRun", 402, run(secret, agent.slug, { input: { n: 4 } }));
     await run(tight.secret, agent.slug, { input: { n: 1 } });
     await expectResponse("createRun", 429, run(tight.secret, agent.slug, { input: { n: 1 } }));
+    await expectResponse("cancelRun", 429, cancel(queued.id, tight.secret));
 
     await expectResponse("getRun", 200, getRun(db, apiRequest(`/runs/${second.id}`, { secret }), { id: second.id }));
     await expectResponse(

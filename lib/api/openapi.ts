@@ -46,7 +46,7 @@ export function openApiDocument(serverUrl: string) {
           operationId: "createRun",
           summary: "Run an agent",
           description:
-            "Runs the agent's current version (or the key's pinned version) with `input`, validated against the agent's input schema, and waits for the result. One credit is taken per new run; it is returned when the platform fails the run (`creditRefunded`), not when the agent itself fails. With an `Idempotency-Key`, a retry of the same request returns the first run (200, `Idempotent-Replayed: true`) without another charge.",
+            "Runs the agent's current version (or the key's pinned version) with `input`, validated against the agent's input schema, and waits for the result — or, with `Prefer: respond-async`, accepts it (202, status `queued`) for a worker to run; follow it at `Location` and cancel it while queued. One credit is taken per new run; it is returned when the platform fails the run (`creditRefunded`), not when the agent itself fails. With an `Idempotency-Key`, a retry of the same request returns the first run (200, `Idempotent-Replayed: true`) without another charge.",
           parameters: [
             { name: "slug", in: "path", required: true, schema: { type: "string" }, description: "The agent's slug." },
             {
@@ -56,6 +56,14 @@ export function openApiDocument(serverUrl: string) {
               schema: { type: "string", pattern: "^[\\x21-\\x7e]{1,255}$" },
               description:
                 "Any unique string per logical request, e.g. a UUID. Same key and body → the first result; same key, different body → 409.",
+            },
+            {
+              name: "Prefer",
+              in: "header",
+              required: false,
+              schema: { type: "string", examples: ["respond-async"] },
+              description:
+                "`respond-async` (RFC 7240): answer 202 once the run is accepted (checked and charged exactly as a synchronous run) instead of waiting for its end.",
             },
           ],
           requestBody: {
@@ -70,6 +78,11 @@ export function openApiDocument(serverUrl: string) {
               "Location",
               "Idempotent-Replayed",
             ]),
+            "202": json(
+              "Execution",
+              "With `Prefer: respond-async`: the run is accepted and queued (its credit taken); a replay of a run not yet ended answers 202 too, with `Idempotent-Replayed`.",
+              ["Location", "Preference-Applied"],
+            ),
             "400": problem("malformed-request", "The body is not valid JSON."),
             "401": unauthorized,
             "402": problem("payment-required", "The organisation has no credits left for this agent."),
@@ -89,7 +102,7 @@ export function openApiDocument(serverUrl: string) {
             ),
             "503": problem(
               "unavailable",
-              "The sandbox could not start the run soon enough; nothing was charged. Retry after the given seconds.",
+              "The sandbox could not start the run soon enough, or (asynchronously) the queue could not take it; nothing was charged. Retry after the given seconds.",
               ["Retry-After"],
             ),
           },
@@ -104,6 +117,22 @@ export function openApiDocument(serverUrl: string) {
             "200": json("Execution", "The run."),
             "401": unauthorized,
             "404": problem("not-found", "No run with this id for an agent this key is scoped to."),
+            "429": problem("rate-limited", "Too many requests this minute.", ["Retry-After"]),
+          },
+        },
+      },
+      "/runs/{id}/cancel": {
+        post: {
+          operationId: "cancelRun",
+          summary: "Cancel a queued run",
+          description:
+            "Cancels a run accepted with `Prefer: respond-async` that no worker has started: it ends `failed` with error `CANCELLED` and its credit is returned. A run that has started runs to its end and its credit pays for it; cancelling it, or a run that has ended, is a 409.",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          responses: {
+            "200": json("Execution", "The cancelled run."),
+            "401": unauthorized,
+            "404": problem("not-found", "No run with this id for an agent this key is scoped to."),
+            "409": problem("not-cancellable", "The run has started or ended."),
             "429": problem("rate-limited", "Too many requests this minute.", ["Retry-After"]),
           },
         },
@@ -174,6 +203,10 @@ export function openApiDocument(serverUrl: string) {
         ...rateLimitHeaders,
         "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer" } },
         Location: { description: "The run's URL.", schema: { type: "string" } },
+        "Preference-Applied": {
+          description: "`respond-async` when the run was accepted rather than awaited.",
+          schema: { type: "string", const: "respond-async" },
+        },
         "Idempotent-Replayed": {
           description: "`true` when this is the first result of an earlier request.",
           schema: { type: "string", const: "true" },
@@ -207,7 +240,12 @@ export function openApiDocument(serverUrl: string) {
             id: { type: "string", format: "uuid" },
             agent: { type: "string" },
             version: { type: ["integer", "null"] },
-            status: { type: "string", enum: ["running", "succeeded", "failed", "timed_out"] },
+            status: {
+              type: "string",
+              enum: ["queued", "running", "succeeded", "failed", "timed_out"],
+              description:
+                "`queued`: accepted asynchronously, waiting for a worker; `running`; then an end state. A cancelled run is `failed` with error `CANCELLED`.",
+            },
             output: { description: "The agent's output when `status` is `succeeded`, else null." },
             error: {
               oneOf: [

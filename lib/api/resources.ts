@@ -6,7 +6,8 @@ export function executionResource(row: ApiExecution) {
     id: row.id,
     agent: row.agentSlug,
     version: row.version,
-    status: row.status,
+    // Accepted asynchronously and not started yet: `queued` (a running row, credit taken).
+    status: row.status === "running" && row.queued ? "queued" : row.status,
     output: row.status === "succeeded" ? row.output : null,
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage } : null,
     usage: { tokensIn: row.tokensIn, tokensOut: row.tokensOut, durationMs: row.durationMs },

@@ -7,7 +7,7 @@ const BATCH = 200;
 
 /**
  * Ends the runs left `running` past their deadline (their process died: a crash, a kill,
- * a deploy) as failed with RUN_INTERRUPTED, a platform failure, so a charged run gets its
+ * a deploy; or, accepted asynchronously, no worker took them in time) as failed with RUN_INTERRUPTED, a platform failure, so a charged run gets its
  * credit back. Through the same path as any run's end: a run is ended, and refunded, once,
  * even when several instances reap at the same time. Returns how many it ended.
  */
@@ -25,7 +25,9 @@ export async function reapOverdueRuns(db: Db, now = new Date()): Promise<number>
             output: null,
             outputHash: null,
             errorCode: "RUN_INTERRUPTED",
-            errorMessage: "The run was interrupted by a platform restart before it finished. Its credit was returned.",
+            errorMessage: run.queued
+              ? "No worker started the run in time. Its credit was returned."
+              : "The run was interrupted by a platform restart before it finished. Its credit was returned.",
             steps: [],
             tokensIn: 0,
             tokensOut: 0,

@@ -10,6 +10,8 @@ export const REFUNDED_ERROR_CODES: ReadonlySet<string> = new Set([
   "MODEL_NOT_ALLOWED",
   "SANDBOX_BUSY",
   "RUN_INTERRUPTED",
+  // Cancelled by its organisation before a worker started it: nothing ran.
+  "CANCELLED",
 ]);
 
 /** Whether a run that ended with this error code gets its credit back. */

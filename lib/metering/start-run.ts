@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import type { RunStart } from "@/db/queries/runs";
-import type { AgentSpec } from "@/lib/agents/spec";
+import { MAX_TIMEOUT_MS, type AgentSpec } from "@/lib/agents/spec";
 import { SANDBOX_MAX_WAIT_MS } from "@/lib/agents/runtime/sandbox";
 import { AppError } from "@/lib/errors";
 import { runPath } from "./run-path";
@@ -11,9 +11,18 @@ export type { RunStart } from "@/db/queries/runs";
 /** Past its timeout and the longest wait for a sandbox, how long a run may still be running before the reaper ends it. */
 const DEADLINE_MARGIN_MS = 60_000;
 
-/** When a run of this spec, started now, must have ended (executions.deadline_at). */
-export function runDeadline(spec: AgentSpec, now = new Date()): Date {
-  return new Date(now.getTime() + spec.limits.timeoutMs + SANDBOX_MAX_WAIT_MS + DEADLINE_MARGIN_MS);
+/** When a run of this spec (null: of any spec), started now, must have ended (executions.deadline_at). */
+export function runDeadline(spec: AgentSpec | null, now = new Date()): Date {
+  const timeoutMs = spec ? spec.limits.timeoutMs : MAX_TIMEOUT_MS;
+  return new Date(now.getTime() + timeoutMs + SANDBOX_MAX_WAIT_MS + DEADLINE_MARGIN_MS);
+}
+
+/** How long an asynchronously accepted run may wait for a worker before the reaper ends it (refunded). */
+export const QUEUE_MAX_WAIT_MS = 30 * 60_000;
+
+/** The deadline of a run accepted now to wait in the queue: the wait, then the run's own. */
+export function queuedRunDeadline(spec: AgentSpec, now = new Date()): Date {
+  return new Date(runDeadline(spec, now).getTime() + QUEUE_MAX_WAIT_MS);
 }
 
 export type StartResult =

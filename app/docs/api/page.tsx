@@ -23,6 +23,7 @@ const examples: Record<string, { path: string; body?: string; headers?: string[]
     headers: ["Idempotency-Key: 7d0f6a6e-invoice-2026-001"],
   },
   getRun: { path: "/runs/RUN_ID" },
+  cancelRun: { path: "/runs/RUN_ID/cancel" },
   getReceipt: { path: "/runs/RUN_ID/receipt" },
   listAgents: { path: "/agents" },
   getUsage: { path: "/usage?from=2026-11-01&to=2026-11-30" },

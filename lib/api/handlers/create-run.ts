@@ -13,8 +13,12 @@ import { runnableCache, type Runnable } from "@/lib/api/runnable-cache";
 import { withApiKey } from "@/lib/api/with-api-key";
 import { hashCanonical } from "@/lib/canonical-json";
 import { AppError } from "@/lib/errors";
+import { describeError } from "@/lib/log";
 import { executeRun } from "@/lib/metering/execute-run";
-import { runDeadline, startRun } from "@/lib/metering/start-run";
+import { recordRunEnd } from "@/lib/metering/record-end";
+import { queuedRunDeadline, runDeadline, startRun } from "@/lib/metering/start-run";
+import { takeQueuedRun } from "@/db/queries/runs";
+import { enqueueRun } from "@/lib/queue/run-worker";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAY_WAIT_MS = 30_000;
@@ -32,6 +36,12 @@ async function resolveRunnable(db: Db, slug: string, key: ApiKey, fresh: boolean
   return runnable;
 }
 
+/** Whether the request asks to be answered before the run ends (RFC 7240 `Prefer: respond-async`). */
+export function prefersAsync(prefer: string | null): boolean {
+  if (!prefer) return false;
+  return prefer.split(",").some((p) => p.split(";")[0]!.trim().toLowerCase() === "respond-async");
+}
+
 /** The `input` of a JSON body `{ "input": … }`. */
 function inputOf(body: unknown): unknown {
   if (typeof body !== "object" || body === null || Array.isArray(body) || !("input" in body)) {
@@ -45,10 +55,12 @@ function inputOf(body: unknown): unknown {
  * input against the agent's schema (only once the key is authenticated), then startRun
  * (idempotency, cap, one credit and the execution row, in one statement), the run, and its
  * recorded end. With an Idempotency-Key, a retry of the same request returns the first
- * execution unchanged.
+ * execution unchanged. With `Prefer: respond-async` the run is accepted (the same checks,
+ * its credit taken) and queued for a worker: 202 with the queued execution.
  */
 export const createRun = withApiKey<{ slug: string }>(async ({ db, request, key, headers, params: { slug }, body }) => {
   const idempotencyKey = request.headers.get("idempotency-key");
+  const async = prefersAsync(request.headers.get("prefer"));
   if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey))
     throw new AppError("INVALID_INPUT", "Idempotency-Key must be 1–255 visible ASCII characters.");
   // A second pass only when the cached version turned out stale.
@@ -71,7 +83,8 @@ export const createRun = withApiKey<{ slug: string }>(async ({ db, request, key,
       executionId: randomUUID(),
       input,
       inputHash,
-      deadlineAt: runDeadline(runnable.spec),
+      deadlineAt: async ? queuedRunDeadline(runnable.spec) : runDeadline(runnable.spec),
+      queued: async,
       keyId: key.id,
       orgId: key.orgId,
       pinnedVersionId: key.pinnedVersionId,
@@ -83,11 +96,17 @@ export const createRun = withApiKey<{ slug: string }>(async ({ db, request, key,
     if (started.kind === "stale")
       throw new AppError("CONFLICT", "The agent changed while this request was made; retry it.");
     if (started.kind === "replay") {
-      const row = await waitForFinish(db, started.executionId, key.orgId);
+      const row = async
+        ? await getExecutionForOrg(db, { executionId: started.executionId, orgId: key.orgId })
+        : await waitForFinish(db, started.executionId, key.orgId);
+      if (!row) throw new Error(`execution ${started.executionId} vanished`);
       headers.set("Idempotent-Replayed", "true");
       headers.set("Location", `/api/v1/runs/${started.executionId}`);
-      return jsonResponse(executionResource(row), { status: 200, headers });
+      const ended = row.status !== "running";
+      if (async) headers.set("Preference-Applied", "respond-async");
+      return jsonResponse(executionResource(row), { status: async && !ended ? 202 : 200, headers });
     }
+    if (async) return accepted(db, started.execution.id, key.orgId, headers);
     const record = await executeRun(
       runtimeDeps(db),
       {
@@ -117,10 +136,53 @@ export const createRun = withApiKey<{ slug: string }>(async ({ db, request, key,
       version: runnable.version.version,
       costWei: runnable.version.priceWei,
       apiKeyId: key.id,
+      queued: false,
     });
     return jsonResponse(resource, { status: 201, headers });
   }
 });
+
+/**
+ * A run accepted asynchronously: queued for a worker, answered 202 with where to follow it.
+ * If the queue cannot take it, the run is ended at once (refunded) and the client told to
+ * retry.
+ */
+async function accepted(db: Db, executionId: string, orgId: string, headers: Headers): Promise<Response> {
+  try {
+    await enqueueRun(executionId);
+  } catch (error) {
+    const now = new Date();
+    const taken = await takeQueuedRun(db, { executionId, now, deadlineAt: runDeadline(null, now), orgId });
+    if (taken) {
+      await recordRunEnd(
+        db,
+        { ...taken, charged: true },
+        {
+          status: "failed",
+          output: null,
+          outputHash: null,
+          errorCode: "INTERNAL",
+          errorMessage: "The run could not be queued. Its credit was returned.",
+          steps: [],
+          tokensIn: 0,
+          tokensOut: 0,
+          durationMs: 0,
+        },
+      );
+    }
+    console.error(`[queue] could not queue run ${executionId}: ${describeError(error)}`);
+    headers.set("Retry-After", String(SANDBOX_RETRY_AFTER_SECONDS));
+    return problemResponse("unavailable", "The run could not be queued; it was not charged. Retry shortly.", {
+      headers,
+      extensions: { executionId },
+    });
+  }
+  const row = await getExecutionForOrg(db, { executionId, orgId });
+  if (!row) throw new Error(`execution ${executionId} vanished`);
+  headers.set("Location", `/api/v1/runs/${executionId}`);
+  headers.set("Preference-Applied", "respond-async");
+  return jsonResponse(executionResource(row), { status: 202, headers });
+}
 
 /** The replayed execution once it has finished (a concurrent first request may still be running). */
 async function waitForFinish(db: Db, executionId: string, orgId: string) {

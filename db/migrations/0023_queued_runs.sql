@@ -1,0 +1,1 @@
+ALTER TABLE "executions" ADD COLUMN "queued" boolean DEFAULT false NOT NULL;

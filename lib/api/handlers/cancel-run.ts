@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { getExecutionForOrg } from "@/db/queries/api-runs";
+import { takeQueuedRun } from "@/db/queries/runs";
+import { jsonResponse } from "@/lib/api/json-response";
+import { problemResponse } from "@/lib/api/problem";
+import { executionResource } from "@/lib/api/resources";
+import { withApiKey } from "@/lib/api/with-api-key";
+import { recordRunEnd } from "@/lib/metering/record-end";
+import { runDeadline } from "@/lib/metering/start-run";
+
+/**
+ * Cancels a run of the key's organisation that is still queued: it ends `failed` with
+ * error CANCELLED and its credit is returned (nothing ran). A run a worker has started, or
+ * one that has ended, is not cancelled (409 not-cancellable): the credit of a started run
+ * pays for the work done. Taking the run off the queue and a worker claiming it are one
+ * conditional update each, so exactly one of them wins.
+ */
+export const cancelRun = withApiKey<{ id: string }>(async ({ db, key, headers, params }) => {
+  const row = z.uuid().safeParse(params.id).success
+    ? await getExecutionForOrg(db, { executionId: params.id, orgId: key.orgId, agentIds: key.agentIds })
+    : undefined;
+  if (!row) return problemResponse("not-found", "There is no run with that id for this API key.", { headers });
+  const now = new Date();
+  const taken = await takeQueuedRun(db, {
+    executionId: row.id,
+    now,
+    deadlineAt: runDeadline(null, now),
+    orgId: key.orgId,
+  });
+  if (!taken) {
+    const current = (await getExecutionForOrg(db, { executionId: row.id, orgId: key.orgId })) ?? row;
+    return problemResponse(
+      "not-cancellable",
+      current.status === "running"
+        ? "A worker has started this run; it runs to its end and its credit pays for it."
+        : `This run has already ended (${current.status}).`,
+      { headers, extensions: { runStatus: current.status } },
+    );
+  }
+  await recordRunEnd(
+    db,
+    { ...taken, charged: true },
+    {
+      status: "failed",
+      output: null,
+      outputHash: null,
+      errorCode: "CANCELLED",
+      errorMessage: "Cancelled by the organisation before it started. Its credit was returned.",
+      steps: [],
+      tokensIn: 0,
+      tokensOut: 0,
+      durationMs: 0,
+    },
+    now,
+  );
+  const ended = await getExecutionForOrg(db, { executionId: row.id, orgId: key.orgId });
+  return jsonResponse(executionResource(ended ?? row), { headers });
+});

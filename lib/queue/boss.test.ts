@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type PgBoss from "pg-boss";
+import type { DbHandle } from "@/db/client";
+import { testBackends } from "@/db/testing";
+import { RUNS_QUEUE, startBoss } from "./boss";
+
+describe.each(await testBackends())("pg-boss on $name", (backend) => {
+  let handle: DbHandle;
+  let boss: PgBoss;
+  beforeAll(async () => {
+    handle = await backend.open();
+    boss = await startBoss(handle);
+  }, 60_000);
+  afterAll(async () => {
+    await boss?.stop({ graceful: false, wait: true });
+    await handle?.close();
+  });
+
+  test("the runs queue carries a job from send to a worker, once; a second start finds the queue there", async () => {
+    const seen: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      void boss.work<{ executionId: string }>(RUNS_QUEUE, { pollingIntervalSeconds: 0.5 }, async (jobs) => {
+        for (const job of jobs) seen.push(job.data.executionId);
+        resolve();
+      });
+    });
+    const id = await boss.send(RUNS_QUEUE, { executionId: "e-1" });
+    expect(id).toBeTruthy();
+    await done;
+    expect(seen).toEqual(["e-1"]);
+    await expect
+      .poll(async () => (await boss.getJobById(RUNS_QUEUE, id!))?.state, { timeout: 10_000 })
+      .toBe("completed");
+    // Another process starting on the same database keeps the queue and its options.
+    const second = await startBoss(handle);
+    expect((await second.getQueue(RUNS_QUEUE))?.expireInSeconds).toBe(300);
+    await second.stop({ graceful: false, wait: true });
+  }, 60_000);
+});

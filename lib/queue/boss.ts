@@ -1,0 +1,57 @@
+import "server-only";
+import PgBoss from "pg-boss";
+import type { DbHandle } from "@/db/client";
+import { getDbHandle } from "@/lib/db";
+import { describeError } from "@/lib/log";
+
+/** The queue of runs accepted asynchronously: one job per execution id. */
+export const RUNS_QUEUE = "runs";
+
+/**
+ * A job is handed to another worker when its worker has not finished it in this time (its
+ * process died): longer than any run (2 min at most, plus the wait for a sandbox).
+ */
+const RUN_JOB_EXPIRE_SECONDS = 300;
+
+const globalForBoss = globalThis as unknown as { __aiNomadsBoss?: Promise<PgBoss> };
+
+/**
+ * pg-boss on the product's own database, once per process (on globalThis: Next loads
+ * modules more than once): Postgres with DATABASE_URL, else the embedded PGlite, through
+ * the database handle's raw SQL. Its tables live in the `pgboss` schema; the first start
+ * creates them.
+ */
+export function getBoss(): Promise<PgBoss> {
+  globalForBoss.__aiNomadsBoss ??= getDbHandle().then(startBoss);
+  globalForBoss.__aiNomadsBoss.catch(() => {
+    globalForBoss.__aiNomadsBoss = undefined;
+  });
+  return globalForBoss.__aiNomadsBoss;
+}
+
+/** Starts pg-boss on a database handle and makes sure the runs queue exists. */
+export async function startBoss(handle: DbHandle): Promise<PgBoss> {
+  const boss = new PgBoss({
+    db: { executeSql: (text, values) => handle.executeSql(text, values) },
+    schema: "pgboss",
+    // No cron schedules: the product's own timers do their work.
+    schedule: false,
+  });
+  boss.on("error", (error: unknown) => console.error(`[queue] ${describeError(error)}`));
+  await boss.start();
+  if (!(await boss.getQueue(RUNS_QUEUE))) {
+    await boss
+      .createQueue(RUNS_QUEUE, {
+        name: RUNS_QUEUE,
+        retryLimit: 3,
+        retryDelay: 5,
+        retryBackoff: true,
+        expireInSeconds: RUN_JOB_EXPIRE_SECONDS,
+      })
+      .catch(async (error: unknown) => {
+        // Another process created it meanwhile.
+        if (!(await boss.getQueue(RUNS_QUEUE))) throw error;
+      });
+  }
+  return boss;
+}

@@ -1,0 +1,29 @@
+/**
+ * `npm run worker`: a process of queue workers only, for runs accepted asynchronously
+ * (RUN_WORKERS of them, at least one), against the product's Postgres (DATABASE_URL). The
+ * web instances accept runs; any number of these processes run them.
+ */
+import nextEnv from "@next/env";
+
+nextEnv.loadEnvConfig(process.cwd());
+const { env } = await import("@/lib/env");
+if (!env.DATABASE_URL) {
+  console.error(
+    "[worker] npm run worker needs DATABASE_URL (Postgres). With the embedded database, npm start runs the workers itself (RUN_WORKERS).",
+  );
+  process.exit(1);
+}
+const { getSandboxPool } = await import("@/lib/agents/runtime/sandbox");
+await getSandboxPool(env.SANDBOX_WORKERS).warm();
+const { startRunWorkers } = await import("@/lib/queue/run-worker");
+const { getBoss } = await import("@/lib/queue/boss");
+const ids = await startRunWorkers(Math.max(1, env.RUN_WORKERS));
+console.log(`[worker] ${ids.length} queue worker(s) running`);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    // Running jobs finish (up to 2 minutes); the rest stay queued for other workers.
+    void getBoss()
+      .then((boss) => boss.stop({ graceful: true, timeout: 130_000 }))
+      .finally(() => process.exit(0));
+  });
+}
