@@ -5,8 +5,8 @@
  * (lib/dashboards/roller.ts), installs the lean routes (live streams answered on the bare
  * Node request, lib/http/lean-routes.ts), starts RUN_WORKERS queue workers for runs accepted
  * asynchronously (lib/queue/run-worker.ts), and starts the chain event indexer and the
- * receipt attestation timer when a chain is configured; both are idempotent, so several
- * app instances may run them at once.
+ * receipt attestation timer when a chain is configured; with several app instances, one
+ * leads each (db/leadership.ts) and another takes over when it stops.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;

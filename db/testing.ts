@@ -91,3 +91,9 @@ export function testBackends(): Promise<TestBackend[]> {
   })();
   return cached;
 }
+
+/** The Postgres the database suite runs against, or null when there is none (PGlite only). */
+export async function testPostgresUrl(): Promise<string | null> {
+  const backends = await testBackends();
+  return backends.some((b) => b.name === "postgres") ? process.env.TEST_DATABASE_URL || LOCAL_POSTGRES : null;
+}

@@ -1,5 +1,6 @@
 import "server-only";
 import { openDb, type Db, type DbHandle } from "@/db/client";
+import { postgresLeadership, soleLeadership, type Leadership } from "@/db/leadership";
 import { dataDir, env } from "@/lib/env";
 
 const globalForDb = globalThis as unknown as { __aiNomadsDb?: Promise<DbHandle> };
@@ -21,4 +22,21 @@ export function getDbHandle(): Promise<DbHandle> {
 
 export async function getDb(): Promise<Db> {
   return (await getDbHandle()).db;
+}
+
+const globalForLeaders = globalThis as unknown as { __aiNomadsLeaders?: Map<string, Leadership> };
+
+/**
+ * This process's leadership of a singleton job among all instances sharing the database
+ * (db/leadership.ts): a Postgres advisory lock with DATABASE_URL; with PGlite, the one
+ * process that opened it.
+ */
+export function leadership(job: "indexer" | "attester"): Leadership {
+  globalForLeaders.__aiNomadsLeaders ??= new Map();
+  let held = globalForLeaders.__aiNomadsLeaders.get(job);
+  if (!held) {
+    held = env.DATABASE_URL ? postgresLeadership(env.DATABASE_URL, job) : soleLeadership();
+    globalForLeaders.__aiNomadsLeaders.set(job, held);
+  }
+  return held;
 }
