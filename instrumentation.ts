@@ -17,6 +17,8 @@ export async function register() {
   getSandboxPool(env.SANDBOX_WORKERS)
     .warm()
     .catch((error: unknown) => console.error("[sandbox] could not start the sandbox workers:", error));
+  const { installRequestMetrics } = await import("@/lib/metrics/observe");
+  installRequestMetrics();
   const { startReaperLoop } = await import("@/lib/metering/reaper-loop");
   startReaperLoop();
   // Live streams on the bare Node request (lib/platform/lean-routes-hook.mjs calls them).

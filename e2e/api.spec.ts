@@ -143,6 +143,20 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
     })
     .toBe("succeeded");
 
+  // The operator's view, from this machine: Prometheus metrics and the health report.
+  const scraped = await (await request.get("/api/metrics")).text();
+  expect(scraped).toMatch(
+    /ainomads_http_requests_total\{route="\/api\/v1\/agents\/\{slug\}\/runs",method="POST",status="202"\} \d+/,
+  );
+  expect(scraped).toMatch(/ainomads_run_duration_seconds_count\{agent="[0-9a-f-]{36}",status="succeeded"\} \d+/);
+  expect(scraped).toContain('ainomads_queue_jobs_waiting{queue="runs"}');
+  const health = await (await request.get("/api/health")).json();
+  expect(health).toMatchObject({
+    status: "ok",
+    queue: { waiting: expect.any(Number) },
+    leads: { indexer: true, attester: true },
+  });
+
   page.once("dialog", (dialog) => void dialog.accept());
   await page.getByRole("button", { name: "Revoke e2e-billing" }).click();
   await expect(page.getByRole("list", { name: "API keys" }).getByText("revoked")).toBeVisible();

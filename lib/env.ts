@@ -50,6 +50,8 @@ const schema = z.object({
     .transform((v) => v === "true" || v === "1"),
   /** Worker threads kept warm for the code sandbox. */
   SANDBOX_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Bearer token a Prometheus scraper presents to GET /api/metrics; unset, only loopback clients may read it. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   /** Queue workers for runs accepted asynchronously, in each `npm start` process (0: none, for `npm run worker` processes). */
   RUN_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
   /** Playground quotas per user: runs going at once, runs started per minute, model tokens per 24 hours. */

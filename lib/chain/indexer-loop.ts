@@ -2,7 +2,8 @@ import { getDb, leadership } from "@/lib/db";
 import { env } from "@/lib/env";
 import { attesterAccount, runAttestation } from "@/lib/receipts/attest";
 import { resolveChainConfig } from "./config";
-import { indexPurchases, indexRatings, indexWithdrawals, revertReorganisedBlocks } from "./indexer";
+import { metrics } from "@/lib/metrics/registry";
+import { chainHead, indexPurchases, indexRatings, indexWithdrawals, revertReorganisedBlocks } from "./indexer";
 import { repeat } from "@/lib/repeat";
 
 const INDEX_INTERVAL_MS = 5_000;
@@ -43,6 +44,9 @@ export function startIndexerLoop(): void {
       if (rated.recorded) console.log(`[indexer] recorded ${rated.recorded} rating(s)`);
       const withdrawn = await indexWithdrawals(db, config);
       if (withdrawn.recorded) console.log(`[indexer] recorded ${withdrawn.recorded} withdrawal(s)`);
+      // How far behind the head this pass left the purchases (the confirmations, when current).
+      const head = await chainHead(config);
+      metrics().indexerLag.set(Number(head > bought.toBlock ? head - bought.toBlock : 0n));
     },
     { immediately: true },
   );

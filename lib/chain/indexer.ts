@@ -68,9 +68,14 @@ async function onChain<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The chain's newest block. */
+export function chainHead(config: ChainConfig): Promise<bigint> {
+  return onChain(() => eth_blockNumber(rpcOf(config)));
+}
+
 /** The newest block whose events count: the head less the configured confirmations. */
 export async function confirmedHead(config: ChainConfig): Promise<bigint> {
-  const head = await onChain(() => eth_blockNumber(rpcOf(config)));
+  const head = await chainHead(config);
   const confirmed = head - BigInt(config.confirmations ?? 0);
   return confirmed < 0n ? -1n : confirmed;
 }

@@ -4,6 +4,7 @@ import type { RunEnd } from "@/db/queries/runs";
 import type { RunOutcome } from "@/lib/agents/runtime/run-agent";
 import { computeReceiptHash } from "@/lib/agents/runtime/receipt";
 import { describeError } from "@/lib/log";
+import { agentLabel, metrics } from "@/lib/metrics/registry";
 import { isRefunded } from "./refund-policy";
 import { runPath } from "./run-path";
 
@@ -70,6 +71,11 @@ export async function recordRunEnd(
       await new Promise((r) => setTimeout(r, 100 * attempt));
     }
   }
+  if (moved)
+    metrics().runDuration.observe(
+      { agent: agentLabel(run.agentId), status: outcome.status },
+      outcome.durationMs / 1000,
+    );
   return {
     ...outcome,
     id: run.id,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type PgBoss from "pg-boss";
 import type { DbHandle } from "@/db/client";
 import { testBackends } from "@/db/testing";
+import { queueBacklog } from "@/db/queries/queue";
 import { RUNS_QUEUE, startBoss } from "./boss";
 
 describe.each(await testBackends())("pg-boss on $name", (backend) => {
@@ -36,4 +37,13 @@ describe.each(await testBackends())("pg-boss on $name", (backend) => {
     expect((await second.getQueue(RUNS_QUEUE))?.expireInSeconds).toBe(300);
     await second.stop({ graceful: false, wait: true });
   }, 60_000);
+  test("the backlog counts waiting jobs and the oldest one's age", async () => {
+    // (The worker of the test above keeps taking jobs: stop it first.)
+    await boss.offWork(RUNS_QUEUE);
+    const before = await queueBacklog(handle.db, { queue: RUNS_QUEUE, now: new Date() });
+    await boss.send(RUNS_QUEUE, { executionId: "waiting" });
+    const after = await queueBacklog(handle.db, { queue: RUNS_QUEUE, now: new Date(Date.now() + 60_000) });
+    expect(after!.waiting).toBe(before!.waiting + 1);
+    expect(after!.oldestSeconds).toBeGreaterThanOrEqual(59);
+  });
 });
