@@ -585,6 +585,25 @@ export const executions = pgTable(
 );
 
 /**
+ * What a run's API client may follow as server-sent events (GET /api/v1/runs/{id}/events):
+ * `seq` orders them per execution and is the event id a reconnecting client sends back as
+ * Last-Event-ID. Written by lib/metering/run-events.ts; kept a day.
+ */
+export const runEvents = pgTable(
+  "run_events",
+  {
+    executionId: uuid("execution_id")
+      .notNull()
+      .references(() => executions.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    data: jsonb("data").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.seq] }), index("run_events_created_idx").on(t.createdAt)],
+);
+
+/**
  * A batch of one agent's execution receipts whose Merkle root the platform attests on
  * AgentReputation, with the batch's run statistics. `txHash` is set once the attestation
  * is confirmed on-chain.

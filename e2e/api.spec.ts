@@ -143,6 +143,11 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
     })
     .toBe("succeeded");
 
+  // Its events, as server-sent events: from the start to its end, then the stream closes.
+  const streamed = await (await request.get(`/api/v1/runs/${accepted.id}/events`, { headers: auth })).text();
+  expect(streamed).toMatch(/^id: 1\nevent: started\n/);
+  expect(streamed).toMatch(/event: end\ndata: \{"status":"succeeded","errorCode":null\}\n\n$/);
+
   // The operator's view, from this machine: Prometheus metrics and the health report.
   const scraped = await (await request.get("/api/metrics")).text();
   expect(scraped).toMatch(

@@ -137,6 +137,37 @@ export function openApiDocument(serverUrl: string) {
           },
         },
       },
+      "/runs/{id}/events": {
+        get: {
+          operationId: "getRunEvents",
+          summary: "Follow a run's events",
+          description:
+            "Server-sent events of a run accepted with `Prefer: respond-async`: `started`, `step` (`kind` tool or model, which tool or model, `durationMs`, `ok`; never the agent's own content), `text` (`delta`: a model agent's output as it is generated), `truncated` (past 500 events), and last `end` (`status`, `errorCode`), after which the stream closes. Each event's `id` is its number: reconnect with `Last-Event-ID` (or `?lastEventId=`) to get every later event once, in order. A run recorded without events (synchronous, or cancelled while queued) sends `end` only. At most 16 open streams per organisation.",
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+            {
+              name: "Last-Event-ID",
+              in: "header",
+              required: false,
+              schema: { type: "string", pattern: "^[0-9]{1,9}$" },
+              description: "The id of the last event received; the stream resumes after it.",
+            },
+          ],
+          responses: {
+            "200": {
+              description: "The event stream.",
+              content: { "text/event-stream": { schema: { type: "string" } } },
+            },
+            "401": unauthorized,
+            "404": problem("not-found", "No run with this id for an agent this key is scoped to."),
+            "429": problem(
+              "rate-limited",
+              "Too many requests this minute, or 16 streams of the organisation already open.",
+              ["Retry-After"],
+            ),
+          },
+        },
+      },
       "/runs/{id}/receipt": {
         get: {
           operationId: "getReceipt",

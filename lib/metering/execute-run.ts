@@ -2,16 +2,29 @@ import "server-only";
 import { runAgent, type RunAgentDeps, type RunAgentParams, type RunOutcome } from "@/lib/agents/runtime/run-agent";
 import { describeError } from "@/lib/log";
 import { recordRunEnd, type ExecutionRecord, type StartedRun } from "./record-end";
+import { runEventRecorder } from "./run-events";
 
 /**
  * Runs a started run and records its end, whatever happens in between: the row inserted by
- * startRun never stays `running` (unless the process dies, which the reaper covers).
+ * startRun never stays `running` (unless the process dies, which the reaper covers). With
+ * `events`, its events are recorded for its API client to follow (run-events.ts).
  */
 export async function executeRun(
   deps: RunAgentDeps,
   run: StartedRun,
-  params: Omit<RunAgentParams, "agentId" | "versionId">,
+  given: Omit<RunAgentParams, "agentId" | "versionId">,
+  options: { events?: boolean } = {},
 ): Promise<ExecutionRecord> {
+  const recorder = options.events ? runEventRecorder(deps.db, run.id) : null;
+  const params: typeof given = recorder
+    ? {
+        ...given,
+        onEvent: (event) => {
+          recorder.onEvent(event);
+          given.onEvent?.(event);
+        },
+      }
+    : given;
   params.onEvent?.({ type: "started", executionId: run.id });
   let outcome: RunOutcome;
   try {
@@ -30,5 +43,7 @@ export async function executeRun(
       durationMs: 0,
     };
   }
-  return recordRunEnd(deps.db, run, outcome);
+  const record = await recordRunEnd(deps.db, run, outcome);
+  await recorder?.end(record.status, record.errorCode);
+  return record;
 }

@@ -1,12 +1,17 @@
 import "server-only";
 import { getDb } from "@/lib/db";
 import { repeat } from "@/lib/repeat";
+import { deleteRunEventsBefore } from "@/db/queries/run-events";
 import { reapOverdueRuns } from "./reaper";
+
+/** How long a run's events can be followed (GET /api/v1/runs/{id}/events) after they were written. */
+const RUN_EVENTS_KEPT_MS = 24 * 3600_000;
 
 const REAP_INTERVAL_MS = 60_000;
 
 /**
- * Ends runs whose process died (see reapOverdueRuns): once at start-up, then every minute.
+ * Ends runs whose process died (see reapOverdueRuns) and deletes run events older than a
+ * day: once at start-up, then every minute.
  * Every app instance may run it; a run is ended and refunded once however many do.
  */
 export function startReaperLoop(): void {
@@ -14,9 +19,12 @@ export function startReaperLoop(): void {
     "reaper",
     REAP_INTERVAL_MS,
     async () => {
-      const ended = await reapOverdueRuns(await getDb());
+      const db = await getDb();
+      const ended = await reapOverdueRuns(db);
       if (ended)
         console.log(`[reaper] ended ${ended} run(s) left running by a stopped process; their credits were returned`);
+      // Old run events go, a batch a minute (a run has at most 500).
+      await deleteRunEventsBefore(db, { before: new Date(Date.now() - RUN_EVENTS_KEPT_MS), limit: 10_000 });
     },
     { immediately: true },
   );

@@ -24,6 +24,7 @@ const examples: Record<string, { path: string; body?: string; headers?: string[]
   },
   getRun: { path: "/runs/RUN_ID" },
   cancelRun: { path: "/runs/RUN_ID/cancel" },
+  getRunEvents: { path: "/runs/RUN_ID/events", headers: ["Accept: text/event-stream"] },
   getReceipt: { path: "/runs/RUN_ID/receipt" },
   listAgents: { path: "/agents" },
   getUsage: { path: "/usage?from=2026-11-01&to=2026-11-30" },
