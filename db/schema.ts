@@ -537,6 +537,8 @@ export const executions = pgTable(
      * shows it as `queued`. A worker claims it by clearing this (lib/queue/run-worker.ts).
      */
     queued: boolean("queued").notNull().default(false),
+    /** Its organisation asked to stop it while it ran: the worker running it stops it (lib/queue/run-worker.ts). */
+    cancelRequestedAt: timestamp("cancel_requested_at", { withTimezone: true }),
     input: jsonb("input"),
     inputHash: text("input_hash"),
     output: jsonb("output"),

@@ -21,6 +21,7 @@ export const errorCodes = {
   MODEL_NOT_ALLOWED: { status: 422, message: "This model is not offered on this platform." },
   SANDBOX_BUSY: { status: 503, message: "The sandbox is busy. Try again in a few seconds." },
   RUN_INTERRUPTED: { status: 500, message: "The run was interrupted by a platform restart." },
+  CANCELLED_RUNNING: { status: 409, message: "The run was cancelled by its organisation while it ran." },
   OUTPUT_INVALID: { status: 422, message: "The agent's output does not match its output schema." },
   TOOL_FAILED: { status: 422, message: "A tool the agent called failed." },
   WALLET_REJECTED: { status: 400, message: "The request was rejected in the wallet." },

@@ -284,6 +284,27 @@ export async function takeQueuedRun(
   };
 }
 
+/**
+ * Asks a running (started, not queued) run of the organisation to stop: the process running
+ * it notices (cancelRequestedAmong) and stops it. Undefined when it is not running.
+ */
+export async function requestRunCancel(db: Db, params: { executionId: string; orgId: string; now: Date }) {
+  const result = await db.execute(sql`
+    update executions set cancel_requested_at = coalesce(cancel_requested_at, ${params.now.toISOString()}::timestamptz)
+    where id = ${params.executionId} and org_id = ${params.orgId} and status = 'running' and not queued
+    returning id`);
+  return rowsOf(result)[0]?.id as string | undefined;
+}
+
+/** Which of these running runs their organisation asked to stop. */
+export async function cancelRequestedAmong(db: Db, executionIds: string[]): Promise<string[]> {
+  if (!executionIds.length) return [];
+  const result = await db.execute(sql`
+    select id from executions
+    where id = any(${`{${executionIds.join(",")}}`}::uuid[]) and cancel_requested_at is not null`);
+  return rowsOf(result).map((row) => row.id as string);
+}
+
 /** Runs still `running` past their deadline (their process died): what their receipt covers. */
 export async function listOverdueRuns(db: Db, params: { now: Date; limit: number }) {
   const result = await db.execute(sql`

@@ -9,6 +9,7 @@ import { processQueuedRun } from "@/lib/queue/run-worker";
 import { cancelRun } from "./handlers/cancel-run";
 import { createRun, prefersAsync } from "./handlers/create-run";
 import { getRun } from "./handlers/get-run";
+import { agentSpecSchema } from "@/lib/agents/spec";
 import { apiRequest, doublerSpec, orgWithKey, publishedAgent } from "./fixtures.testing";
 
 // The queue itself (pg-boss) is tested in lib/queue/boss.test.ts; here a job is what the
@@ -106,7 +107,33 @@ describe.each(await testBackends())("asynchronous runs on $name", (backend) => {
     expect(await used(org.id)).toBe(1);
   });
 
-  test("cancel: a queued run ends CANCELLED with its credit back and no worker runs it; a started or ended run is 409", async () => {
+  test("cancel while it runs: 202, the run stops within seconds as CANCELLED_RUNNING and its credit pays for it", async () => {
+    const spinner = agentSpecSchema.parse({
+      ...doublerSpec,
+      code: "async function handler(input) { const end = Date.now() + 8000; while (Date.now() < end) {} return { doubled: 0 }; }",
+      limits: { ...doublerSpec.limits, timeoutMs: 10_000 },
+    });
+    const agent = await publishedAgent(handle.db, ownerId, spinner);
+    const { secret, org } = await orgWithKey(handle.db, [agent.id], { credits: 1 });
+    const queued = await (await accept(agent.slug, secret, { n: 1 })).json();
+    const started = Date.now();
+    const running = processQueuedRun(handle.db, queued.id);
+    await expect.poll(async () => (await fetchRun(queued.id, secret)).status).toBe("running");
+    const response = await cancel(queued.id, secret);
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ id: queued.id, status: "running" });
+    expect(await running).toBe(true);
+    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(await fetchRun(queued.id, secret)).toMatchObject({
+      status: "failed",
+      error: { code: "CANCELLED_RUNNING" },
+      creditRefunded: false,
+    });
+    expect(await used(org.id)).toBe(1);
+    expect((await cancel(queued.id, secret)).status).toBe(409);
+  }, 20_000);
+
+  test("cancel: a queued run ends CANCELLED with its credit back and no worker runs it; an ended run is 409", async () => {
     const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
     const { secret, org } = await orgWithKey(handle.db, [agent.id], { credits: 3 });
     const queued = await (await accept(agent.slug, secret, { n: 1 })).json();

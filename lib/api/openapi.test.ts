@@ -10,6 +10,7 @@ import { runtimeDeps } from "@/lib/agents/runtime/runtime-deps";
 import type { DbHandle } from "@/db/client";
 import { createUser } from "@/db/queries/users";
 import { testBackends } from "@/db/testing";
+import { takeQueuedRun } from "@/db/queries/runs";
 import { cancelRun } from "./handlers/cancel-run";
 import { createRun } from "./handlers/create-run";
 import { getRun } from "./handlers/get-run";
@@ -88,7 +89,7 @@ describe.each(await testBackends())("OpenAPI contract on $name", (backend) => {
     });
     const agent = await publishedAgent(db, owner.id, doublerSpec);
     const other = await publishedAgent(db, owner.id, doublerSpec);
-    const { secret } = await orgWithKey(db, [agent.id], { credits: 2, rateLimitPerMinute: 1000 });
+    const { secret } = await orgWithKey(db, [agent.id], { credits: 3, rateLimitPerMinute: 1000 });
     const tight = await orgWithKey(db, [agent.id], { credits: 1, rateLimitPerMinute: 1 });
     const run = (secretOrNull: string | null, slug: string, body: unknown, headers?: Record<string, string>) =>
       createRun(db, apiRequest(`/agents/${slug}/runs`, { secret: secretOrNull, body, headers }), { slug: slug });
@@ -131,6 +132,12 @@ describe.each(await testBackends())("OpenAPI contract on $name", (backend) => {
       cancelRun(db, apiRequest(`/runs/${id}/cancel`, { secret: key, method: "POST" }), { id });
     await expectResponse("cancelRun", 200, cancel(queued.id, secret));
     await expectResponse("cancelRun", 409, cancel(queued.id, secret));
+    {
+      // A run a worker has started (claimed here without running it): 202, it is being stopped.
+      const started = await (await run(secret, agent.slug, { input: { n: 7 } }, { prefer: "respond-async" })).json();
+      await takeQueuedRun(db, { executionId: started.id, now: new Date(), deadlineAt: new Date(Date.now() + 60_000) });
+      await expectResponse("cancelRun", 202, cancel(started.id, secret));
+    }
     await expectResponse("cancelRun", 401, cancel(queued.id, null));
     await expectResponse("cancelRun", 404, cancel(crypto.randomUUID(), secret));
     // (The cancelled run's credit came back: one left, for the next run, then the 402.)

@@ -124,15 +124,16 @@ export function openApiDocument(serverUrl: string) {
       "/runs/{id}/cancel": {
         post: {
           operationId: "cancelRun",
-          summary: "Cancel a queued run",
+          summary: "Cancel a run",
           description:
-            "Cancels a run accepted with `Prefer: respond-async` that no worker has started: it ends `failed` with error `CANCELLED` and its credit is returned. A run that has started runs to its end and its credit pays for it; cancelling it, or a run that has ended, is a 409.",
+            "Cancels a run. Still queued (accepted with `Prefer: respond-async`, not started): it ends `failed` with error `CANCELLED` at once and its credit is returned (200). Running: it is stopped within about a second and ends `failed` with error `CANCELLED_RUNNING`; its credit pays for the work done (202; follow it at GET /runs/{id}). Ended: 409.",
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
           responses: {
-            "200": json("Execution", "The cancelled run."),
+            "200": json("Execution", "The cancelled run (it was queued)."),
+            "202": json("Execution", "The run is running: it is being stopped."),
             "401": unauthorized,
             "404": problem("not-found", "No run with this id for an agent this key is scoped to."),
-            "409": problem("not-cancellable", "The run has started or ended."),
+            "409": problem("not-cancellable", "The run has ended."),
             "429": problem("rate-limited", "Too many requests this minute.", ["Retry-After"]),
           },
         },
@@ -275,7 +276,7 @@ export function openApiDocument(serverUrl: string) {
               type: "string",
               enum: ["queued", "running", "succeeded", "failed", "timed_out"],
               description:
-                "`queued`: accepted asynchronously, waiting for a worker; `running`; then an end state. A cancelled run is `failed` with error `CANCELLED`.",
+                "`queued`: accepted asynchronously, waiting for a worker; `running`; then an end state. A cancelled run is `failed` with error `CANCELLED` (before it started; refunded) or `CANCELLED_RUNNING` (charged).",
             },
             output: { description: "The agent's output when `status` is `succeeded`, else null." },
             error: {

@@ -14,7 +14,7 @@ export const problemTypes = {
   "payment-required": { status: 402, title: "No run credits left" },
   "not-found": { status: 404, title: "Not found" },
   "idempotency-conflict": { status: 409, title: "Idempotency-Key reused with a different request" },
-  "not-cancellable": { status: 409, title: "The run has started or ended and can no longer be cancelled" },
+  "not-cancellable": { status: 409, title: "The run has ended and can no longer be cancelled" },
   "malformed-request": { status: 400, title: "The body is not valid JSON" },
   "payload-too-large": { status: 413, title: "The body is too large" },
   "unsupported-media-type": { status: 415, title: "The body must be JSON" },

@@ -2,29 +2,35 @@ import "server-only";
 import { runAgent, type RunAgentDeps, type RunAgentParams, type RunOutcome } from "@/lib/agents/runtime/run-agent";
 import { describeError } from "@/lib/log";
 import { recordRunEnd, type ExecutionRecord, type StartedRun } from "./record-end";
+import { watchForCancel } from "./cancel-watch";
 import { runEventRecorder } from "./run-events";
 
 /**
  * Runs a started run and records its end, whatever happens in between: the row inserted by
  * startRun never stays `running` (unless the process dies, which the reaper covers). With
- * `events`, its events are recorded for its API client to follow (run-events.ts).
+ * `events`, its events are recorded for its API client to follow (run-events.ts); with
+ * `cancellable`, its organisation's cancel request stops it (cancel-watch.ts).
  */
 export async function executeRun(
   deps: RunAgentDeps,
   run: StartedRun,
   given: Omit<RunAgentParams, "agentId" | "versionId">,
-  options: { events?: boolean } = {},
+  options: { events?: boolean; cancellable?: boolean } = {},
 ): Promise<ExecutionRecord> {
   const recorder = options.events ? runEventRecorder(deps.db, run.id) : null;
-  const params: typeof given = recorder
-    ? {
-        ...given,
-        onEvent: (event) => {
-          recorder.onEvent(event);
-          given.onEvent?.(event);
-        },
-      }
-    : given;
+  const cancel = options.cancellable ? watchForCancel(deps.db, run.id) : null;
+  const params: typeof given = {
+    ...given,
+    ...(cancel ? { cancel: cancel.signal } : {}),
+    ...(recorder
+      ? {
+          onEvent: (event: Parameters<NonNullable<typeof given.onEvent>>[0]) => {
+            recorder.onEvent(event);
+            given.onEvent?.(event);
+          },
+        }
+      : {}),
+  };
   params.onEvent?.({ type: "started", executionId: run.id });
   let outcome: RunOutcome;
   try {
@@ -43,6 +49,7 @@ export async function executeRun(
       durationMs: 0,
     };
   }
+  cancel?.stop();
   const record = await recordRunEnd(deps.db, run, outcome);
   await recorder?.end(record.status, record.errorCode);
   return record;

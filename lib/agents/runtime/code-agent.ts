@@ -25,8 +25,9 @@ export async function runCodeAgent(deps: RunAgentDeps, context: RunContext, inpu
     {
       tenant: context.tenant,
       priority: context.priority,
-      // No signal: the run waits on this job, so it cannot end before the job starts, and
-      // the job's own deadline stops it.
+      // Only the organisation's cancel: the run waits on this job, so it cannot end before the
+      // job starts, and the job's own deadline stops it.
+      signal: context.cancelSignal,
       onStart: context.sandboxStarted,
       onLog: (message) => context.record({ type: "log", at: context.elapsed(), message }),
       hostCall: async (kind, name, args) => {
@@ -44,6 +45,8 @@ export async function runCodeAgent(deps: RunAgentDeps, context: RunContext, inpu
     if (result.error.code === "timeout") throw new AppError("AGENT_TIMEOUT", result.error.message);
     if (result.error.code === "busy") throw new AppError("SANDBOX_BUSY", result.error.message);
     if (result.error.code === "cancelled" && context.timedOut) throw new AppError("AGENT_TIMEOUT");
+    if (result.error.code === "cancelled" && context.cancelled)
+      throw new AppError("CANCELLED_RUNNING", "Cancelled by its organisation while it ran.");
     throw new AppError("AGENT_FAILED", result.error.message);
   }
   return result.output;

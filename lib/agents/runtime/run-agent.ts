@@ -23,6 +23,8 @@ export type RunAgentParams = {
   /** Paid (API) runs come before free (playground) ones. */
   priority: SandboxPriority;
   onEvent?: (event: RunEvent) => void;
+  /** Aborted when the run's organisation cancels it while it runs: it stops as failed, CANCELLED_RUNNING. */
+  cancel?: AbortSignal;
 };
 
 /** How a run ended: what is recorded (lib/metering/record-end.ts) and answered. */

@@ -70,6 +70,7 @@ export function createRunContext(
     tenant: string;
     priority: SandboxPriority;
     onEvent?: (event: RunEvent) => void;
+    cancel?: AbortSignal;
   },
 ) {
   const { spec } = params;
@@ -151,10 +152,27 @@ export function createRunContext(
     }, timeoutMs);
   };
 
+  let cancelled = false;
+  params.cancel?.addEventListener(
+    "abort",
+    () => {
+      if (ended) return;
+      cancelled = true;
+      ender().abort(new AppError("CANCELLED_RUNNING", "Cancelled by its organisation while it ran."));
+    },
+    { once: true },
+  );
+
   return {
     spec,
     tenant: params.tenant,
     priority: params.priority,
+    /** The organisation's cancel: the sandbox job listens to it (the run's own end does not stop the job). */
+    cancelSignal: params.cancel,
+    /** Whether the run stopped because its organisation cancelled it. */
+    get cancelled() {
+      return cancelled;
+    },
     /** Aborted when the run ends (its deadline, or its end): what it started stops. */
     get signal() {
       return ender().signal;

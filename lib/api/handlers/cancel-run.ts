@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getExecutionForOrg } from "@/db/queries/api-runs";
-import { takeQueuedRun } from "@/db/queries/runs";
+import { requestRunCancel, takeQueuedRun } from "@/db/queries/runs";
 import { jsonResponse } from "@/lib/api/json-response";
 import { problemResponse } from "@/lib/api/problem";
 import { executionResource } from "@/lib/api/resources";
@@ -9,10 +9,11 @@ import { recordRunEnd } from "@/lib/metering/record-end";
 import { runDeadline } from "@/lib/metering/start-run";
 
 /**
- * Cancels a run of the key's organisation that is still queued: it ends `failed` with
- * error CANCELLED and its credit is returned (nothing ran). A run a worker has started, or
- * one that has ended, is not cancelled (409 not-cancellable): the credit of a started run
- * pays for the work done. Taking the run off the queue and a worker claiming it are one
+ * Cancels a run of the key's organisation. Still queued: it ends `failed` with error
+ * CANCELLED at once and its credit is returned (nothing ran); 200. Running: the process
+ * running it is asked to stop it (within about a second), and it ends `failed` with error
+ * CANCELLED_RUNNING, charged (the work was done); 202 with the run as it is. Ended: 409
+ * not-cancellable. Taking the run off the queue and a worker claiming it are one
  * conditional update each, so exactly one of them wins.
  */
 export const cancelRun = withApiKey<{ id: string }>(async ({ db, key, headers, params }) => {
@@ -28,14 +29,15 @@ export const cancelRun = withApiKey<{ id: string }>(async ({ db, key, headers, p
     orgId: key.orgId,
   });
   if (!taken) {
+    if (await requestRunCancel(db, { executionId: row.id, orgId: key.orgId, now })) {
+      const current = (await getExecutionForOrg(db, { executionId: row.id, orgId: key.orgId })) ?? row;
+      return jsonResponse(executionResource(current), { status: 202, headers });
+    }
     const current = (await getExecutionForOrg(db, { executionId: row.id, orgId: key.orgId })) ?? row;
-    return problemResponse(
-      "not-cancellable",
-      current.status === "running"
-        ? "A worker has started this run; it runs to its end and its credit pays for it."
-        : `This run has already ended (${current.status}).`,
-      { headers, extensions: { runStatus: current.status } },
-    );
+    return problemResponse("not-cancellable", `This run has already ended (${current.status}).`, {
+      headers,
+      extensions: { runStatus: current.status },
+    });
   }
   await recordRunEnd(
     db,

@@ -119,6 +119,7 @@ export const createRun = withApiKey<{ slug: string }>(async ({ db, request, key,
         charged: true,
       },
       { spec: runnable.spec, input, tenant: `org:${key.orgId}`, priority: "paid" },
+      { cancellable: true },
     );
     if (record.errorCode === "SANDBOX_BUSY") {
       // Refused before it started (and refunded): the client should come back shortly.
