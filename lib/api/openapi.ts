@@ -50,6 +50,14 @@ export function openApiDocument(serverUrl: string) {
           parameters: [
             { name: "slug", in: "path", required: true, schema: { type: "string" }, description: "The agent's slug." },
             {
+              name: "Accept",
+              in: "header",
+              required: false,
+              schema: { type: "string", examples: ["text/event-stream"] },
+              description:
+                "`text/event-stream` streams the run's events in the response instead of waiting for its end.",
+            },
+            {
               name: "Idempotency-Key",
               in: "header",
               required: false,
@@ -74,10 +82,15 @@ export function openApiDocument(serverUrl: string) {
             "201": json("Execution", "The run was recorded (it may have succeeded or failed; see `status`).", [
               "Location",
             ]),
-            "200": json("Execution", "A replay of the earlier run with the same Idempotency-Key and body.", [
-              "Location",
-              "Idempotent-Replayed",
-            ]),
+            "200": {
+              description:
+                "A replay of the earlier run with the same Idempotency-Key and body (JSON, with `Idempotent-Replayed: true`); or, with `Accept: text/event-stream`, the run's events as it runs (`started`, `step`, `text`, then `end`, whose data holds `status`, `errorCode` and the recorded `execution`). A streamed run is charged like any other; refusals come before the stream, as problem details.",
+              headers: { ...limited, ...headerRefs(["Location"]) },
+              content: {
+                "application/json": { schema: { $ref: "#/components/schemas/Execution" } },
+                "text/event-stream": { schema: { type: "string" } },
+              },
+            },
             "202": json(
               "Execution",
               "With `Prefer: respond-async`: the run is accepted and queued (its credit taken); a replay of a run not yet ended answers 202 too, with `Idempotent-Replayed`.",

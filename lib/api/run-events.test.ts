@@ -3,7 +3,7 @@ import type { DbHandle } from "@/db/client";
 import { deleteRunEventsBefore, listRunEvents } from "@/db/queries/run-events";
 import { createUser } from "@/db/queries/users";
 import { testBackends } from "@/db/testing";
-import { MAX_EVENTS_PER_RUN, publicStep, runEventRecorder } from "@/lib/metering/run-events";
+import { MAX_EVENTS_PER_RUN, publicStep, runEventRecorder, storedEvents } from "@/lib/metering/run-events";
 import { processQueuedRun } from "@/lib/queue/run-worker";
 import { createRun } from "./handlers/create-run";
 import { MAX_EVENT_STREAMS_PER_ORG, runEventsStream } from "./handlers/run-events";
@@ -89,7 +89,7 @@ describe.each(await testBackends())("run events on $name", (backend) => {
 
   test("the recorder joins text, numbers events from 1, caps them and always ends with the end", async () => {
     const { id } = await queuedRun();
-    const recorder = runEventRecorder(handle.db, id);
+    const recorder = runEventRecorder(storedEvents(handle.db, id), id);
     recorder.onEvent({ type: "started", executionId: id });
     recorder.onEvent({ type: "text", delta: "Hel" });
     recorder.onEvent({ type: "text", delta: "lo" });
@@ -145,6 +145,41 @@ describe.each(await testBackends())("run events on $name", (backend) => {
     ).json();
     const events = parseSse(await (await follow(sync.id, secret)).text());
     expect(events).toEqual([{ id: 1, event: "end", data: { status: "succeeded", errorCode: null } }]);
+  });
+
+  test("Accept: text/event-stream on POST streams a synchronous run; its end event carries the recorded execution", async () => {
+    const agent = await publishedAgent(handle.db, ownerId, doublerSpec);
+    const { secret } = await orgWithKey(handle.db, [agent.id], { credits: 1 });
+    const response = await createRun(
+      handle.db,
+      apiRequest(`/agents/${agent.slug}/runs`, {
+        secret,
+        body: { input: { n: 21 } },
+        headers: { accept: "text/event-stream" },
+      }),
+      { slug: agent.slug },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const events = parseSse(await response.text());
+    expect(events.map((e) => [e.id, e.event])).toEqual([
+      [1, "started"],
+      [2, "end"],
+    ]);
+    const end = events[1]!.data as { status: string; execution: { id: string; output: unknown } };
+    expect(end).toMatchObject({ status: "succeeded", execution: { output: { doubled: 42 }, status: "succeeded" } });
+    expect(response.headers.get("location")).toBe(`/api/v1/runs/${end.execution.id}`);
+    // Refusals come before any stream, as problem details.
+    const refused = await createRun(
+      handle.db,
+      apiRequest(`/agents/${agent.slug}/runs`, {
+        secret,
+        body: { input: { n: 1 } },
+        headers: { accept: "text/event-stream" },
+      }),
+      { slug: agent.slug },
+    );
+    expect(refused.status).toBe(402);
   });
 
   test(`an organisation follows at most ${MAX_EVENT_STREAMS_PER_ORG} runs at once`, async () => {

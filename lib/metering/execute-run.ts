@@ -3,7 +3,7 @@ import { runAgent, type RunAgentDeps, type RunAgentParams, type RunOutcome } fro
 import { describeError } from "@/lib/log";
 import { recordRunEnd, type ExecutionRecord, type StartedRun } from "./record-end";
 import { watchForCancel } from "./cancel-watch";
-import { runEventRecorder } from "./run-events";
+import { runEventRecorder, storedEvents, type RunEventSink } from "./run-events";
 
 /**
  * Runs a started run and records its end, whatever happens in between: the row inserted by
@@ -15,9 +15,17 @@ export async function executeRun(
   deps: RunAgentDeps,
   run: StartedRun,
   given: Omit<RunAgentParams, "agentId" | "versionId">,
-  options: { events?: boolean; cancellable?: boolean } = {},
+  options: {
+    /** Where its events go for its API client: stored (`"stored"`) or a sink (an open response). */
+    events?: "stored" | RunEventSink;
+    cancellable?: boolean;
+    /** Added to the end event (a streamed synchronous run sends the whole execution). */
+    endExtra?: (record: ExecutionRecord) => Promise<Record<string, unknown>>;
+  } = {},
 ): Promise<ExecutionRecord> {
-  const recorder = options.events ? runEventRecorder(deps.db, run.id) : null;
+  const recorder = options.events
+    ? runEventRecorder(options.events === "stored" ? storedEvents(deps.db, run.id) : options.events, run.id)
+    : null;
   const cancel = options.cancellable ? watchForCancel(deps.db, run.id) : null;
   const params: typeof given = {
     ...given,
@@ -51,6 +59,6 @@ export async function executeRun(
   }
   cancel?.stop();
   const record = await recordRunEnd(deps.db, run, outcome);
-  await recorder?.end(record.status, record.errorCode);
+  await recorder?.end(record.status, record.errorCode, options.endExtra ? await options.endExtra(record) : {});
   return record;
 }

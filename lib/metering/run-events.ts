@@ -30,13 +30,22 @@ export function publicStep(step: Step): Record<string, unknown> | null {
   return null;
 }
 
+/** Where a run's events go: the database (to follow later, from any instance) or an open response. */
+export type RunEventSink = (events: RunEventRow[]) => Promise<void> | void;
+
+/** The database sink: events a client follows with GET /api/v1/runs/{id}/events. */
+export const storedEvents =
+  (db: Db, executionId: string): RunEventSink =>
+  (events) =>
+    appendRunEvents(db, executionId, events);
+
 /**
- * Records an API run's events for its client to follow (GET /api/v1/runs/{id}/events):
- * `onEvent` takes the runtime's events as they happen, text deltas are joined and written
- * in small batches, and `end` writes the final event once the run is recorded. Numbered
- * from 1 in order; a failure to write is logged and never fails the run.
+ * A run's events as its API client sees them: `onEvent` takes the runtime's events as
+ * they happen (steps made public, text deltas joined), they go to `sink` in small batches,
+ * and `end` sends the final event once the run is recorded. Numbered from 1 in order, at
+ * most MAX_EVENTS_PER_RUN; a failing sink is logged and never fails the run.
  */
-export function runEventRecorder(db: Db, executionId: string) {
+export function runEventRecorder(sink: RunEventSink, executionId: string) {
   let seq = 0;
   let dropped = false;
   let pending: RunEventRow[] = [];
@@ -65,7 +74,7 @@ export function runEventRecorder(db: Db, executionId: string) {
     pending = [];
     if (!batch.length) return writing;
     writing = writing
-      .then(() => appendRunEvents(db, executionId, batch))
+      .then(() => sink(batch))
       .catch((error: unknown) => {
         console.error(`[run-events] execution ${executionId}: ${describeError(error)}`);
       });
@@ -90,12 +99,12 @@ export function runEventRecorder(db: Db, executionId: string) {
       }
       soon();
     },
-    /** The last event, with the run's end state; resolves once everything is written. */
-    async end(status: string, errorCode: string | null) {
+    /** The last event, with the run's end state (and `extra`); resolves once everything is sent. */
+    async end(status: string, errorCode: string | null, extra: Record<string, unknown> = {}) {
       if (timer) clearTimeout(timer);
       takeText();
       dropped = false; // the end always comes
-      pending.push({ seq: ++seq, type: "end", data: { status, errorCode } });
+      pending.push({ seq: ++seq, type: "end", data: { status, errorCode, ...extra } });
       await flush();
     },
   };

@@ -34,7 +34,7 @@ export async function processQueuedRun(db: Db, executionId: string, now = new Da
       charged: true,
     },
     { spec, input: claimed.input, tenant: `org:${claimed.orgId}`, priority: "paid" },
-    { events: true, cancellable: true },
+    { events: "stored", cancellable: true },
   );
   return true;
 }

@@ -9,12 +9,14 @@ import type { ApiKey } from "@/lib/api/authenticate";
 import { jsonResponse } from "@/lib/api/json-response";
 import { problemResponse } from "@/lib/api/problem";
 import { executionResource } from "@/lib/api/resources";
+import { acceptsEventStream, EVENT_STREAM_HEADERS, sseFrame } from "@/lib/api/sse";
 import { runnableCache, type Runnable } from "@/lib/api/runnable-cache";
 import { withApiKey } from "@/lib/api/with-api-key";
 import { hashCanonical } from "@/lib/canonical-json";
 import { AppError } from "@/lib/errors";
 import { describeError } from "@/lib/log";
 import { executeRun } from "@/lib/metering/execute-run";
+import type { ExecutionRecord } from "@/lib/metering/record-end";
 import { recordRunEnd } from "@/lib/metering/record-end";
 import { queuedRunDeadline, runDeadline, startRun } from "@/lib/metering/start-run";
 import { takeQueuedRun } from "@/db/queries/runs";
@@ -56,7 +58,9 @@ function inputOf(body: unknown): unknown {
  * (idempotency, cap, one credit and the execution row, in one statement), the run, and its
  * recorded end. With an Idempotency-Key, a retry of the same request returns the first
  * execution unchanged. With `Prefer: respond-async` the run is accepted (the same checks,
- * its credit taken) and queued for a worker: 202 with the queued execution.
+ * its credit taken) and queued for a worker: 202 with the queued execution. With `Accept:
+ * text/event-stream` the run's events stream in the response as it runs, the last one
+ * (`end`) carrying the recorded execution.
  */
 export const createRun = withApiKey<{ slug: string }>(async ({ db, request, key, headers, params: { slug }, body }) => {
   const idempotencyKey = request.headers.get("idempotency-key");
@@ -107,20 +111,62 @@ export const createRun = withApiKey<{ slug: string }>(async ({ db, request, key,
       return jsonResponse(executionResource(row), { status: async && !ended ? 202 : 200, headers });
     }
     if (async) return accepted(db, started.execution.id, key.orgId, headers);
-    const record = await executeRun(
-      runtimeDeps(db),
-      {
-        id: started.execution.id,
-        startedAt: started.execution.startedAt,
+    const startedRun = {
+      id: started.execution.id,
+      startedAt: started.execution.startedAt,
+      agentId: runnable.agent.id,
+      versionId: runnable.version.id,
+      inputHash,
+      costWei: runnable.version.priceWei,
+      charged: true,
+    };
+    const runParams = { spec: runnable.spec, input, tenant: `org:${key.orgId}`, priority: "paid" as const };
+    const resourceOf = (record: ExecutionRecord) =>
+      executionResource({
+        ...record,
         agentId: runnable.agent.id,
-        versionId: runnable.version.id,
-        inputHash,
+        agentSlug: runnable.agent.slug,
+        version: runnable.version.version,
         costWei: runnable.version.priceWei,
-        charged: true,
-      },
-      { spec: runnable.spec, input, tenant: `org:${key.orgId}`, priority: "paid" },
-      { cancellable: true },
-    );
+        apiKeyId: key.id,
+        queued: false,
+      });
+    if (acceptsEventStream(request.headers.get("accept"))) {
+      // The run is charged and started: from here it streams, and ends in its `end` event.
+      let stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          stream = controller;
+        },
+      });
+      const send = (events: { seq: number; type: string; data: unknown }[]) => {
+        try {
+          for (const e of events) stream?.enqueue(sseFrame(e.seq, e.type, e.data));
+        } catch {
+          // The client left; the run goes on and is recorded.
+        }
+      };
+      void executeRun(runtimeDeps(db), startedRun, runParams, {
+        events: send,
+        cancellable: true,
+        endExtra: async (record) => ({ execution: resourceOf(record) }),
+      })
+        .catch((error: unknown) => {
+          // Its end could not be recorded (logged by recordRunEnd); the stream ends without `end`.
+          console.error(`[create-run] streamed run ${startedRun.id}: ${describeError(error)}`);
+        })
+        .finally(() => {
+          try {
+            stream?.close();
+          } catch {
+            // already closed by the client
+          }
+        });
+      headers.set("Location", `/api/v1/runs/${startedRun.id}`);
+      for (const [name, value] of Object.entries(EVENT_STREAM_HEADERS)) headers.set(name, value);
+      return new Response(body, { status: 200, headers });
+    }
+    const record = await executeRun(runtimeDeps(db), startedRun, runParams, { cancellable: true });
     if (record.errorCode === "SANDBOX_BUSY") {
       // Refused before it started (and refunded): the client should come back shortly.
       headers.set("Retry-After", String(SANDBOX_RETRY_AFTER_SECONDS));
@@ -130,16 +176,7 @@ export const createRun = withApiKey<{ slug: string }>(async ({ db, request, key,
       });
     }
     headers.set("Location", `/api/v1/runs/${record.id}`);
-    const resource = executionResource({
-      ...record,
-      agentId: runnable.agent.id,
-      agentSlug: runnable.agent.slug,
-      version: runnable.version.version,
-      costWei: runnable.version.priceWei,
-      apiKeyId: key.id,
-      queued: false,
-    });
-    return jsonResponse(resource, { status: 201, headers });
+    return jsonResponse(resourceOf(record), { status: 201, headers });
   }
 });
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { getExecutionForOrg } from "@/db/queries/api-runs";
 import { listRunEvents } from "@/db/queries/run-events";
 import { problemResponse } from "@/lib/api/problem";
+import { EVENT_STREAM_HEADERS, sseComment, sseFrame } from "@/lib/api/sse";
 import { withApiKey } from "@/lib/api/with-api-key";
 
 /** Open event streams per organisation; more are refused with 429. */
@@ -13,10 +14,6 @@ const MAX_STREAM_MS = 10 * 60_000;
 
 const globalForStreams = globalThis as unknown as { __aiNomadsRunEventStreams?: Map<string, number> };
 const openStreams = () => (globalForStreams.__aiNomadsRunEventStreams ??= new Map());
-
-const encoder = new TextEncoder();
-const frame = (id: number, event: string, data: unknown) =>
-  encoder.encode(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
 /** The event id a reconnecting client sends (Last-Event-ID, or `lastEventId` in the query for clients that cannot set headers). */
 function resumeAfter(request: Request): number {
@@ -64,7 +61,7 @@ export const runEventsStream = withApiKey<{ id: string }>(async ({ db, request, 
   async function pump(controller: ReadableStreamDefaultController<Uint8Array>) {
     let lastWrite = Date.now();
     const send = (seq: number, type: string, data: unknown) => {
-      controller.enqueue(frame(seq, type, data));
+      controller.enqueue(sseFrame(seq, type, data));
       last = seq;
       lastWrite = Date.now();
     };
@@ -86,7 +83,7 @@ export const runEventsStream = withApiKey<{ id: string }>(async ({ db, request, 
         return;
       }
       if (Date.now() - lastWrite > HEARTBEAT_MS) {
-        controller.enqueue(encoder.encode(": keep-alive\n\n"));
+        controller.enqueue(sseComment("keep-alive"));
         lastWrite = Date.now();
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -116,8 +113,6 @@ export const runEventsStream = withApiKey<{ id: string }>(async ({ db, request, 
       release();
     },
   });
-  headers.set("content-type", "text/event-stream; charset=utf-8");
-  headers.set("cache-control", "no-store");
-  headers.set("x-accel-buffering", "no");
+  for (const [name, value] of Object.entries(EVENT_STREAM_HEADERS)) headers.set(name, value);
   return new Response(stream, { headers });
 });
