@@ -1,7 +1,7 @@
 import "server-only";
 import { runAgent, type RunAgentDeps, type RunAgentParams, type RunOutcome } from "@/lib/agents/runtime/run-agent";
 import { describeError } from "@/lib/log";
-import { recordRunEnd, type ExecutionRecord, type StartedRun } from "./record-end";
+import { failedOutcome, recordRunEnd, type ExecutionRecord, type StartedRun } from "./record-end";
 import { watchForCancel } from "./cancel-watch";
 import { runEventRecorder, storedEvents, type RunEventSink } from "./run-events";
 
@@ -45,17 +45,7 @@ export async function executeRun(
     outcome = await runAgent(deps, { ...params, agentId: run.agentId, versionId: run.versionId });
   } catch (error) {
     console.error(`[execute-run] execution ${run.id} failed outside the agent: ${describeError(error)}`);
-    outcome = {
-      status: "failed",
-      output: null,
-      outputHash: null,
-      errorCode: "INTERNAL",
-      errorMessage: "The run failed because of an internal error.",
-      steps: [],
-      tokensIn: 0,
-      tokensOut: 0,
-      durationMs: 0,
-    };
+    outcome = failedOutcome("INTERNAL", "The run failed because of an internal error.");
   }
   cancel?.stop();
   const record = await recordRunEnd(deps.db, run, outcome);

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import { listOverdueRuns } from "@/db/queries/runs";
-import { recordRunEnd } from "./record-end";
+import { failedOutcome, recordRunEnd } from "./record-end";
 
 const BATCH = 200;
 
@@ -20,19 +20,13 @@ export async function reapOverdueRuns(db: Db, now = new Date()): Promise<number>
         recordRunEnd(
           db,
           { ...run, charged: true },
-          {
-            status: "failed",
-            output: null,
-            outputHash: null,
-            errorCode: "RUN_INTERRUPTED",
-            errorMessage: run.queued
+          failedOutcome(
+            "RUN_INTERRUPTED",
+            run.queued
               ? "No worker started the run in time. Its credit was returned."
               : "The run was interrupted by a platform restart before it finished. Its credit was returned.",
-            steps: [],
-            tokensIn: 0,
-            tokensOut: 0,
-            durationMs: Math.max(0, now.getTime() - run.startedAt.getTime()),
-          },
+            Math.max(0, now.getTime() - run.startedAt.getTime()),
+          ),
           now,
         ),
       ),

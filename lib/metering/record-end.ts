@@ -20,6 +20,21 @@ export type StartedRun = {
   charged: boolean;
 };
 
+/** How a run that did not (or not fully) run ended: failed with this code and message, nothing used. */
+export function failedOutcome(errorCode: string, errorMessage: string, durationMs = 0): RunOutcome {
+  return {
+    status: "failed",
+    output: null,
+    outputHash: null,
+    errorCode,
+    errorMessage,
+    steps: [],
+    tokensIn: 0,
+    tokensOut: 0,
+    durationMs,
+  };
+}
+
 /** A finished run as recorded: its outcome, receipt and whether its credit came back. */
 export type ExecutionRecord = RunOutcome & {
   id: string;

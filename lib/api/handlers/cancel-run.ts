@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { getExecutionForOrg } from "@/db/queries/api-runs";
-import { requestRunCancel, takeQueuedRun } from "@/db/queries/runs";
+import { requestRunCancel } from "@/db/queries/runs";
 import { jsonResponse } from "@/lib/api/json-response";
 import { problemResponse } from "@/lib/api/problem";
 import { executionResource } from "@/lib/api/resources";
 import { withApiKey } from "@/lib/api/with-api-key";
-import { recordRunEnd } from "@/lib/metering/record-end";
-import { runDeadline } from "@/lib/metering/start-run";
+import { endQueuedRun } from "@/lib/metering/end-queued";
 
 /**
  * Cancels a run of the key's organisation. Still queued: it ends `failed` with error
@@ -22,13 +21,14 @@ export const cancelRun = withApiKey<{ id: string }>(async ({ db, key, headers, p
     : undefined;
   if (!row) return problemResponse("not-found", "There is no run with that id for this API key.", { headers });
   const now = new Date();
-  const taken = await takeQueuedRun(db, {
+  const cancelled = await endQueuedRun(db, {
     executionId: row.id,
-    now,
-    deadlineAt: runDeadline(null, now),
     orgId: key.orgId,
+    errorCode: "CANCELLED",
+    errorMessage: "Cancelled by the organisation before it started. Its credit was returned.",
+    now,
   });
-  if (!taken) {
+  if (!cancelled) {
     if (await requestRunCancel(db, { executionId: row.id, orgId: key.orgId, now })) {
       const current = (await getExecutionForOrg(db, { executionId: row.id, orgId: key.orgId })) ?? row;
       return jsonResponse(executionResource(current), { status: 202, headers });
@@ -39,22 +39,6 @@ export const cancelRun = withApiKey<{ id: string }>(async ({ db, key, headers, p
       extensions: { runStatus: current.status },
     });
   }
-  await recordRunEnd(
-    db,
-    { ...taken, charged: true },
-    {
-      status: "failed",
-      output: null,
-      outputHash: null,
-      errorCode: "CANCELLED",
-      errorMessage: "Cancelled by the organisation before it started. Its credit was returned.",
-      steps: [],
-      tokensIn: 0,
-      tokensOut: 0,
-      durationMs: 0,
-    },
-    now,
-  );
   const ended = await getExecutionForOrg(db, { executionId: row.id, orgId: key.orgId });
   return jsonResponse(executionResource(ended ?? row), { headers });
 });

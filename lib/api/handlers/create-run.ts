@@ -15,11 +15,10 @@ import { withApiKey } from "@/lib/api/with-api-key";
 import { hashCanonical } from "@/lib/canonical-json";
 import { AppError } from "@/lib/errors";
 import { describeError } from "@/lib/log";
+import { endQueuedRun } from "@/lib/metering/end-queued";
 import { executeRun } from "@/lib/metering/execute-run";
 import type { ExecutionRecord } from "@/lib/metering/record-end";
-import { recordRunEnd } from "@/lib/metering/record-end";
 import { queuedRunDeadline, runDeadline, startRun } from "@/lib/metering/start-run";
-import { takeQueuedRun } from "@/db/queries/runs";
 import { enqueueRun } from "@/lib/queue/run-worker";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -189,25 +188,12 @@ async function accepted(db: Db, executionId: string, orgId: string, headers: Hea
   try {
     await enqueueRun(executionId);
   } catch (error) {
-    const now = new Date();
-    const taken = await takeQueuedRun(db, { executionId, now, deadlineAt: runDeadline(null, now), orgId });
-    if (taken) {
-      await recordRunEnd(
-        db,
-        { ...taken, charged: true },
-        {
-          status: "failed",
-          output: null,
-          outputHash: null,
-          errorCode: "INTERNAL",
-          errorMessage: "The run could not be queued. Its credit was returned.",
-          steps: [],
-          tokensIn: 0,
-          tokensOut: 0,
-          durationMs: 0,
-        },
-      );
-    }
+    await endQueuedRun(db, {
+      executionId,
+      orgId,
+      errorCode: "INTERNAL",
+      errorMessage: "The run could not be queued. Its credit was returned.",
+    });
     console.error(`[queue] could not queue run ${executionId}: ${describeError(error)}`);
     headers.set("Retry-After", String(SANDBOX_RETRY_AFTER_SECONDS));
     return problemResponse("unavailable", "The run could not be queued; it was not charged. Retry shortly.", {
