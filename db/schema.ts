@@ -537,6 +537,8 @@ export const executions = pgTable(
      * shows it as `queued`. A worker claims it by clearing this (lib/queue/run-worker.ts).
      */
     queued: boolean("queued").notNull().default(false),
+    /** The id of the API request that started it (X-Request-Id, and the request's log line). */
+    requestId: text("request_id"),
     /** Its organisation asked to stop it while it ran: the worker running it stops it (lib/queue/run-worker.ts). */
     cancelRequestedAt: timestamp("cancel_requested_at", { withTimezone: true }),
     input: jsonb("input"),

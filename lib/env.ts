@@ -50,6 +50,11 @@ const schema = z.object({
     .transform((v) => v === "true" || v === "1"),
   /** Worker threads kept warm for the code sandbox. */
   SANDBOX_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Log every public API request as one JSON line (request id, route, status, duration, organisation, key); 5xx answers are always logged. */
+  API_ACCESS_LOG: z
+    .enum(["true", "false", "1", "0", ""])
+    .optional()
+    .transform((v) => v === "true" || v === "1"),
   /** Bearer token a Prometheus scraper presents to GET /api/metrics; unset, only loopback clients may read it. */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Queue workers for runs accepted asynchronously, in each `npm start` process (0: none, for `npm run worker` processes). */

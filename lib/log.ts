@@ -27,3 +27,19 @@ export function describeError(error: unknown): string {
         .slice(0, 200);
   return `${kinds.join(" ← ")}${code ? ` [${code}]` : ""}: ${message}`;
 }
+
+/**
+ * One structured log line (JSON): `event` names what happened, `fields` are ids, codes and
+ * numbers, never customer data. For lines a log pipeline parses, such as the API's access
+ * log (lib/api/with-api-key.ts).
+ */
+export function logJson(
+  level: "info" | "warn" | "error",
+  event: string,
+  fields: Record<string, string | number | boolean | null | undefined>,
+): void {
+  const line = JSON.stringify({ time: new Date().toISOString(), level, event, ...fields });
+  if (level === "error") console.error(line);
+  else if (level === "warn") console.warn(line);
+  else console.log(line);
+}

@@ -18,7 +18,7 @@
 -- requests: [{ ord, execution_id, source: 'api'|'playground', agent_id, version_id, input,
 --   input_hash, cost_wei, deadline_at, key_id, org_id, pinned_version_id, monthly_run_cap,
 --   idempotency_key, request_hash, user_id, max_running, max_per_minute, max_tokens_per_day, queued,
---   needs_lock: true when the request has an Idempotency-Key, a capped key or is a playground run }]
+--   request_id, needs_lock: true when the request has an Idempotency-Key, a capped key or is a playground run }]
 create or replace function start_runs(requests jsonb, run_at timestamptz)
 returns table (ord integer, outcome text, execution_id uuid, started_at timestamptz, credit_id uuid, first_ord integer)
 language plpgsql
@@ -52,7 +52,7 @@ begin
         ord integer, execution_id uuid, source text, agent_id uuid, version_id uuid, input jsonb, input_hash text,
         cost_wei numeric, deadline_at timestamptz, key_id uuid, org_id uuid, pinned_version_id uuid, monthly_run_cap integer,
         idempotency_key text, request_hash text, user_id uuid, max_running integer, max_per_minute integer,
-        max_tokens_per_day bigint, queued boolean)
+        max_tokens_per_day bigint, queued boolean, request_id text)
     ), checked as (
       select r.*,
         case
@@ -119,10 +119,11 @@ begin
       returning c.id
     ), inserted as (
       insert into executions as e (id, agent_id, version_id, source, user_id, org_id, api_key_id, credit_id, idempotency_key,
-                                   request_hash, status, queued, input, input_hash, cost_wei, started_at, deadline_at)
+                                   request_hash, status, queued, request_id, input, input_hash, cost_wei, started_at,
+                                   deadline_at)
       select c.execution_id, c.agent_id, c.version_id, c.source::execution_source, c.user_id, c.org_id, c.key_id, a.credit_id,
-             c.idempotency_key, c.request_hash, 'running', coalesce(c.queued, false), c.input, c.input_hash, c.cost_wei, run_at,
-             c.deadline_at
+             c.idempotency_key, c.request_hash, 'running', coalesce(c.queued, false), c.request_id, c.input, c.input_hash,
+             c.cost_wei, run_at, c.deadline_at
       from checked c
       left join assigned a on a.ord = c.ord
       where c.verdict = 'go' and (c.source <> 'api' or a.credit_id is not null)

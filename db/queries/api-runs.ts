@@ -9,6 +9,7 @@ export const apiExecutionColumns = {
   version: agentVersions.version,
   status: executions.status,
   queued: executions.queued,
+  requestId: executions.requestId,
   output: executions.output,
   errorCode: executions.errorCode,
   errorMessage: executions.errorMessage,

@@ -70,8 +70,10 @@ export type RunStart = {
   costWei: string;
   /** When the run, still running, must have ended; past it the reaper ends it. */
   deadlineAt: Date;
-  /** Accepted asynchronously: inserted `queued`, for a worker to claim (claimQueuedRun). */
+  /** Accepted asynchronously: inserted `queued`, for a worker to claim (takeQueuedRun). */
   queued?: boolean;
+  /** The API request that started it. */
+  requestId?: string | null;
 } & (
   | {
       source: "api";
@@ -121,6 +123,7 @@ function startPayload(requests: RunStart[]) {
     cost_wei: r.costWei,
     deadline_at: r.deadlineAt.toISOString(),
     queued: r.queued ?? false,
+    request_id: r.requestId ?? null,
     // start_runs serialises these requests with locks; the others need none.
     needs_lock: r.source === "playground" || r.idempotencyKey !== null || r.monthlyRunCap !== null,
     ...(r.source === "api"

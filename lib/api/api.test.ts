@@ -45,6 +45,9 @@ describe.each(await testBackends())("public API on $name", (backend) => {
     });
     expect(body.receiptHash).toMatch(/^[0-9a-f]{64}$/);
     expect(response.headers.get("location")).toBe(`/api/v1/runs/${body.id}`);
+    // The request's id is on the answer and kept on the run it started.
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.requestId).toBe(response.headers.get("x-request-id"));
     expect(response.headers.get("ratelimit-limit")).toBe("100");
     expect(response.headers.get("ratelimit-remaining")).toBe("99");
     const [credit] = await handle.db.select().from(credits).where(eq(credits.orgId, org.id));
@@ -317,6 +320,11 @@ describe.each(await testBackends())("public API on $name", (backend) => {
       expect(response.headers.get("content-type")).toBe("application/problem+json");
       expect((await response.json()).type).toBe(problemTypeUri("internal"));
       expect(execute).toHaveBeenCalled();
+      // The failure is one structured line with the request's id, and no customer data.
+      const lines = quiet[0]!.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith("{"));
+      const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === "api.request");
+      expect(logged).toMatchObject({ level: "error", status: 500, requestId: response.headers.get("x-request-id") });
+      expect(JSON.stringify(lines)).not.toContain('"n"');
     } finally {
       execute.mockRestore();
       for (const spy of quiet) spy.mockRestore();

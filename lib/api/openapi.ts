@@ -247,6 +247,10 @@ export function openApiDocument(serverUrl: string) {
       headers: {
         ...rateLimitHeaders,
         "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer" } },
+        "X-Request-Id": {
+          description: "This request's id: quote it to support; a run started by it keeps it as `requestId`.",
+          schema: { type: "string" },
+        },
         Location: { description: "The run's URL.", schema: { type: "string" } },
         "Preference-Applied": {
           description: "`respond-async` when the run was accepted rather than awaited.",
@@ -283,6 +287,11 @@ export function openApiDocument(serverUrl: string) {
           ],
           properties: {
             id: { type: "string", format: "uuid" },
+            requestId: {
+              type: ["string", "null"],
+              description:
+                "The `X-Request-Id` of the API request that started the run (null for runs started otherwise).",
+            },
             agent: { type: "string" },
             version: { type: ["integer", "null"] },
             status: {

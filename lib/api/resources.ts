@@ -16,6 +16,7 @@ export function executionResource(row: ApiExecution) {
     receiptHash: row.receiptHash,
     startedAt: row.startedAt.toISOString(),
     finishedAt: row.finishedAt ? row.finishedAt.toISOString() : null,
+    requestId: row.requestId ?? null,
     links: { self: `/api/v1/runs/${row.id}`, receipt: `/api/v1/runs/${row.id}/receipt` },
   };
 }

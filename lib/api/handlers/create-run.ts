@@ -61,123 +61,127 @@ function inputOf(body: unknown): unknown {
  * text/event-stream` the run's events stream in the response as it runs, the last one
  * (`end`) carrying the recorded execution.
  */
-export const createRun = withApiKey<{ slug: string }>(async ({ db, request, key, headers, params: { slug }, body }) => {
-  const idempotencyKey = request.headers.get("idempotency-key");
-  const async = prefersAsync(request.headers.get("prefer"));
-  if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey))
-    throw new AppError("INVALID_INPUT", "Idempotency-Key must be 1–255 visible ASCII characters.");
-  // A second pass only when the cached version turned out stale.
-  for (let pass = 0; ; pass++) {
-    const runnable = await resolveRunnable(db, slug, key, pass > 0);
-    if (!runnable) throw new AppError("NOT_FOUND", `There is no published agent "${slug}".`);
-    if (!key.agentIds.includes(runnable.agent.id)) {
-      throw new AppError(
-        "FORBIDDEN",
-        `This API key is not scoped to "${slug}". An organisation owner can add it to the key's agents.`,
-      );
-    }
-    const input = inputOf(await body());
-    validateAgentInput(runnable.spec, input);
-    const inputHash = hashCanonical(input ?? null);
-    const common = { agentId: runnable.agent.id, versionId: runnable.version.id, costWei: runnable.version.priceWei };
-    const started = await startRun(db, {
-      ...common,
-      source: "api",
-      executionId: randomUUID(),
-      input,
-      inputHash,
-      deadlineAt: async ? queuedRunDeadline(runnable.spec) : runDeadline(runnable.spec),
-      queued: async,
-      keyId: key.id,
-      orgId: key.orgId,
-      pinnedVersionId: key.pinnedVersionId,
-      monthlyRunCap: key.monthlyRunCap,
-      idempotencyKey,
-      requestHash: idempotencyKey === null ? null : hashCanonical({ ...common, input: input ?? null }),
-    });
-    if (started.kind === "stale" && pass === 0) continue;
-    if (started.kind === "stale")
-      throw new AppError("CONFLICT", "The agent changed while this request was made; retry it.");
-    if (started.kind === "replay") {
-      const row = async
-        ? await getExecutionForOrg(db, { executionId: started.executionId, orgId: key.orgId })
-        : await waitForFinish(db, started.executionId, key.orgId);
-      if (!row) throw new Error(`execution ${started.executionId} vanished`);
-      headers.set("Idempotent-Replayed", "true");
-      headers.set("Location", `/api/v1/runs/${started.executionId}`);
-      const ended = row.status !== "running";
-      if (async) headers.set("Preference-Applied", "respond-async");
-      return jsonResponse(executionResource(row), { status: async && !ended ? 202 : 200, headers });
-    }
-    if (async) return accepted(db, started.execution.id, key.orgId, headers);
-    const startedRun = {
-      id: started.execution.id,
-      startedAt: started.execution.startedAt,
-      agentId: runnable.agent.id,
-      versionId: runnable.version.id,
-      inputHash,
-      costWei: runnable.version.priceWei,
-      charged: true,
-    };
-    const runParams = { spec: runnable.spec, input, tenant: `org:${key.orgId}`, priority: "paid" as const };
-    const resourceOf = (record: ExecutionRecord) =>
-      executionResource({
-        ...record,
+export const createRun = withApiKey<{ slug: string }>(
+  async ({ db, request, key, headers, params: { slug }, body, requestId }) => {
+    const idempotencyKey = request.headers.get("idempotency-key");
+    const async = prefersAsync(request.headers.get("prefer"));
+    if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey))
+      throw new AppError("INVALID_INPUT", "Idempotency-Key must be 1–255 visible ASCII characters.");
+    // A second pass only when the cached version turned out stale.
+    for (let pass = 0; ; pass++) {
+      const runnable = await resolveRunnable(db, slug, key, pass > 0);
+      if (!runnable) throw new AppError("NOT_FOUND", `There is no published agent "${slug}".`);
+      if (!key.agentIds.includes(runnable.agent.id)) {
+        throw new AppError(
+          "FORBIDDEN",
+          `This API key is not scoped to "${slug}". An organisation owner can add it to the key's agents.`,
+        );
+      }
+      const input = inputOf(await body());
+      validateAgentInput(runnable.spec, input);
+      const inputHash = hashCanonical(input ?? null);
+      const common = { agentId: runnable.agent.id, versionId: runnable.version.id, costWei: runnable.version.priceWei };
+      const started = await startRun(db, {
+        ...common,
+        source: "api",
+        executionId: randomUUID(),
+        input,
+        inputHash,
+        deadlineAt: async ? queuedRunDeadline(runnable.spec) : runDeadline(runnable.spec),
+        queued: async,
+        requestId,
+        keyId: key.id,
+        orgId: key.orgId,
+        pinnedVersionId: key.pinnedVersionId,
+        monthlyRunCap: key.monthlyRunCap,
+        idempotencyKey,
+        requestHash: idempotencyKey === null ? null : hashCanonical({ ...common, input: input ?? null }),
+      });
+      if (started.kind === "stale" && pass === 0) continue;
+      if (started.kind === "stale")
+        throw new AppError("CONFLICT", "The agent changed while this request was made; retry it.");
+      if (started.kind === "replay") {
+        const row = async
+          ? await getExecutionForOrg(db, { executionId: started.executionId, orgId: key.orgId })
+          : await waitForFinish(db, started.executionId, key.orgId);
+        if (!row) throw new Error(`execution ${started.executionId} vanished`);
+        headers.set("Idempotent-Replayed", "true");
+        headers.set("Location", `/api/v1/runs/${started.executionId}`);
+        const ended = row.status !== "running";
+        if (async) headers.set("Preference-Applied", "respond-async");
+        return jsonResponse(executionResource(row), { status: async && !ended ? 202 : 200, headers });
+      }
+      if (async) return accepted(db, started.execution.id, key.orgId, headers);
+      const startedRun = {
+        id: started.execution.id,
+        startedAt: started.execution.startedAt,
         agentId: runnable.agent.id,
-        agentSlug: runnable.agent.slug,
-        version: runnable.version.version,
+        versionId: runnable.version.id,
+        inputHash,
         costWei: runnable.version.priceWei,
-        apiKeyId: key.id,
-        queued: false,
-      });
-    if (acceptsEventStream(request.headers.get("accept"))) {
-      // The run is charged and started: from here it streams, and ends in its `end` event.
-      let stream: ReadableStreamDefaultController<Uint8Array> | undefined;
-      const body = new ReadableStream<Uint8Array>({
-        start(controller) {
-          stream = controller;
-        },
-      });
-      const send = (events: { seq: number; type: string; data: unknown }[]) => {
-        try {
-          for (const e of events) stream?.enqueue(sseFrame(e.seq, e.type, e.data));
-        } catch {
-          // The client left; the run goes on and is recorded.
-        }
+        charged: true,
       };
-      void executeRun(runtimeDeps(db), startedRun, runParams, {
-        events: send,
-        cancellable: true,
-        endExtra: async (record) => ({ execution: resourceOf(record) }),
-      })
-        .catch((error: unknown) => {
-          // Its end could not be recorded (logged by recordRunEnd); the stream ends without `end`.
-          console.error(`[create-run] streamed run ${startedRun.id}: ${describeError(error)}`);
-        })
-        .finally(() => {
-          try {
-            stream?.close();
-          } catch {
-            // already closed by the client
-          }
+      const runParams = { spec: runnable.spec, input, tenant: `org:${key.orgId}`, priority: "paid" as const };
+      const resourceOf = (record: ExecutionRecord) =>
+        executionResource({
+          ...record,
+          agentId: runnable.agent.id,
+          agentSlug: runnable.agent.slug,
+          version: runnable.version.version,
+          costWei: runnable.version.priceWei,
+          apiKeyId: key.id,
+          queued: false,
+          requestId,
         });
-      headers.set("Location", `/api/v1/runs/${startedRun.id}`);
-      for (const [name, value] of Object.entries(EVENT_STREAM_HEADERS)) headers.set(name, value);
-      return new Response(body, { status: 200, headers });
+      if (acceptsEventStream(request.headers.get("accept"))) {
+        // The run is charged and started: from here it streams, and ends in its `end` event.
+        let stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            stream = controller;
+          },
+        });
+        const send = (events: { seq: number; type: string; data: unknown }[]) => {
+          try {
+            for (const e of events) stream?.enqueue(sseFrame(e.seq, e.type, e.data));
+          } catch {
+            // The client left; the run goes on and is recorded.
+          }
+        };
+        void executeRun(runtimeDeps(db), startedRun, runParams, {
+          events: send,
+          cancellable: true,
+          endExtra: async (record) => ({ execution: resourceOf(record) }),
+        })
+          .catch((error: unknown) => {
+            // Its end could not be recorded (logged by recordRunEnd); the stream ends without `end`.
+            console.error(`[create-run] streamed run ${startedRun.id}: ${describeError(error)}`);
+          })
+          .finally(() => {
+            try {
+              stream?.close();
+            } catch {
+              // already closed by the client
+            }
+          });
+        headers.set("Location", `/api/v1/runs/${startedRun.id}`);
+        for (const [name, value] of Object.entries(EVENT_STREAM_HEADERS)) headers.set(name, value);
+        return new Response(body, { status: 200, headers });
+      }
+      const record = await executeRun(runtimeDeps(db), startedRun, runParams, { cancellable: true });
+      if (record.errorCode === "SANDBOX_BUSY") {
+        // Refused before it started (and refunded): the client should come back shortly.
+        headers.set("Retry-After", String(SANDBOX_RETRY_AFTER_SECONDS));
+        return problemResponse("unavailable", record.errorMessage ?? undefined, {
+          headers,
+          extensions: { executionId: record.id },
+        });
+      }
+      headers.set("Location", `/api/v1/runs/${record.id}`);
+      return jsonResponse(resourceOf(record), { status: 201, headers });
     }
-    const record = await executeRun(runtimeDeps(db), startedRun, runParams, { cancellable: true });
-    if (record.errorCode === "SANDBOX_BUSY") {
-      // Refused before it started (and refunded): the client should come back shortly.
-      headers.set("Retry-After", String(SANDBOX_RETRY_AFTER_SECONDS));
-      return problemResponse("unavailable", record.errorMessage ?? undefined, {
-        headers,
-        extensions: { executionId: record.id },
-      });
-    }
-    headers.set("Location", `/api/v1/runs/${record.id}`);
-    return jsonResponse(resourceOf(record), { status: 201, headers });
-  }
-});
+  },
+);
 
 /**
  * A run accepted asynchronously: queued for a worker, answered 202 with where to follow it.
