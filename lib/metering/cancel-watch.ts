@@ -38,11 +38,9 @@ export function watchForCancel(db: Db, executionId: string): { signal: AbortSign
   return {
     signal: controller.signal,
     stop() {
+      // The timer stays (unref'd, idle when nothing is watched): short runs do not start and
+      // clear one each on the request path.
       watch.controllers.delete(executionId);
-      if (!watch.controllers.size && watch.timer) {
-        clearInterval(watch.timer);
-        watch.timer = null;
-      }
     },
   };
 }
