@@ -4,7 +4,8 @@
  * (lib/metering/reaper.ts), rolls finished runs up for the dashboards every second
  * (lib/dashboards/roller.ts), installs the lean routes (live streams answered on the bare
  * Node request, lib/http/lean-routes.ts), starts RUN_WORKERS queue workers for runs accepted
- * asynchronously (lib/queue/run-worker.ts), and starts the chain event indexer and the
+ * asynchronously (lib/queue/run-worker.ts), relays webhook deliveries to the queue and starts
+ * WEBHOOK_WORKERS delivery workers (lib/webhooks/relay.ts), and starts the chain event indexer and the
  * receipt attestation timer when a chain is configured; with several app instances, one
  * leads each (db/leadership.ts) and another takes over when it stops.
  */
@@ -35,6 +36,12 @@ export async function register() {
       console.error("[queue] could not start the run workers:", error),
     );
   }
+  const { startWebhookRelayLoop, startWebhookWorkers } = await import("@/lib/webhooks/relay");
+  startWebhookRelayLoop();
+  if (env.WEBHOOK_WORKERS > 0)
+    startWebhookWorkers(env.WEBHOOK_WORKERS).catch((error: unknown) =>
+      console.error("[webhooks] could not start the delivery workers:", error),
+    );
   const { startAttestationLoop, startIndexerLoop } = await import("@/lib/chain/indexer-loop");
   startIndexerLoop();
   startAttestationLoop();

@@ -773,3 +773,89 @@ export const runLatencyRollups = pgTable(
 export const runRollupQueue = pgTable("run_rollup_queue", {
   executionId: uuid("execution_id").primaryKey(),
 });
+
+// ── webhooks ────────────────────────────────────────────────────────────────
+
+/** The events an organisation's webhook endpoints can subscribe to (lib/webhooks/events.ts describes them). */
+export const webhookEventTypes = ["run.succeeded", "run.failed", "purchase.confirmed", "credits.low"] as const;
+
+/**
+ * An organisation's webhook endpoint: where its chosen events are POSTed, signed with
+ * `secret` (and, for a day after a rotation, `previousSecret` too: Standard Webhooks'
+ * several signatures). Disabled by its owners, or by the endpoint answering 410 Gone.
+ */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: id(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    description: text("description").notNull().default(""),
+    events: text("events").array().notNull(),
+    secret: text("secret").notNull(),
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: timestamp("previous_secret_expires_at", { withTimezone: true }),
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    disabledReason: text("disabled_reason"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("webhook_endpoints_org_idx").on(t.orgId)],
+);
+
+/**
+ * One event for one endpoint (its id is the `webhook-id` every attempt carries, so a
+ * receiver deduplicates). Written in the transaction of the change it reports (webhook_fan_out
+ * in db/functions); `pending` until delivered, given up (`failed`) or dropped because its
+ * endpoint was disabled (`cancelled`). `sentAt`: when a queue job for its next attempt was
+ * sent; `claimedUntil`: an attempt is in progress until then.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: id(),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id").notNull(),
+    eventType: text("event_type").notNull(),
+    payload: jsonb("payload").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed", "cancelled"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    claimedUntil: timestamp("claimed_until", { withTimezone: true }),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("webhook_deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt),
+    index("webhook_deliveries_pending_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`status = 'pending'`),
+    index("webhook_deliveries_created_idx").on(t.createdAt),
+  ],
+);
+
+/** One attempt to deliver a webhook: its HTTP status (null when no answer came), time taken and error. */
+export const webhookAttempts = pgTable(
+  "webhook_attempts",
+  {
+    id: id(),
+    deliveryId: uuid("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    attemptedAt: timestamp("attempted_at", { withTimezone: true }).notNull(),
+    statusCode: integer("status_code"),
+    durationMs: integer("duration_ms").notNull(),
+    error: text("error"),
+  },
+  (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.attemptedAt)],
+);

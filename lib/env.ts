@@ -59,6 +59,10 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Queue workers for runs accepted asynchronously, in each `npm start` process (0: none, for `npm run worker` processes). */
   RUN_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
+  /** Webhook delivery workers in each `npm start` process and each `npm run worker` (0: none here). */
+  WEBHOOK_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
+  /** Hosts or CIDR ranges webhook endpoints may point at even though they are private (comma-separated), e.g. 127.0.0.1 in development. */
+  WEBHOOK_ALLOW: z.string().default(""),
   /** Playground quotas per user: runs going at once, runs started per minute, model tokens per 24 hours. */
   PLAYGROUND_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(2),
   PLAYGROUND_RUNS_PER_MINUTE: z.coerce.number().int().min(1).default(20),

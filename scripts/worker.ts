@@ -1,6 +1,6 @@
 /**
  * `npm run worker`: a process of queue workers only, for runs accepted asynchronously
- * (RUN_WORKERS of them, at least one), against the product's Postgres (DATABASE_URL). The
+ * (RUN_WORKERS of them, at least one) and webhook deliveries (WEBHOOK_WORKERS), against the product's Postgres (DATABASE_URL). The
  * web instances accept runs; any number of these processes run them.
  */
 import nextEnv from "@next/env";
@@ -17,8 +17,10 @@ const { getSandboxPool } = await import("@/lib/agents/runtime/sandbox");
 await getSandboxPool(env.SANDBOX_WORKERS).warm();
 const { startRunWorkers } = await import("@/lib/queue/run-worker");
 const { getBoss } = await import("@/lib/queue/boss");
+const { startWebhookWorkers } = await import("@/lib/webhooks/relay");
 const ids = await startRunWorkers(Math.max(1, env.RUN_WORKERS));
-console.log(`[worker] ${ids.length} queue worker(s) running`);
+const webhookIds = env.WEBHOOK_WORKERS > 0 ? await startWebhookWorkers(env.WEBHOOK_WORKERS) : [];
+console.log(`[worker] ${ids.length} run worker(s) and ${webhookIds.length} webhook delivery worker(s) running`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     // Running jobs finish (up to 2 minutes); the rest stay queued for other workers.

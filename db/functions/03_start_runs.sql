@@ -14,7 +14,7 @@
 -- Rules, each written here once: idempotency (org, key), the version a key runs
 -- (version_to_run), the monthly cap (runs this calendar month, UTC, not refunded), credits
 -- (oldest grant first, never past what was granted), playground quotas (runs in flight,
--- runs in the last minute, model tokens in the last day).
+-- runs in the last minute, model tokens in the last day), and when a charge reports credits.low.
 -- requests: [{ ord, execution_id, source: 'api'|'playground', agent_id, version_id, input,
 --   input_hash, cost_wei, deadline_at, key_id, org_id, pinned_version_id, monthly_run_cap,
 --   idempotency_key, request_hash, user_id, max_running, max_per_minute, max_tokens_per_day, queued,
@@ -136,5 +136,33 @@ begin
     from checked c
     left join inserted i on i.id = c.execution_id
     order by c.ord;
+  -- credits.low: the charges of this statement took an organisation's runs left on an agent
+  -- from above a tenth of what it bought (rounded down) to at or below it; reported to its
+  -- webhooks (webhook_fan_out), at most once per crossing. Only looked at when an
+  -- organisation of the batch has an endpoint for it.
+  if exists (select 1 from webhook_endpoints w
+             where w.disabled_at is null and 'credits.low' = any(w.events)
+               and w.org_id in (select x.org_id from jsonb_to_recordset(requests) as x(org_id uuid, source text)
+                                where x.source = 'api')) then
+    perform webhook_fan_out(jsonb_agg(jsonb_build_object(
+      'org_id', t.org_id, 'type', 'credits.low', 'at', run_at,
+      'data', jsonb_build_object('agentId', t.agent_id, 'agentSlug', a.slug, 'runsLeft', t.runs_left,
+                                 'runsBought', t.runs_bought))))
+    from (
+      select n.org_id, n.agent_id, n.charged, b.runs_left, b.runs_bought
+      from (select e.org_id, e.agent_id, count(*)::int as charged
+            from executions e
+            where e.id in (select x.execution_id from jsonb_to_recordset(requests) as x(execution_id uuid))
+              and e.credit_id is not null
+            group by e.org_id, e.agent_id) n
+      cross join lateral (
+        select sum(g.granted - g.used)::int as runs_left, sum(g.granted)::int as runs_bought
+        from credits g where g.org_id = n.org_id and g.agent_id = n.agent_id
+      ) b
+    ) t
+    join agents a on a.id = t.agent_id
+    where t.runs_left <= t.runs_bought / 10 and t.runs_left + t.charged > t.runs_bought / 10
+    having count(*) > 0;
+  end if;
 end
 $fn$;

@@ -105,7 +105,7 @@ export async function recordPurchaseEvent(
 /**
  * The one statement that grants a purchase's credits: for each given purchase that has an
  * agent and an organisation and no credits yet (unique per purchase), one grant of its
- * runs. Returns the runs granted.
+ * runs, reported to the organisation's webhooks as purchase.confirmed. Returns the runs granted.
  */
 async function grantOwedCredits(db: Db, params: { purchaseIds: string[] }): Promise<number> {
   if (!params.purchaseIds.length) return 0;
@@ -119,8 +119,25 @@ async function grantOwedCredits(db: Db, params: { purchaseIds: string[] }): Prom
     where p.id in (${ids}) and p.agent_id is not null and p.org_id is not null
       and not exists (select 1 from credits c where c.purchase_id = p.id)
     on conflict (purchase_id) do nothing
-    returning granted`);
-  const granted = (result as unknown as { rows: { granted: unknown }[] }).rows;
+    returning purchase_id, granted`);
+  const granted = (result as unknown as { rows: { purchase_id: string; granted: unknown }[] }).rows;
+  if (granted.length) {
+    // purchase.confirmed for the organisations' webhooks, in the same transaction.
+    const purchaseIds = sql.join(
+      granted.map((row) => sql`${row.purchase_id}::uuid`),
+      sql`, `,
+    );
+    await db.execute(sql`
+      select webhook_fan_out(jsonb_agg(jsonb_build_object(
+        'org_id', p.org_id, 'type', 'purchase.confirmed', 'at', now(),
+        'data', jsonb_build_object(
+          'purchaseId', p.id, 'agentId', p.agent_id, 'agentSlug', a.slug, 'runs', p.runs,
+          'amountWei', p.amount_wei::text, 'token', p.token, 'buyer', p.buyer_address,
+          'chainId', p.chain_id, 'txHash', p.tx_hash, 'blockNumber', p.block_number::text))))
+      from purchases p join agents a on a.id = p.agent_id
+      where p.id in (${purchaseIds})
+      having count(*) > 0`);
+  }
   return granted.reduce((sum, row) => sum + Number(row.granted), 0);
 }
 

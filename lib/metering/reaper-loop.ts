@@ -2,16 +2,20 @@ import "server-only";
 import { getDb } from "@/lib/db";
 import { repeat } from "@/lib/repeat";
 import { deleteRunEventsBefore } from "@/db/queries/run-events";
+import { deleteWebhookDeliveriesBefore } from "@/db/queries/webhooks";
 import { reapOverdueRuns } from "./reaper";
 
 /** How long a run's events can be followed (GET /api/v1/runs/{id}/events) after they were written. */
 const RUN_EVENTS_KEPT_MS = 24 * 3600_000;
 
+/** How long finished webhook deliveries stay listed in the console. */
+const WEBHOOK_DELIVERIES_KEPT_MS = 30 * 24 * 3600_000;
+
 const REAP_INTERVAL_MS = 60_000;
 
 /**
- * Ends runs whose process died (see reapOverdueRuns) and deletes run events older than a
- * day: once at start-up, then every minute.
+ * Ends runs whose process died (see reapOverdueRuns), deletes run events older than a
+ * day and finished webhook deliveries older than 30 days: once at start-up, then every minute.
  * Every app instance may run it; a run is ended and refunded once however many do.
  */
 export function startReaperLoop(): void {
@@ -25,6 +29,11 @@ export function startReaperLoop(): void {
         console.log(`[reaper] ended ${ended} run(s) left running by a stopped process; their credits were returned`);
       // Old run events go, a batch a minute (a run has at most 500).
       await deleteRunEventsBefore(db, { before: new Date(Date.now() - RUN_EVENTS_KEPT_MS), limit: 10_000 });
+      // Finished webhook deliveries (and their attempts) are kept for 30 days.
+      await deleteWebhookDeliveriesBefore(db, {
+        before: new Date(Date.now() - WEBHOOK_DELIVERIES_KEPT_MS),
+        limit: 10_000,
+      });
     },
     { immediately: true },
   );

@@ -15,6 +15,8 @@ export type Metrics = {
   queueDepth: Gauge<"queue">;
   queueOldestJobAge: Gauge<"queue">;
   indexerLag: Gauge;
+  webhookAttempts: Counter<"event" | "outcome">;
+  webhookDuration: Histogram<"outcome">;
 };
 
 /** Agents beyond this many distinct ones are counted under "other". */
@@ -45,6 +47,19 @@ export function metrics(): Metrics {
       help: "Recorded runs' durations, by agent id and end status.",
       labelNames: ["agent", "status"],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers: [registry],
+    }),
+    webhookAttempts: new Counter({
+      name: "ainomads_webhook_attempts_total",
+      help: "Webhook delivery attempts, by event type and outcome (delivered, failed, gone, refused).",
+      labelNames: ["event", "outcome"],
+      registers: [registry],
+    }),
+    webhookDuration: new Histogram({
+      name: "ainomads_webhook_attempt_duration_seconds",
+      help: "Time from sending a webhook to its answer (or failure), by outcome.",
+      labelNames: ["outcome"],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
     queueDepth: new Gauge({

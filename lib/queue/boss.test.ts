@@ -3,7 +3,7 @@ import type PgBoss from "pg-boss";
 import type { DbHandle } from "@/db/client";
 import { testBackends } from "@/db/testing";
 import { queueBacklog } from "@/db/queries/queue";
-import { RUNS_QUEUE, startBoss } from "./boss";
+import { RUNS_QUEUE, startBoss, WEBHOOKS_QUEUE } from "./boss";
 
 describe.each(await testBackends())("pg-boss on $name", (backend) => {
   let handle: DbHandle;
@@ -46,4 +46,18 @@ describe.each(await testBackends())("pg-boss on $name", (backend) => {
     expect(after!.waiting).toBe(before!.waiting + 1);
     expect(after!.oldestSeconds).toBeGreaterThanOrEqual(59);
   });
+
+  test("the webhooks queue holds a delivery's job until its attempt is due (startAfter)", async () => {
+    expect((await boss.getQueue(WEBHOOKS_QUEUE))?.expireInSeconds).toBe(60);
+    const seen: string[] = [];
+    await boss.work<{ deliveryId: string }>(WEBHOOKS_QUEUE, { pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      for (const job of jobs) seen.push(job.data.deliveryId);
+    });
+    await boss.send(WEBHOOKS_QUEUE, { deliveryId: "later" }, { startAfter: new Date(Date.now() + 3_600_000) });
+    await boss.send(WEBHOOKS_QUEUE, { deliveryId: "now" });
+    await expect.poll(() => seen, { timeout: 10_000 }).toEqual(["now"]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(seen).toEqual(["now"]);
+    await boss.offWork(WEBHOOKS_QUEUE);
+  }, 30_000);
 });

@@ -6,6 +6,8 @@ import { describeError } from "@/lib/log";
 
 /** The queue of runs accepted asynchronously: one job per execution id. */
 export const RUNS_QUEUE = "runs";
+/** The queue of webhook delivery attempts: one job per attempt of a delivery (lib/webhooks/deliver.ts). */
+export const WEBHOOKS_QUEUE = "webhooks";
 
 /**
  * A job is handed to another worker when its worker has not finished it in this time (its
@@ -39,19 +41,23 @@ export async function startBoss(handle: DbHandle): Promise<PgBoss> {
   });
   boss.on("error", (error: unknown) => console.error(`[queue] ${describeError(error)}`));
   await boss.start();
-  if (!(await boss.getQueue(RUNS_QUEUE))) {
-    await boss
-      .createQueue(RUNS_QUEUE, {
-        name: RUNS_QUEUE,
-        retryLimit: 3,
-        retryDelay: 5,
-        retryBackoff: true,
-        expireInSeconds: RUN_JOB_EXPIRE_SECONDS,
-      })
-      .catch(async (error: unknown) => {
-        // Another process created it meanwhile.
-        if (!(await boss.getQueue(RUNS_QUEUE))) throw error;
-      });
-  }
+  await ensureQueue(boss, {
+    name: RUNS_QUEUE,
+    retryLimit: 3,
+    retryDelay: 5,
+    retryBackoff: true,
+    expireInSeconds: RUN_JOB_EXPIRE_SECONDS,
+  });
+  // A job per delivery attempt; the schedule of attempts is the delivery row's (lib/webhooks/schedule.ts),
+  // so a job whose worker died is simply handed again (an attempt takes 10 s at most).
+  await ensureQueue(boss, { name: WEBHOOKS_QUEUE, retryLimit: 2, retryDelay: 5, expireInSeconds: 60 });
   return boss;
+}
+
+async function ensureQueue(boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
+  if (await boss.getQueue(queue.name)) return;
+  await boss.createQueue(queue.name, queue).catch(async (error: unknown) => {
+    // Another process created it meanwhile.
+    if (!(await boss.getQueue(queue.name))) throw error;
+  });
 }

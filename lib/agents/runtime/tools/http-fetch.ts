@@ -67,20 +67,36 @@ export async function httpFetch(rawInput: HttpFetchInput, options: HttpFetchOpti
         url = new URL(result.redirect, url);
         continue;
       }
-      return result;
+      // The agent gets the answer without its headers.
+      return {
+        url: result.url,
+        status: result.status,
+        contentType: result.contentType,
+        body: result.body,
+        truncated: result.truncated,
+      };
     }
   } finally {
     release();
   }
 }
 
-function requestOnce(
+/** One answer to one request: the fetch result and the response's headers. */
+export type OneResponse = HttpFetchResult & { headers: http.IncomingHttpHeaders };
+
+/**
+ * One request, redirects not followed (a 3xx comes back as `redirect`, with its status):
+ * the address the name resolves to is checked against the policy at connect time, the body
+ * is capped at `maxBytes` and the whole exchange ends at `deadline` (ms since the epoch).
+ * http_fetch follows redirects through it; webhook deliveries use it as it is.
+ */
+export function requestOnce(
   url: URL,
-  input: z.output<typeof httpFetchInput>,
-  options: HttpFetchOptions,
+  input: Pick<z.output<typeof httpFetchInput>, "method" | "headers" | "body">,
+  options: Pick<HttpFetchOptions, "policy" | "signal" | "lookup">,
   maxBytes: number,
   deadline: number,
-): Promise<HttpFetchResult | { redirect: string }> {
+): Promise<OneResponse | { redirect: string; status: number }> {
   if (url.protocol !== "http:" && url.protocol !== "https:")
     throw refused(`only http and https URLs (got ${url.protocol})`);
   if (url.username || url.password) throw refused("URLs with credentials");
@@ -118,7 +134,7 @@ function requestOnce(
         const status = response.statusCode ?? 0;
         if (status >= 300 && status < 400 && response.headers.location) {
           response.resume();
-          return resolvePromise({ redirect: response.headers.location });
+          return resolvePromise({ redirect: response.headers.location, status });
         }
         const chunks: Buffer[] = [];
         let size = 0;
@@ -142,6 +158,7 @@ function requestOnce(
             contentType: response.headers["content-type"] ?? null,
             body: Buffer.concat(chunks).toString("utf8"),
             truncated,
+            headers: response.headers,
           });
         response.on("end", finish);
         response.on("error", (error) =>
