@@ -36,6 +36,8 @@ export function useAction<I, T>(
     run: mutation.mutate,
     runAsync: mutation.mutateAsync,
     pending: mutation.isPending,
+    /** The last run's result, when it succeeded. */
+    data: mutation.data,
     ...errorHelpers(error),
     reset: mutation.reset,
   };

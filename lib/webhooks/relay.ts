@@ -50,6 +50,11 @@ export function webhookDeps(): DeliverDeps {
   return { policy: createAddressPolicy(env.WEBHOOK_ALLOW) };
 }
 
+/** Relays now rather than at the next tick (after the console created a delivery); failures are left to the loop. */
+export function nudgeWebhookRelay(): void {
+  void (async () => relayWebhookDeliveries(await getDb(), await getBoss()))().catch(() => {});
+}
+
 /** Relays deliveries every second in this process (every app instance does; see relayWebhookDeliveries). */
 export function startWebhookRelayLoop(): void {
   repeat(

@@ -4,6 +4,7 @@ import { CopyButton } from "@/components/docs/copy-button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { openApiDocument } from "@/lib/api/openapi";
 import { problemTypes, problemTypeUri, type ProblemType } from "@/lib/api/problem";
+import { webhookEventDescriptions, webhookEventTypes } from "@/lib/webhooks/events";
 
 export const metadata: Metadata = { title: "API reference" };
 
@@ -139,6 +140,50 @@ export default function ApiDocsPage() {
           </ul>
         </CardContent>
       </Card>
+      <Card id="webhooks">
+        <CardHeader>
+          <CardTitle>Webhooks</CardTitle>
+          <p className="text-sm text-muted-foreground">
+            An organisation&apos;s owners add endpoints on its Webhooks page and choose the events they receive.
+          </p>
+        </CardHeader>
+        <CardContent className="space-y-3 text-sm">
+          <ul className="space-y-1">
+            {webhookEventTypes.map((type) => (
+              <li key={type}>
+                <code>{type}</code> — {webhookEventDescriptions[type]}
+              </li>
+            ))}
+          </ul>
+          <p>
+            Each delivery is a POST of <code>{"{ type, timestamp, data }"}</code> as JSON, signed per{" "}
+            <a href="https://www.standardwebhooks.com/" className="text-link">
+              Standard Webhooks
+            </a>
+            : <code>webhook-id</code> (the same on every retry: deduplicate on it), <code>webhook-timestamp</code> and{" "}
+            <code>webhook-signature</code>, an HMAC-SHA256 of <code>id.timestamp.body</code> with the endpoint&apos;s{" "}
+            <code>whsec_</code> secret. For a day after a secret is rotated, deliveries carry a signature from each
+            secret. Verify with any Standard Webhooks library:
+          </p>
+          <pre className="overflow-x-auto rounded-md bg-muted p-3 text-xs">{verifyExample}</pre>
+          <p>
+            Answer with a 2xx within 10 seconds. Anything else (or no answer) is retried with backoff for about three
+            days (5 s, 1 min, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 20 h, each ±20 %), never sooner than your{" "}
+            <code>Retry-After</code>; redirects are not followed; <code>410 Gone</code> disables the endpoint.
+          </p>
+        </CardContent>
+      </Card>
     </div>
   );
 }
+
+const verifyExample = `import { Webhook } from "standardwebhooks";
+
+const wh = new Webhook(process.env.AI_NOMADS_WEBHOOK_SECRET); // whsec_...
+// body: the raw request body as received, not re-serialised JSON
+const event = wh.verify(body, {
+  "webhook-id": req.headers["webhook-id"],
+  "webhook-timestamp": req.headers["webhook-timestamp"],
+  "webhook-signature": req.headers["webhook-signature"],
+});
+if (event.type === "run.succeeded") fetchRun(event.data.url);`;

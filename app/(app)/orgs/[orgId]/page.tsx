@@ -43,6 +43,9 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
         <Link href={`/orgs/${orgId}/api`} className="ml-auto text-sm text-primary hover:underline">
           API keys and usage →
         </Link>
+        <Link href={`/orgs/${orgId}/webhooks`} className="text-sm text-primary hover:underline">
+          Webhooks →
+        </Link>
       </div>
       <Card>
         <CardHeader>

@@ -51,7 +51,12 @@ function embeddedIPv4(ip: string): string | undefined {
   return undefined;
 }
 
-export type AddressPolicy = { isAllowed(ip: string, hostname?: string): boolean };
+export type AddressPolicy = {
+  /** Whether a connection to `ip` (which `hostname` resolved to) may be made. */
+  isAllowed(ip: string, hostname?: string): boolean;
+  /** Whether the operator allowed this address or name explicitly (it would be refused otherwise). */
+  isOperatorAllowed(host: string): boolean;
+};
 
 /**
  * A policy from the operator's allow-list (`HTTP_FETCH_ALLOW`: hostnames and CIDR
@@ -72,7 +77,18 @@ export function createAddressPolicy(allowList: string): AddressPolicy {
       allowedHosts.add(entry);
     }
   }
+  const isBlocked = (ip: string) => {
+    const v4 = isIP(ip) === 6 ? embeddedIPv4(ip.toLowerCase()) : ip;
+    return v4 ? blocked.check(v4, "ipv4") : blocked.check(ip, "ipv6");
+  };
   return {
+    isOperatorAllowed(host) {
+      const family = isIP(host);
+      if (!family) return allowedHosts.has(host.toLowerCase());
+      if (!isBlocked(host)) return false;
+      const v4 = family === 6 ? embeddedIPv4(host.toLowerCase()) : host;
+      return v4 ? allowedNets.check(v4, "ipv4") : allowedNets.check(host, "ipv6");
+    },
     isAllowed(ip, hostname) {
       const family = isIP(ip);
       if (!family) return false;

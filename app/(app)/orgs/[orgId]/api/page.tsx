@@ -57,7 +57,10 @@ export default async function ApiConsolePage({
       </Link>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-3xl font-bold tracking-tight">API keys and usage</h1>
-        <Link href="/docs/api" className="touch-target ml-auto text-sm text-primary hover:underline">
+        <Link href={`/orgs/${orgId}/webhooks`} className="touch-target ml-auto text-sm text-primary hover:underline">
+          Webhooks →
+        </Link>
+        <Link href="/docs/api" className="touch-target text-sm text-primary hover:underline">
           API reference →
         </Link>
       </div>
