@@ -68,6 +68,8 @@ export default defineConfig({
       OPENAI_BASE_URL: `http://127.0.0.1:${stubPort}/v1`,
       OPENAI_API_KEY: "e2e-stub-key",
       OPENAI_MODELS: "stub-model",
+      // Webhook receivers in the specs listen on loopback, which deliveries may reach only when allowed.
+      WEBHOOK_ALLOW: "127.0.0.1",
     },
   },
 });

@@ -2,6 +2,7 @@ import { expect, test } from "./fixtures/test";
 import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { anvilAccounts } from "../lib/chain/dev-accounts";
+import { Webhook } from "standardwebhooks";
 import { installWallet } from "./fixtures/wallet";
 
 // The demo buyer (anvil #5) owns "Demo Buyer Co", which `npm start`'s demo data gives 20 runs of CSV Statistics;
@@ -47,6 +48,36 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
   expect(secret).toMatch(/^anm_live_[A-Za-z0-9_-]{32}$/);
   await expect(page.getByRole("status").filter({ hasText: "is ready" })).toContainText(`/api/v1/agents/csv-stats/runs`);
   const auth = { authorization: `Bearer ${secret}` };
+
+  // A webhook receiver on this machine (the server allows loopback targets here: WEBHOOK_ALLOW
+  // in playwright.config.ts), registered in the console for run.succeeded.
+  const received: { headers: Record<string, string>; body: string }[] = [];
+  const receiver = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+    req.on("end", () => {
+      received.push({ headers: req.headers as Record<string, string>, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const hookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
+  await page.getByRole("link", { name: "Webhooks →" }).click();
+  await page.getByLabel("Endpoint URL").fill(hookUrl);
+  await page.getByRole("checkbox", { name: /run\.succeeded/ }).check();
+  await page.getByRole("button", { name: "Add endpoint" }).click();
+  const hookSecret = await page.getByLabel("Signing secret").inputValue();
+  expect(hookSecret).toMatch(/^whsec_/);
+  await expect(page.getByRole("list", { name: "Webhook endpoints" })).toContainText(hookUrl);
+  await page.goBack();
+  /** The events received so far, each verified with the endpoint's secret, one per webhook-id. */
+  const verifiedEvents = () => {
+    const byId = new Map<string, { type: string; data: { executionId?: string } }>();
+    for (const r of received)
+      byId.set(r.headers["webhook-id"]!, new Webhook(hookSecret).verify(r.body, r.headers) as never);
+    return [...byId.values()];
+  };
+
   // The galaxy's pulse feed, from now on.
   const galaxy = (await (await request.get("/api/galaxy")).json()) as { agents: { id: string; slug: string }[] };
   const csvStatsId = galaxy.agents.find((a) => a.slug === "csv-stats")!.id;
@@ -148,6 +179,23 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
   expect(streamed).toMatch(/^id: 1\nevent: started\n/);
   expect(streamed).toMatch(/event: end\ndata: \{"status":"succeeded","errorCode":null\}\n\n$/);
 
+  // Each run that succeeded reached the webhook receiver, signed (verified above), once per id.
+  await expect
+    .poll(() => verifiedEvents().map((e) => `${e.type} ${e.data.executionId}`), { timeout: 20_000 })
+    .toEqual(expect.arrayContaining([`run.succeeded ${run.id}`, `run.succeeded ${accepted.id}`]));
+  // The console lists the deliveries and their attempts; a test event goes the same way.
+  await page.goto(page.url().replace(/\/api(\?.*)?$/, "/webhooks"));
+  await expect(page.getByTestId("webhook-delivery-status").first()).toHaveText("delivered");
+  await page.getByRole("button", { name: "Send test event" }).click();
+  await expect.poll(() => verifiedEvents().map((e) => e.type), { timeout: 20_000 }).toContain("webhook.test");
+  await page.reload();
+  const testDelivery = page.getByTestId("webhook-delivery").filter({ hasText: "webhook.test" });
+  await expect(testDelivery.getByTestId("webhook-delivery-status")).toHaveText("delivered");
+  await testDelivery.getByText("Attempts").click();
+  await expect(testDelivery.getByTestId("webhook-attempt")).toContainText("204");
+  receiver.close();
+  await page.goBack();
+
   // The operator's view, from this machine: Prometheus metrics and the health report.
   const scraped = await (await request.get("/api/metrics")).text();
   expect(scraped).toMatch(
@@ -155,6 +203,7 @@ test("an enterprise creates a key, calls the API, retries idempotently, sees usa
   );
   expect(scraped).toMatch(/ainomads_run_duration_seconds_count\{agent="[0-9a-f-]{36}",status="succeeded"\} \d+/);
   expect(scraped).toContain('ainomads_queue_jobs_waiting{queue="runs"}');
+  expect(scraped).toMatch(/ainomads_webhook_attempts_total\{event="run.succeeded",outcome="delivered"\} [1-9]/);
   const health = await (await request.get("/api/health")).json();
   expect(health).toMatchObject({
     status: "ok",
