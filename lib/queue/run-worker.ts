@@ -50,11 +50,13 @@ export function startRunWorkers(count: number): Promise<string[]> {
     const boss = await getBoss();
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      ids.push(
-        // A run sent from this process wakes these workers at once (enqueueRun); the poll
-        // picks up what other instances sent.
-        await boss.work<RunJob>(RUNS_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async (jobs) => {
-          const db = await getDb();
+      // Its own id, for the handler (which may run before boss.work returns).
+      const self: { id?: string } = {};
+      // A run sent from this process wakes these workers at once (enqueueRun); the poll
+      // picks up what other instances sent.
+      self.id = await boss.work<RunJob>(RUNS_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async (jobs) => {
+        const db = await getDb();
+        try {
           for (const job of jobs) {
             try {
               await processQueuedRun(db, job.data.executionId);
@@ -64,8 +66,13 @@ export function startRunWorkers(count: number): Promise<string[]> {
               throw error;
             }
           }
-        }),
-      );
+        } finally {
+          // Straight on to the next job: pg-boss would otherwise wait out its polling interval
+          // after each one, whatever waits in the queue.
+          if (self.id) boss.notifyWorker(self.id);
+        }
+      });
+      ids.push(self.id);
     }
     return ids;
   })();

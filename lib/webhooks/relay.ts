@@ -76,20 +76,30 @@ export function startWebhookWorkers(count: number, deps: DeliverDeps = webhookDe
     const boss = await getBoss();
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      ids.push(
-        await boss.work<DeliveryJob>(WEBHOOKS_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async (jobs) => {
+      // Its own id, for the handler (which may run before boss.work returns).
+      const self: { id?: string } = {};
+      self.id = await boss.work<DeliveryJob>(
+        WEBHOOKS_QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: 2 },
+        async (jobs) => {
           const db = await getDb();
-          for (const job of jobs) {
-            try {
-              await attemptWebhookDelivery(db, job.data, deps);
-            } catch (error) {
-              // The attempt is recorded by attemptWebhookDelivery; this is the database failing: the job is retried.
-              console.error(`[webhooks] delivery ${job.data.deliveryId}: ${describeError(error)}`);
-              throw error;
+          try {
+            for (const job of jobs) {
+              try {
+                await attemptWebhookDelivery(db, job.data, deps);
+              } catch (error) {
+                // The attempt is recorded by attemptWebhookDelivery; this is the database failing: the job is retried.
+                console.error(`[webhooks] delivery ${job.data.deliveryId}: ${describeError(error)}`);
+                throw error;
+              }
             }
+          } finally {
+            // Straight on to the next job rather than after the polling interval.
+            if (self.id) boss.notifyWorker(self.id);
           }
-        }),
+        },
       );
+      ids.push(self.id);
     }
     return ids;
   })();
