@@ -15,6 +15,7 @@ export async function register() {
     import("@/lib/env"),
     import("@/lib/agents/runtime/sandbox"),
   ]);
+  if (env.LOG_FORMAT === "json") (await import("@/lib/log")).installJsonConsole();
   getSandboxPool(env.SANDBOX_WORKERS)
     .warm()
     .catch((error: unknown) => console.error("[sandbox] could not start the sandbox workers:", error));

@@ -55,6 +55,8 @@ const schema = z.object({
     .enum(["true", "false", "1", "0", ""])
     .optional()
     .transform((v) => v === "true" || v === "1"),
+  /** `json`: the server's log lines are JSON objects ({ time, level, component, message }); `text`: plain lines. */
+  LOG_FORMAT: z.enum(["text", "json"]).default("text"),
   /** Bearer token a Prometheus scraper presents to GET /api/metrics; unset, only loopback clients may read it. */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Queue workers for runs accepted asynchronously, in each `npm start` process (0: none, for `npm run worker` processes). */

@@ -43,3 +43,53 @@ export function logJson(
   else if (level === "warn") console.warn(line);
   else console.log(line);
 }
+
+const CONSOLE_LEVELS = [
+  ["log", "info"],
+  ["info", "info"],
+  ["warn", "warn"],
+  ["error", "error"],
+] as const;
+
+/**
+ * A console call as one JSON line: `{ time, level, component, message }`, the component
+ * read from the `[component] ` prefix every server log line carries. Errors among the
+ * arguments are described (describeError), never dumped; a line that is already JSON
+ * (logJson) passes as it is.
+ */
+export function jsonConsoleLine(level: "info" | "warn" | "error", args: unknown[]): string {
+  if (args.length === 1 && typeof args[0] === "string" && args[0].startsWith("{")) return args[0];
+  const text = args
+    .map((arg) => {
+      if (typeof arg === "string") return arg;
+      if (arg instanceof Error) return describeError(arg);
+      try {
+        return JSON.stringify(arg) ?? String(arg);
+      } catch {
+        return String(arg);
+      }
+    })
+    .join(" ");
+  const prefixed = /^\[([^\]\n]{1,60})\] ?([\s\S]*)$/.exec(text);
+  return JSON.stringify({
+    time: new Date().toISOString(),
+    level,
+    component: prefixed ? prefixed[1] : null,
+    message: prefixed ? prefixed[2] : text,
+  });
+}
+
+/**
+ * With LOG_FORMAT=json, this process's console writes one JSON object per line (see
+ * jsonConsoleLine), for a log pipeline; API access lines carry the request id that the
+ * execution records keep. Installed once per process, by instrumentation.ts and the worker.
+ */
+export function installJsonConsole(): void {
+  const flag = globalThis as unknown as { __aiNomadsJsonConsole?: boolean };
+  if (flag.__aiNomadsJsonConsole) return;
+  flag.__aiNomadsJsonConsole = true;
+  for (const [method, level] of CONSOLE_LEVELS) {
+    const write = console[method].bind(console);
+    console[method] = (...args: unknown[]) => write(jsonConsoleLine(level, args));
+  }
+}

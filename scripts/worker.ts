@@ -7,6 +7,7 @@ import nextEnv from "@next/env";
 
 nextEnv.loadEnvConfig(process.cwd());
 const { env } = await import("@/lib/env");
+if (env.LOG_FORMAT === "json") (await import("@/lib/log")).installJsonConsole();
 if (!env.DATABASE_URL) {
   console.error(
     "[worker] npm run worker needs DATABASE_URL (Postgres). With the embedded database, npm start runs the workers itself (RUN_WORKERS).",

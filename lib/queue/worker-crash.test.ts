@@ -112,3 +112,38 @@ test.skipIf(!admin)(
   },
   90_000,
 );
+
+test.skipIf(!admin)(
+  "a worker that took a queued run's job and died before starting it: the job is handed again and runs under the same id",
+  async () => {
+    const db = handle.db;
+    const owner = await createUser(db, { email: `retry-${Date.now()}@example.com`, name: "R", passwordHash: null });
+    const agent = await publishedAgent(db, owner.id, doublerSpec);
+    const { secret, org } = await orgWithKey(db, [agent.id], { credits: 1 });
+    const accepted = await createRun(
+      db,
+      apiRequest(`/agents/${agent.slug}/runs`, {
+        secret,
+        body: { input: { n: 21 } },
+        headers: { prefer: "respond-async" },
+      }),
+      { slug: agent.slug },
+    );
+    const { id } = (await accepted.json()) as { id: string };
+    // As enqueueRun sends it, but expiring in a second (the queue's own expiry is minutes).
+    await boss.send(RUNS_QUEUE, { executionId: id }, { expireInSeconds: 1, retryDelay: 0, retryBackoff: false });
+    const [taken] = await boss.fetch<{ executionId: string }>(RUNS_QUEUE);
+    expect(taken!.data.executionId).toBe(id);
+    // Its worker dies here: the job is neither completed nor failed. Past its expiry, pg-boss hands it out again.
+    await new Promise((r) => setTimeout(r, 1_500));
+    await boss.maintain();
+    const [again] = await boss.fetch<{ executionId: string }>(RUNS_QUEUE);
+    expect(again).toMatchObject({ id: taken!.id, data: { executionId: id } });
+    expect(await processQueuedRun(db, id)).toBe(true);
+    const rows = await db.select().from(executions).where(eq(executions.orgId, org.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id, status: "succeeded", output: { doubled: 42 } });
+    expect((await db.select().from(credits).where(eq(credits.orgId, org.id)))[0]!.used).toBe(1);
+  },
+  60_000,
+);

@@ -2,7 +2,7 @@ import { queueBacklog } from "@/db/queries/queue";
 import { resolveChainConfig } from "@/lib/chain/config";
 import { getDbHandle, leadership } from "@/lib/db";
 import { env } from "@/lib/env";
-import { RUNS_QUEUE } from "@/lib/queue/boss";
+import { RUNS_QUEUE, WEBHOOKS_QUEUE } from "@/lib/queue/boss";
 import { pingDatabase } from "@/db/queries/health";
 import { countQuarantinedEvents } from "@/db/queries/purchases";
 import { describeError } from "@/lib/log";
@@ -12,8 +12,8 @@ export const dynamic = "force-dynamic";
 /**
  * Liveness and database reachability, for load balancers and the test harness; for the
  * operator the number of chain events the indexer kept aside (details in the
- * `chain_event_quarantine` table and the log), the run queue's backlog, this process's
- * queue workers, and whether it is the instance running the indexer and the attester.
+ * `chain_event_quarantine` table and the log), the run and webhook queues' backlogs, this
+ * process's queue workers, and whether it is the instance running the indexer and the attester.
  */
 export async function GET() {
   try {
@@ -25,7 +25,9 @@ export async function GET() {
       database: handle.kind,
       quarantinedChainEvents: await countQuarantinedEvents(handle.db),
       queue: await queueBacklog(handle.db, { queue: RUNS_QUEUE, now: new Date() }),
+      webhookQueue: await queueBacklog(handle.db, { queue: WEBHOOKS_QUEUE, now: new Date() }),
       runWorkers: env.RUN_WORKERS,
+      webhookWorkers: env.WEBHOOK_WORKERS,
       chain: chain ? "configured" : "none",
       leads: chain ? { indexer: leadership("indexer").holds(), attester: leadership("attester").holds() } : null,
     });
