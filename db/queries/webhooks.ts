@@ -215,25 +215,39 @@ export async function createSingleWebhookDelivery(
 }
 
 /**
- * The outbox relay's claim: up to `limit` pending deliveries that need a queue job, marked
- * sent. Those never sent (new, or waiting for their next attempt), and those whose job was
- * lost (overdue by `lostAfterMs` and not being attempted: the process that sent or ran it
- * died). Instances relaying at once take different rows.
+ * The outbox relay's claim: up to `limit` pending deliveries that are due and need a queue
+ * job, marked sent: those never sent (new, or due for their next attempt), and those whose
+ * job was lost (sent over `lostAfterMs` ago and not being attempted: the process that sent
+ * or ran it died). At most `perOrg` of an organisation's deliveries are sent and unfinished
+ * at once, so one tenant's backlog cannot fill the queue ahead of everyone else's. Instances
+ * relaying at once do not take the same row (the update re-checks it).
  */
-export async function takeWebhookDeliveriesToSend(db: Db, params: { now: Date; limit: number; lostAfterMs: number }) {
+export async function takeWebhookDeliveriesToSend(
+  db: Db,
+  params: { now: Date; limit: number; lostAfterMs: number; perOrg: number },
+) {
   const now = params.now.toISOString();
   const lostBefore = new Date(params.now.getTime() - params.lostAfterMs).toISOString();
+  const lost = sql`(sent_at < ${lostBefore}::timestamptz and (claimed_until is null or claimed_until < ${now}::timestamptz))`;
   const result = await db.execute(sql`
-    update webhook_deliveries d set sent_at = ${now}::timestamptz
-    where d.id in (
-      select id from webhook_deliveries
-      where status = 'pending'
-        and (sent_at is null
-             or (next_attempt_at < ${lostBefore}::timestamptz and sent_at < ${lostBefore}::timestamptz
-                 and (claimed_until is null or claimed_until < ${now}::timestamptz)))
-      order by next_attempt_at
+    with in_flight as (
+      select org_id, count(*)::int as n from webhook_deliveries
+      where status = 'pending' and sent_at is not null and not ${lost}
+      group by org_id
+    ), candidates as (
+      select id, org_id, next_attempt_at,
+             row_number() over (partition by org_id order by next_attempt_at, id) as rank
+      from webhook_deliveries
+      where status = 'pending' and next_attempt_at <= ${now}::timestamptz and (sent_at is null or ${lost})
+    ), picked as (
+      select c.id from candidates c left join in_flight f on f.org_id = c.org_id
+      where c.rank + coalesce(f.n, 0) <= ${params.perOrg}
+      order by c.next_attempt_at
       limit ${params.limit}
-      for update skip locked)
+    )
+    update webhook_deliveries d set sent_at = ${now}::timestamptz
+    from picked p
+    where d.id = p.id and d.status = 'pending' and (d.sent_at is null or ${lost})
     returning d.id, d.org_id, d.next_attempt_at`);
   return rowsOf(result).map((row) => ({
     id: row.id as string,

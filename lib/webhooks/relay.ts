@@ -15,25 +15,28 @@ type DeliveryJob = { deliveryId: string; orgId: string };
 /** A job sent for a delivery that has not run this long after its time is taken as lost and sent again. */
 const LOST_AFTER_MS = 120_000;
 const BATCH = 200;
+/** An organisation's deliveries handed to the queue and not yet finished, at most (across instances). */
+export const MAX_SENT_PER_ORG = 8;
 
 const globalForWebhooks = globalThis as unknown as { __aiNomadsWebhookWorkers?: Promise<string[]> };
 
 /**
  * The outbox relay: deliveries are written in the transaction of their event (webhook_fan_out),
- * and this hands each one due for an attempt to the queue, as a job that starts at the
- * attempt's time. Any number of instances may relay at once (each row is taken once); a job
- * lost with its process is sent again. Returns how many jobs it sent.
+ * and this hands each one that is due for an attempt to the queue (at most MAX_SENT_PER_ORG
+ * of an organisation's at once). Any number of instances may relay at once (each row is
+ * taken once); a job lost with its process is sent again. Returns how many jobs it sent.
  */
 export async function relayWebhookDeliveries(db: Db, boss: PgBoss, now = new Date()): Promise<number> {
   let sent = 0;
   for (;;) {
-    const batch = await takeWebhookDeliveriesToSend(db, { now, limit: BATCH, lostAfterMs: LOST_AFTER_MS });
+    const batch = await takeWebhookDeliveriesToSend(db, {
+      now,
+      limit: BATCH,
+      lostAfterMs: LOST_AFTER_MS,
+      perOrg: MAX_SENT_PER_ORG,
+    });
     for (const delivery of batch) {
-      await boss.send(
-        WEBHOOKS_QUEUE,
-        { deliveryId: delivery.id, orgId: delivery.orgId } satisfies DeliveryJob,
-        delivery.nextAttemptAt > now ? { startAfter: delivery.nextAttemptAt } : {},
-      );
+      await boss.send(WEBHOOKS_QUEUE, { deliveryId: delivery.id, orgId: delivery.orgId } satisfies DeliveryJob);
     }
     sent += batch.length;
     if (batch.length < BATCH) break;

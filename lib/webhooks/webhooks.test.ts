@@ -351,9 +351,38 @@ describe.each(await testBackends())("webhooks on $name", (backend) => {
     // Three minutes on, still pending and nobody attempting it: the job was lost; sent again.
     const later = new Date(now.getTime() + 180_000);
     expect(
-      (await takeWebhookDeliveriesToSend(handle.db, { now: later, limit: 1000, lostAfterMs: 120_000 })).map(
+      (await takeWebhookDeliveriesToSend(handle.db, { now: later, limit: 1000, lostAfterMs: 120_000, perOrg: 8 })).map(
         (d) => d.id,
       ),
     ).toContain(delivery.id);
+  });
+
+  test("the relay hands at most a few of one organisation's deliveries to the queue at once; others' go meanwhile", async () => {
+    const flood = await pendingDelivery();
+    const quiet = await pendingDelivery();
+    await handle.db.insert(webhookDeliveries).values(
+      Array.from({ length: 20 }, () => ({
+        endpointId: flood.endpoint.id,
+        orgId: flood.org.id,
+        eventType: "run.succeeded",
+        payload: { type: "run.succeeded" },
+      })),
+    );
+    const take = async () =>
+      (
+        await takeWebhookDeliveriesToSend(handle.db, { now: new Date(), limit: 1000, lostAfterMs: 120_000, perOrg: 8 })
+      ).map((d) => d.orgId);
+    const first = await take();
+    expect(first.filter((o) => o === flood.org.id)).toHaveLength(8);
+    expect(first.filter((o) => o === quiet.org.id)).toHaveLength(1);
+    expect((await take()).filter((o) => o === flood.org.id)).toHaveLength(0);
+    // Three finish: three more go.
+    const sent = (await deliveriesOf(flood.endpoint.id)).filter((d) => d.sentAt !== null).slice(0, 3);
+    for (const d of sent)
+      await handle.db
+        .update(webhookDeliveries)
+        .set({ status: "delivered", sentAt: null })
+        .where(eq(webhookDeliveries.id, d.id));
+    expect((await take()).filter((o) => o === flood.org.id)).toHaveLength(3);
   });
 });
