@@ -111,7 +111,10 @@ async function attempt(db: Db, deliveryId: string, deps: DeliverDeps, now: () =>
       if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
     }
   } catch (caught) {
-    error = describeError(caught).slice(0, 500);
+    // The SSRF refusals are http_fetch's; say what they mean here.
+    error = describeError(caught)
+      .replace(/^.*http_fetch refused: /, "Refused: ")
+      .slice(0, 500);
   }
   const durationMs = Math.round(performance.now() - clock);
 

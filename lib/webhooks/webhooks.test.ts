@@ -342,7 +342,7 @@ describe.each(await testBackends())("webhooks on $name", (backend) => {
       },
       notifyWorker: () => {},
     } as unknown as Parameters<typeof relayWebhookDeliveries>[1];
-    const now = new Date();
+    const now = new Date(Date.now() + 1000); // (rows have microseconds, a Date only milliseconds)
     await relayWebhookDeliveries(handle.db, boss, now);
     expect(sent.filter((s) => s.data.deliveryId === delivery.id)).toHaveLength(1);
     sent.length = 0;
@@ -369,8 +369,14 @@ describe.each(await testBackends())("webhooks on $name", (backend) => {
       })),
     );
     const take = async () =>
+      // A second ahead: the rows' times have microseconds, a Date only milliseconds.
       (
-        await takeWebhookDeliveriesToSend(handle.db, { now: new Date(), limit: 1000, lostAfterMs: 120_000, perOrg: 8 })
+        await takeWebhookDeliveriesToSend(handle.db, {
+          now: new Date(Date.now() + 1000),
+          limit: 1000,
+          lostAfterMs: 120_000,
+          perOrg: 8,
+        })
       ).map((d) => d.orgId);
     const first = await take();
     expect(first.filter((o) => o === flood.org.id)).toHaveLength(8);
