@@ -66,7 +66,11 @@ try {
   const handle = await openDb({ url: DATABASE_URL });
   await runMigrations(handle);
   const code = await seedMeteredAgent(handle.db, "bench-async-code");
-  const model = await seedModelAgent(handle.db);
+  const model = await seedMeteredAgent(handle.db, "bench-async-model", {
+    model: { provider: "openai", id: "stub-model" },
+    systemPrompt: "Answer briefly.",
+    inputSchema: { type: "object" },
+  });
   const stub = await startOpenAiStub(STUB_PORT, STUB_DELAY_MS);
 
   const appEnv = {
@@ -244,55 +248,4 @@ function startWorker(env: Record<string, string>): Promise<ChildProcess> {
     });
     child.once("exit", (code) => reject(new Error(`the worker exited (${code}): ${out}`)));
   });
-}
-
-/** A published model agent on the stub model, an organisation with credits, a key. */
-async function seedModelAgent(db: Awaited<ReturnType<typeof openDb>>["db"]) {
-  const { createAgent, publishAgentVersion } = await import("../db/queries/agents");
-  const { createApiKey } = await import("../db/queries/api-keys");
-  const { createOrganization } = await import("../db/queries/organizations");
-  const { createUser } = await import("../db/queries/users");
-  const { credits } = await import("../db/schema");
-  const { generateApiKey } = await import("../lib/api/keys");
-  const owner = await createUser(db, { email: "model@bench.example", name: "Bench", passwordHash: null });
-  const agent = await createAgent(db, {
-    ownerId: owner.id,
-    slug: "bench-async-model",
-    name: "Slow model",
-    description: "",
-    category: "writing",
-    tags: [],
-  });
-  await db.transaction((tx) =>
-    publishAgentVersion(tx, {
-      agentId: agent.id,
-      ownerId: owner.id,
-      spec: {
-        model: { provider: "openai", id: "stub-model" },
-        systemPrompt: "Answer briefly.",
-        inputSchema: { type: "object" },
-      },
-      specHash: "bench-model",
-      changelog: "",
-      priceWei: "1000",
-      payees: [],
-    }),
-  );
-  const org = await db.transaction((tx) =>
-    createOrganization(tx, { name: "Model Co", slug: "bench-model-co", userId: owner.id }),
-  );
-  await db.insert(credits).values({ orgId: org.id, agentId: agent.id, granted: 1_000_000 });
-  const key = generateApiKey();
-  await createApiKey(db, {
-    orgId: org.id,
-    name: "bench",
-    prefix: key.prefix,
-    keyHash: key.hash,
-    agentIds: [agent.id],
-    rateLimitPerMinute: 1_000_000,
-    monthlyRunCap: null,
-    pinnedVersionId: null,
-    createdBy: owner.id,
-  });
-  return { slug: agent.slug, secret: key.secret, orgId: org.id };
 }

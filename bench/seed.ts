@@ -11,7 +11,13 @@ const { generateApiKey } = await import("../lib/api/keys");
 
 type Db = Awaited<ReturnType<(typeof import("../db/client"))["openDb"]>>["db"];
 
-export async function seedMeteredAgent(db: Db, slug: string) {
+const doubler = {
+  code: "async function handler(input) { return { doubled: input.n * 2 }; }",
+  inputSchema: { type: "object", required: ["n"], properties: { n: { type: "number" } } },
+};
+
+/** An agent of `spec` (by default a code agent that doubles `n`), published, with a funded organisation and key. */
+export async function seedMeteredAgent(db: Db, slug: string, spec: unknown = doubler) {
   const owner = await createUser(db, { email: `${slug}@bench.example`, name: "Bench", passwordHash: null });
   const agent = await createAgent(db, {
     ownerId: owner.id,
@@ -25,11 +31,8 @@ export async function seedMeteredAgent(db: Db, slug: string) {
     publishAgentVersion(tx, {
       agentId: agent.id,
       ownerId: owner.id,
-      spec: {
-        code: "async function handler(input) { return { doubled: input.n * 2 }; }",
-        inputSchema: { type: "object", required: ["n"], properties: { n: { type: "number" } } },
-      },
-      specHash: "bench",
+      spec,
+      specHash: slug,
       changelog: "",
       priceWei: "1000",
       payees: [],

@@ -1,30 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { InviteMemberForm } from "@/components/orgs/invite-member-form";
 import { appOrigin } from "@/lib/http/app-origin";
 import { RemoveMemberButton, RevokeInvitationButton } from "@/components/orgs/member-actions";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { getDb } from "@/lib/db";
 import { listAuditEntriesForOrg } from "@/db/queries/audit-log";
 import { listPendingInvitations } from "@/db/queries/invitations";
-import { getOrganizationForMember, listMembers } from "@/db/queries/organizations";
+import { listMembers } from "@/db/queries/organizations";
 import { listOrgPurchases } from "@/db/queries/purchases";
-import { requirePageUser } from "@/lib/auth/session";
+import { requireOrgPage } from "@/lib/auth/org-page";
 import { formatDate, formatWei } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Organisation" };
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export default async function OrganizationPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const user = await requirePageUser(`/orgs/${orgId}`);
-  if (!uuidPattern.test(orgId)) notFound();
-  const db = await getDb();
-  const org = await getOrganizationForMember(db, { orgId, userId: user.id });
-  if (!org) notFound();
-  const isOwner = org.role === "owner";
+  const { user, db, org, isOwner } = await requireOrgPage(orgId, `/orgs/${orgId}`);
   const [members, invitations, activity, purchases] = await Promise.all([
     listMembers(db, { orgId, requesterId: user.id }),
     isOwner ? listPendingInvitations(db, { orgId }) : Promise.resolve([]),

@@ -1,23 +1,19 @@
 import { appOrigin } from "@/lib/http/app-origin";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { BuyerUsage } from "@/components/dashboards/buyer-usage";
 import { CreateApiKeyForm, RevokeApiKeyButton } from "@/components/orgs/api-keys";
 import { StatusBadge } from "@/components/studio/status-badge";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { getDb } from "@/lib/db";
 import { listApiKeys, listKeyableAgents } from "@/db/queries/api-keys";
 import { listAuditEntriesForOrg } from "@/db/queries/audit-log";
 import { listOrgApiExecutions, listOrgCreditBalances } from "@/db/queries/api-runs";
-import { getOrganizationForMember } from "@/db/queries/organizations";
-import { requirePageUser } from "@/lib/auth/session";
+import { requireOrgPage } from "@/lib/auth/org-page";
 import { formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "API keys and usage" };
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? null;
 
 /** The organisation's API console: credits per agent, keys, usage per key and day, recent runs. */
@@ -30,12 +26,7 @@ export default async function ApiConsolePage({
 }) {
   const { orgId } = await params;
   const search = await searchParams;
-  const user = await requirePageUser(`/orgs/${orgId}/api`);
-  if (!uuidPattern.test(orgId)) notFound();
-  const db = await getDb();
-  const org = await getOrganizationForMember(db, { orgId, userId: user.id });
-  if (!org) notFound();
-  const isOwner = org.role === "owner";
+  const { db, org, isOwner } = await requireOrgPage(orgId, `/orgs/${orgId}/api`);
   const onlyFailures = one(search.runs) === "failed";
   const [balances, keys, keyable, runs, keyActivity] = await Promise.all([
     listOrgCreditBalances(db, { orgId }),

@@ -1,17 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { CreateWebhookForm, ReplayDeliveryButton, WebhookEndpointActions } from "@/components/orgs/webhooks";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { getOrganizationForMember } from "@/db/queries/organizations";
 import { listWebhookAttempts, listWebhookDeliveries, listWebhookEndpoints } from "@/db/queries/webhooks";
-import { requirePageUser } from "@/lib/auth/session";
-import { getDb } from "@/lib/db";
+import { requireOrgPage } from "@/lib/auth/org-page";
 import { MAX_ENDPOINTS_PER_ORG, webhookEventDescriptions, webhookEventTypes } from "@/lib/webhooks/events";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const utc = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 19)} UTC`;
 
 const statusStyle: Record<string, string> = {
@@ -34,12 +30,7 @@ export default async function WebhooksPage({
 }) {
   const { orgId } = await params;
   const search = await searchParams;
-  const user = await requirePageUser(`/orgs/${orgId}/webhooks`);
-  if (!uuidPattern.test(orgId)) notFound();
-  const db = await getDb();
-  const org = await getOrganizationForMember(db, { orgId, userId: user.id });
-  if (!org) notFound();
-  const isOwner = org.role === "owner";
+  const { db, org, isOwner } = await requireOrgPage(orgId, `/orgs/${orgId}/webhooks`);
   const endpoints = await listWebhookEndpoints(db, { orgId });
   const chosen = typeof search.endpoint === "string" ? search.endpoint : undefined;
   const endpointFilter = endpoints.find((e) => e.id === chosen)?.id;
