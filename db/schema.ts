@@ -123,7 +123,11 @@ export const authThrottles = pgTable(
 
 // ── organisations ───────────────────────────────────────────────────────────
 
-export const membershipRole = pgEnum("membership_role", ["owner", "member"]);
+/** Roles in an organisation (lib/auth/permissions.ts says what each may do). */
+export const orgRoles = ["owner", "admin", "developer", "billing", "viewer"] as const;
+const orgRole = () => text("role", { enum: orgRoles }).notNull().default("viewer");
+const orgRoleCheck = (table: string, column: AnyPgColumn) =>
+  check(`${table}_role_check`, sql`${column} in ('owner', 'admin', 'developer', 'billing', 'viewer')`);
 
 export const organizations = pgTable(
   "organizations",
@@ -147,10 +151,14 @@ export const memberships = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    role: membershipRole("role").notNull().default("member"),
+    role: orgRole(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index("memberships_user_id_idx").on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.userId] }),
+    index("memberships_user_id_idx").on(t.userId),
+    orgRoleCheck("memberships", t.role),
+  ],
 );
 
 export const invitations = pgTable(
@@ -161,7 +169,7 @@ export const invitations = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
     email: text("email").notNull(),
-    role: membershipRole("role").notNull().default("member"),
+    role: orgRole(),
     /** SHA-256 of the token in the invitation link; the token itself is never stored. */
     tokenHash: text("token_hash").notNull(),
     invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
@@ -177,6 +185,7 @@ export const invitations = pgTable(
     index("invitations_email_idx").on(t.email),
     index("invitations_invited_by_idx").on(t.invitedBy),
     index("invitations_accepted_by_idx").on(t.acceptedBy),
+    orgRoleCheck("invitations", t.role),
   ],
 );
 
@@ -664,7 +673,7 @@ export type Organization = typeof organizations.$inferSelect;
 export type Agent = typeof agents.$inferSelect;
 export type AgentVersion = typeof agentVersions.$inferSelect;
 export type Execution = typeof executions.$inferSelect;
-export type MembershipRole = (typeof membershipRole.enumValues)[number];
+export type MembershipRole = (typeof orgRoles)[number];
 
 /** What the run rollups count per key: runs by how they ended, credits kept, time and tokens. */
 const runCounts = () => ({

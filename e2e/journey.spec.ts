@@ -121,9 +121,22 @@ test("an owner invites a member by email, who accepts through the link; the owne
   // A member does not get the owner's tools.
   await expect(memberPage.getByRole("button", { name: "Invite" })).toHaveCount(0);
 
+  // A viewer reads; made a developer by the owner, they manage the webhooks.
+  const orgUrl = memberPage.url();
+  await memberPage.goto(`${orgUrl}/webhooks`);
+  await expect(
+    memberPage.getByText("Owners, admins and developers of this organisation manage webhooks."),
+  ).toBeVisible();
   await ownerPage.reload();
   const members = ownerPage.getByRole("list", { name: "Members" });
   await expect(members).toContainText(member.email);
+  await expect(ownerPage.getByLabel(`Role of ${member.name}`)).toHaveValue("viewer");
+  await ownerPage.getByLabel(`Role of ${member.name}`).selectOption("developer");
+  await expect(ownerPage.getByRole("list", { name: "Activity" })).toContainText("member.role_changed");
+  await memberPage.reload();
+  await expect(memberPage.getByRole("button", { name: "Add endpoint" })).toBeVisible();
+  // The last owner cannot be demoted, not even by themselves: there is no control for it.
+  await expect(ownerPage.getByLabel(`Role of ${owner.name}`)).toHaveCount(0);
   ownerPage.once("dialog", (d) => void d.accept());
   await ownerPage.getByRole("button", { name: `Remove ${member.name}` }).click();
   await expect(members).not.toContainText(member.email);

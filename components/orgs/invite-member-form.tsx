@@ -8,7 +8,16 @@ import { Input, Select } from "@/components/ui/input";
 import { inviteMemberAction } from "@/lib/actions/orgs/invite-member";
 
 /** Invites by email and shows the one-time link; works before the page's scripts load. */
-export function InviteMemberForm({ orgId, origin }: { orgId: string; origin: string }) {
+export function InviteMemberForm({
+  orgId,
+  origin,
+  roles,
+}: {
+  orgId: string;
+  origin: string;
+  /** The roles this person may give (an admin cannot invite owners). */
+  roles: { value: string; label: string }[];
+}) {
   const router = useRouter();
   const invite = useFormAction(inviteMemberAction, {
     onSuccess: (_invitation, form) => {
@@ -26,9 +35,12 @@ export function InviteMemberForm({ orgId, origin }: { orgId: string; origin: str
           <Input name="email" type="email" required placeholder="teammate@company.com" />
         </Field>
         <Field id="invite-role" label="Role">
-          <Select name="role" defaultValue="member">
-            <option value="member">Member</option>
-            <option value="owner">Owner</option>
+          <Select name="role" defaultValue="viewer">
+            {roles.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
           </Select>
         </Field>
         <Button type="submit" className="sm:mt-6" disabled={invite.pending}>

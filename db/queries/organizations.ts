@@ -68,22 +68,75 @@ export async function listMembers(db: Db, params: { orgId: string; requesterId: 
 }
 
 /**
- * Removes a member. Only an owner may do it (checked in the WHERE clause), and the last
- * owner cannot be removed, so an organisation is never left without one.
+ * Serialises changes to an organisation's memberships (removals, role changes): the
+ * last-owner rule reads the owners and then changes one, which two transactions at once
+ * could both pass. Run inside the transaction.
  */
-export async function deleteMembership(db: Db, params: { orgId: string; memberUserId: string; actorUserId: string }) {
-  const rows = await db
+async function lockMemberships(db: Db, orgId: string) {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${"memberships:" + orgId}, 0))`);
+}
+
+async function ownerCount(db: Db, orgId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.role, "owner")));
+  return row?.n ?? 0;
+}
+
+/** A member's role, or undefined when they are not a member. */
+async function roleOf(db: Db, orgId: string, userId: string) {
+  const [row] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+  return row?.role;
+}
+
+export type MembershipChange =
+  | { ok: true; userId: string; from: MembershipRole; to: MembershipRole | null }
+  | { ok: false; reason: "not_member" | "last_owner" };
+
+/**
+ * Removes a member (the caller has checked who may), unless they are the organisation's
+ * last owner: an organisation is never left without one, even when owners remove each
+ * other at the same moment. Run inside a transaction.
+ */
+export async function deleteMembership(db: Db, params: { orgId: string; memberUserId: string }): Promise<MembershipChange> {
+  await lockMemberships(db, params.orgId);
+  const role = await roleOf(db, params.orgId, params.memberUserId);
+  if (!role) return { ok: false, reason: "not_member" };
+  if (role === "owner" && (await ownerCount(db, params.orgId)) <= 1) return { ok: false, reason: "last_owner" };
+  await db
     .delete(memberships)
-    .where(
-      and(
-        eq(memberships.orgId, params.orgId),
-        eq(memberships.userId, params.memberUserId),
-        sql`exists (select 1 from ${memberships} o where o.org_id = ${params.orgId} and o.user_id = ${params.actorUserId} and o.role = 'owner')`,
-        sql`(${memberships.role} = 'member' or (select count(*) from ${memberships} o2 where o2.org_id = ${params.orgId} and o2.role = 'owner') > 1)`,
-      ),
-    )
-    .returning({ userId: memberships.userId, role: memberships.role });
-  return rows[0];
+    .where(and(eq(memberships.orgId, params.orgId), eq(memberships.userId, params.memberUserId)));
+  return { ok: true, userId: params.memberUserId, from: role, to: null };
+}
+
+/**
+ * Gives a member another role (the caller has checked who may), unless that would leave the
+ * organisation without an owner; safe under concurrency like deleteMembership. Run inside a
+ * transaction.
+ */
+export async function changeMemberRole(
+  db: Db,
+  params: { orgId: string; memberUserId: string; role: MembershipRole },
+): Promise<MembershipChange> {
+  await lockMemberships(db, params.orgId);
+  const role = await roleOf(db, params.orgId, params.memberUserId);
+  if (!role) return { ok: false, reason: "not_member" };
+  if (role === "owner" && params.role !== "owner" && (await ownerCount(db, params.orgId)) <= 1)
+    return { ok: false, reason: "last_owner" };
+  await db
+    .update(memberships)
+    .set({ role: params.role })
+    .where(and(eq(memberships.orgId, params.orgId), eq(memberships.userId, params.memberUserId)));
+  return { ok: true, userId: params.memberUserId, from: role, to: params.role };
+}
+
+/** A member's role in the organisation (for checks that depend on whom an action targets). */
+export async function getMemberRole(db: Db, params: { orgId: string; userId: string }) {
+  return roleOf(db, params.orgId, params.userId);
 }
 
 export async function addMembership(db: Db, params: { orgId: string; userId: string; role: MembershipRole }) {

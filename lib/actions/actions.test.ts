@@ -29,6 +29,7 @@ const { createOrganizationAction } = await import("./orgs/create-organization");
 const { inviteMemberAction } = await import("./orgs/invite-member");
 const { acceptInvitationAction } = await import("./orgs/accept-invitation");
 const { removeMemberAction } = await import("./orgs/remove-member");
+const { changeMemberRoleAction } = await import("./orgs/change-member-role");
 const { revokeInvitationAction } = await import("./orgs/revoke-invitation");
 
 describe.each(await testBackends())("server actions on $name", (backend) => {
@@ -91,14 +92,14 @@ describe.each(await testBackends())("server actions on $name", (backend) => {
       const [owner, guest] = await Promise.all([person("owner"), person("guest")]);
       const org = await orgOf(owner);
       const invited = await inviteMemberAction({ orgId: org.id, email: guest.email!.toUpperCase() });
-      expect(invited).toMatchObject({ ok: true, data: { email: guest.email, role: "member" } });
+      expect(invited).toMatchObject({ ok: true, data: { email: guest.email, role: "viewer" } });
       const token = invited.ok ? invited.data.path.split("/").pop()! : "";
 
       as(guest);
       expect(await acceptInvitationAction({ token })).toEqual({ ok: true, data: { orgId: org.id } });
       expect(await acceptInvitationAction({ token })).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
       expect(await listOrganizationsForUser(handle.db, { userId: guest.id })).toEqual([
-        expect.objectContaining({ id: org.id, role: "member" }),
+        expect.objectContaining({ id: org.id, role: "viewer" }),
       ]);
       const actions = (await listAuditEntriesForOrg(handle.db, { orgId: org.id })).map((a) => a.action);
       expect(actions).toEqual(expect.arrayContaining(["org.created", "member.invited", "member.joined"]));
@@ -118,7 +119,7 @@ describe.each(await testBackends())("server actions on $name", (backend) => {
       const created = await createOrganizationAction(null, form({ name: "Posted Co" }));
       expect(created).toMatchObject({ ok: true, data: { name: "Posted Co" } });
       const orgId = created.ok ? created.data.id : "";
-      expect(await inviteMemberAction(null, form({ orgId, email: "", role: "member" }))).toMatchObject({
+      expect(await inviteMemberAction(null, form({ orgId, email: "", role: "viewer" }))).toMatchObject({
         ok: false,
         error: { code: "INVALID_INPUT", fieldErrors: { email: [expect.any(String)] } },
       });
@@ -166,9 +167,9 @@ describe.each(await testBackends())("server actions on $name", (backend) => {
       });
     });
 
-    // Who may invite, remove and revoke: only owners; outsiders learn nothing (404).
+    // Who may invite, remove and revoke: owners and admins; outsiders learn nothing (404).
     test.each([
-      ["member", "FORBIDDEN"],
+      ["viewer", "FORBIDDEN"],
       ["outsider", "NOT_FOUND"],
     ] as const)("a %s cannot invite, remove or revoke (%s) and nothing changes", async (who, code) => {
       const [owner, member, outsider] = await Promise.all([person("owner"), person("member"), person("outsider")]);
@@ -180,7 +181,7 @@ describe.each(await testBackends())("server actions on $name", (backend) => {
       const pending = await inviteMemberAction({ orgId: org.id, email: "pending@example.com" });
       const invitationId = pending.ok ? pending.data.id : "";
 
-      as(who === "member" ? member : outsider);
+      as(who === "viewer" ? member : outsider);
       const results = [
         await inviteMemberAction({ orgId: org.id, email: "intruder@example.com" }),
         await removeMemberAction({ orgId: org.id, userId: owner.id }),
@@ -204,6 +205,65 @@ describe.each(await testBackends())("server actions on $name", (backend) => {
       });
       expect(await removeMemberAction({ orgId: org.id, userId: member.id })).toMatchObject({ ok: true });
       expect(await listOrganizationsForUser(handle.db, { userId: member.id })).toEqual([]);
+    });
+
+    test("roles: an admin manages members but not owners; an owner makes owners; the last owner stays", async () => {
+      const [owner, admin, dev] = await Promise.all([person("owner"), person("admin"), person("dev")]);
+      const org = await orgOf(owner);
+      const join = async (who: SessionUser, role: "admin" | "developer") => {
+        as(owner);
+        const invited = await inviteMemberAction({ orgId: org.id, email: who.email!, role });
+        as(who);
+        await acceptInvitationAction({ token: invited.ok ? invited.data.path.split("/").pop()! : "" });
+      };
+      await join(admin, "admin");
+      await join(dev, "developer");
+      const roles = async () =>
+        Object.fromEntries(
+          (await listMembers(handle.db, { orgId: org.id, requesterId: owner.id })).map((m) => [m.userId, m.role]),
+        );
+      expect(await roles()).toEqual({ [owner.id]: "owner", [admin.id]: "admin", [dev.id]: "developer" });
+
+      as(admin);
+      const forbidden = { ok: false, error: { code: "FORBIDDEN" } };
+      expect(await inviteMemberAction({ orgId: org.id, email: "new-owner@example.com", role: "owner" })).toMatchObject(
+        forbidden,
+      );
+      expect(await changeMemberRoleAction({ orgId: org.id, userId: dev.id, role: "owner" })).toMatchObject(forbidden);
+      expect(await changeMemberRoleAction({ orgId: org.id, userId: owner.id, role: "viewer" })).toMatchObject(
+        forbidden,
+      );
+      expect(await removeMemberAction({ orgId: org.id, userId: owner.id })).toMatchObject(forbidden);
+      expect(await changeMemberRoleAction({ orgId: org.id, userId: dev.id, role: "billing" })).toMatchObject({
+        ok: true,
+      });
+      as(dev);
+      expect(await changeMemberRoleAction({ orgId: org.id, userId: dev.id, role: "admin" })).toMatchObject(forbidden);
+      expect(await roles()).toEqual({ [owner.id]: "owner", [admin.id]: "admin", [dev.id]: "billing" });
+
+      as(owner);
+      expect(await changeMemberRoleAction({ orgId: org.id, userId: owner.id, role: "admin" })).toMatchObject({
+        ok: false,
+        error: { code: "CONFLICT" },
+      });
+      expect(await changeMemberRoleAction({ orgId: org.id, userId: admin.id, role: "owner" })).toMatchObject({
+        ok: true,
+      });
+      expect(await changeMemberRoleAction({ orgId: org.id, userId: owner.id, role: "viewer" })).toMatchObject({
+        ok: true,
+      });
+      expect(await roles()).toEqual({ [owner.id]: "viewer", [admin.id]: "owner", [dev.id]: "billing" });
+      const changes = (await listAuditEntriesForOrg(handle.db, { orgId: org.id, limit: 50 }))
+        .filter((a) => a.action === "member.role_changed")
+        .map((a) => a.metadata);
+      expect(changes).toHaveLength(3);
+      expect(changes).toEqual(
+        expect.arrayContaining([
+          { from: "developer", to: "billing" },
+          { from: "admin", to: "owner" },
+          { from: "owner", to: "viewer" },
+        ]),
+      );
     });
 
     test("malformed ids are invalid input, not server errors", async () => {

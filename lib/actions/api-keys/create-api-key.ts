@@ -2,14 +2,14 @@
 
 import { createApiKey, listKeyableAgents } from "@/db/queries/api-keys";
 import { createAuditEntry } from "@/db/queries/audit-log";
-import { requireOrgRole } from "@/lib/auth/org-role";
+import { requireOrgPermission } from "@/lib/auth/org-role";
 import { defineAuthAction } from "@/lib/actions/define-action";
 import { generateApiKey } from "@/lib/api/keys";
 import { fieldError } from "@/lib/errors";
 import { apiKeyFormInput, createApiKeySchema } from "./schemas";
 
 /**
- * Creates an organisation API key (owners only). The secret is in this one response and
+ * Creates an organisation API key (roles with api_keys.manage). The secret is in this one response and
  * nowhere else: the database keeps its SHA-256 and a visible prefix, the audit log the
  * key's settings.
  */
@@ -18,7 +18,7 @@ export const createApiKeyAction = defineAuthAction(
   createApiKeySchema,
   async (input, { db, user }) =>
     db.transaction(async (tx) => {
-      await requireOrgRole(tx, { orgId: input.orgId, userId: user.id, role: "owner" });
+      await requireOrgPermission(tx, { orgId: input.orgId, userId: user.id, permission: "api_keys.manage" });
       const keyable = await listKeyableAgents(tx, { orgId: input.orgId });
       const agentIds = [...new Set(input.agentIds)];
       if (!agentIds.every((id) => keyable.some((a) => a.id === id))) {

@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { createAuditEntry } from "@/db/queries/audit-log";
-import { requireOrgRole } from "@/lib/auth/org-role";
+import { requireOrgPermission } from "@/lib/auth/org-role";
 import { recordPurchaseEvent } from "@/db/queries/purchases";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { resolveChainConfig } from "@/lib/chain/config";
@@ -24,7 +24,7 @@ const schema = z.object({
 export const confirmPurchaseAction = defineAuthAction("confirm-purchase", schema, async (input, { db, user }) => {
   const config = resolveChainConfig();
   if (!config) throw new AppError("CHAIN_UNAVAILABLE", "No chain is configured on this server.");
-  await requireOrgRole(db, { orgId: input.orgId, userId: user.id, role: "member" });
+  await requireOrgPermission(db, { orgId: input.orgId, userId: user.id, permission: "purchases.make" });
   const event = await readPurchaseEvent(config, input.txHash as `0x${string}`);
   if (event.blockNumber > (await confirmedHead(config))) {
     throw new AppError(

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { createAuditEntry } from "@/db/queries/audit-log";
 import { createInvitation } from "@/db/queries/invitations";
 import { listMembers } from "@/db/queries/organizations";
-import { requireOrgRole } from "@/lib/auth/org-role";
+import { requireOrgPermission } from "@/lib/auth/org-role";
+import { ORG_ROLES } from "@/lib/auth/permissions";
 import { emailSchema } from "@/lib/auth/credentials";
 import { createSecretToken } from "@/lib/auth/tokens";
 import { defineAuthAction } from "@/lib/actions/define-action";
@@ -15,16 +16,19 @@ const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 const schema = z.object({
   orgId: z.uuid(),
   email: emailSchema,
-  role: z.enum(["owner", "member"]).default("member"),
+  role: z.enum(ORG_ROLES).default("viewer"),
 });
 
 /**
- * Invites someone by email. Returns the invitation link path once; only the token's
+ * Invites someone by email with a role (owners and admins; only owners invite owners). Returns the invitation link path once; only the token's
  * hash is stored, so the link cannot be recovered from the database.
  */
 export const inviteMemberAction = defineAuthAction("invite-member", schema, async (input, { db, user }) =>
   db.transaction(async (tx) => {
-    await requireOrgRole(tx, { orgId: input.orgId, userId: user.id, role: "owner" });
+    await requireOrgPermission(tx, { orgId: input.orgId, userId: user.id, permission: "members.manage" });
+    // Only an owner makes owners.
+    if (input.role === "owner")
+      await requireOrgPermission(tx, { orgId: input.orgId, userId: user.id, permission: "owners.manage" });
     const members = await listMembers(tx, { orgId: input.orgId, requesterId: user.id });
     if (members.some((m) => m.email === input.email)) {
       throw fieldError("email", "This person is already a member.");

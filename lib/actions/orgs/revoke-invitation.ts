@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { createAuditEntry } from "@/db/queries/audit-log";
 import { revokeInvitation } from "@/db/queries/invitations";
-import { requireOrgRole } from "@/lib/auth/org-role";
+import { requireOrgPermission } from "@/lib/auth/org-role";
 import { defineAuthAction } from "@/lib/actions/define-action";
 import { AppError } from "@/lib/errors";
 
@@ -12,7 +12,7 @@ export const revokeInvitationAction = defineAuthAction(
   z.object({ orgId: z.uuid(), invitationId: z.uuid() }),
   async (input, { db, user }) =>
     db.transaction(async (tx) => {
-      await requireOrgRole(tx, { orgId: input.orgId, userId: user.id, role: "owner" });
+      await requireOrgPermission(tx, { orgId: input.orgId, userId: user.id, permission: "members.manage" });
       const revoked = await revokeInvitation(tx, input);
       if (!revoked) throw new AppError("NOT_FOUND", "That invitation is not open.");
       await createAuditEntry(tx, {

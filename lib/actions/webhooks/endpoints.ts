@@ -9,7 +9,7 @@ import {
   setWebhookEndpointEnabled,
 } from "@/db/queries/webhooks";
 import { defineAuthAction } from "@/lib/actions/define-action";
-import { requireOrgRole } from "@/lib/auth/org-role";
+import { requireOrgPermission } from "@/lib/auth/org-role";
 import { AppError } from "@/lib/errors";
 import { MAX_ENDPOINTS_PER_ORG, TEST_EVENT_TYPE } from "@/lib/webhooks/events";
 import { nudgeWebhookRelay, webhookDeps } from "@/lib/webhooks/relay";
@@ -23,7 +23,7 @@ const ROTATION_OVERLAP_MS = 24 * 3600_000;
 const notFound = () => new AppError("NOT_FOUND", "That webhook endpoint does not exist.");
 
 /**
- * Adds a webhook endpoint (owners only). Its signing secret is in this response and shown
+ * Adds a webhook endpoint (roles with webhooks.manage). Its signing secret is in this response and shown
  * once; the audit log records the endpoint, never the secret.
  */
 export const createWebhookAction = defineAuthAction(
@@ -32,7 +32,7 @@ export const createWebhookAction = defineAuthAction(
   async (input, { db, user }) => {
     const url = checkWebhookTarget(input.url, webhookDeps().policy);
     return db.transaction(async (tx) => {
-      await requireOrgRole(tx, { orgId: input.orgId, userId: user.id, role: "owner" });
+      await requireOrgPermission(tx, { orgId: input.orgId, userId: user.id, permission: "webhooks.manage" });
       const secret = generateWebhookSecret();
       const events = [...new Set(input.events)];
       const endpoint = await createWebhookEndpoint(tx, {
@@ -60,13 +60,13 @@ export const createWebhookAction = defineAuthAction(
   { fromForm: webhookFormInput },
 );
 
-/** Turns an endpoint off (its pending deliveries are dropped) or on again (owners only). */
+/** Turns an endpoint off (its pending deliveries are dropped) or on again (roles with webhooks.manage). */
 export const setWebhookEnabledAction = defineAuthAction(
   "set-webhook-enabled",
   setEndpointEnabledSchema,
   async (input, { db, user }) =>
     db.transaction(async (tx) => {
-      await requireOrgRole(tx, { orgId: input.orgId, userId: user.id, role: "owner" });
+      await requireOrgPermission(tx, { orgId: input.orgId, userId: user.id, permission: "webhooks.manage" });
       const endpoint = await setWebhookEndpointEnabled(tx, { ...input, now: new Date() });
       if (!endpoint) throw notFound();
       await createAuditEntry(tx, {
@@ -82,7 +82,7 @@ export const setWebhookEnabledAction = defineAuthAction(
 );
 
 /**
- * A new signing secret for an endpoint (owners only), shown once; the old one keeps
+ * A new signing secret for an endpoint (roles with webhooks.manage), shown once; the old one keeps
  * signing beside it for a day, so the receiver can switch without missing a delivery.
  */
 export const rotateWebhookSecretAction = defineAuthAction(
@@ -90,7 +90,7 @@ export const rotateWebhookSecretAction = defineAuthAction(
   endpointRefSchema,
   async (input, { db, user }) =>
     db.transaction(async (tx) => {
-      await requireOrgRole(tx, { orgId: input.orgId, userId: user.id, role: "owner" });
+      await requireOrgPermission(tx, { orgId: input.orgId, userId: user.id, permission: "webhooks.manage" });
       const secret = generateWebhookSecret();
       const previousUntil = new Date(Date.now() + ROTATION_OVERLAP_MS);
       const endpoint = await rotateWebhookSecret(tx, { ...input, secret, previousUntil });
@@ -107,10 +107,10 @@ export const rotateWebhookSecretAction = defineAuthAction(
     }),
 );
 
-/** Deletes an endpoint and its deliveries (owners only). */
+/** Deletes an endpoint and its deliveries (roles with webhooks.manage). */
 export const deleteWebhookAction = defineAuthAction("delete-webhook", endpointRefSchema, async (input, { db, user }) =>
   db.transaction(async (tx) => {
-    await requireOrgRole(tx, { orgId: input.orgId, userId: user.id, role: "owner" });
+    await requireOrgPermission(tx, { orgId: input.orgId, userId: user.id, permission: "webhooks.manage" });
     const endpoint = await deleteWebhookEndpoint(tx, input);
     if (!endpoint) throw notFound();
     await createAuditEntry(tx, {
@@ -125,13 +125,13 @@ export const deleteWebhookAction = defineAuthAction("delete-webhook", endpointRe
   }),
 );
 
-/** Sends a `webhook.test` event to one enabled endpoint (owners only), through the same queue and signing as every event. */
+/** Sends a `webhook.test` event to one enabled endpoint (roles with webhooks.manage), through the same queue and signing as every event. */
 export const sendTestWebhookAction = defineAuthAction(
   "send-test-webhook",
   endpointRefSchema,
   async (input, { db, user }) => {
     const delivery = await db.transaction(async (tx) => {
-      await requireOrgRole(tx, { orgId: input.orgId, userId: user.id, role: "owner" });
+      await requireOrgPermission(tx, { orgId: input.orgId, userId: user.id, permission: "webhooks.manage" });
       const now = new Date();
       const created = await createSingleWebhookDelivery(tx, {
         ...input,

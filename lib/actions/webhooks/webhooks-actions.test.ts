@@ -55,14 +55,14 @@ describe.each(await testBackends())("webhook actions on $name", (backend) => {
     const user = await createUser(handle.db, { email, name, passwordHash: null });
     return { id: user.id, name, email };
   }
-  /** An organisation with an owner and a member. */
+  /** An organisation with an owner and a viewer ("member"). */
   async function team() {
     const owner = await person("owner");
     const member = await person("member");
     const org = await handle.db.transaction((tx) =>
       createOrganization(tx, { name: "Team", slug: `t-${randomUUID()}`, userId: owner.id }),
     );
-    await handle.db.insert(memberships).values({ orgId: org.id, userId: member.id, role: "member" });
+    await handle.db.insert(memberships).values({ orgId: org.id, userId: member.id, role: "viewer" });
     return { owner, member, org };
   }
   const as = (user: SessionUser | null) => {

@@ -2,24 +2,35 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { InviteMemberForm } from "@/components/orgs/invite-member-form";
 import { appOrigin } from "@/lib/http/app-origin";
-import { RemoveMemberButton, RevokeInvitationButton } from "@/components/orgs/member-actions";
+import { MemberRoleSelect, RemoveMemberButton, RevokeInvitationButton } from "@/components/orgs/member-actions";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { listAuditEntriesForOrg } from "@/db/queries/audit-log";
 import { listPendingInvitations } from "@/db/queries/invitations";
 import { listMembers } from "@/db/queries/organizations";
 import { listOrgPurchases } from "@/db/queries/purchases";
 import { requireOrgPage } from "@/lib/auth/org-page";
+import { ORG_ROLE_LABELS, ORG_ROLES } from "@/lib/auth/permissions";
 import { formatDate, formatWei } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Organisation" };
 
 export default async function OrganizationPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
-  const { user, db, org, isOwner } = await requireOrgPage(orgId, `/orgs/${orgId}`);
+  const { user, db, org, may } = await requireOrgPage(orgId, `/orgs/${orgId}`);
+  const managesMembers = may("members.manage");
+  const managesOwners = may("owners.manage");
+  // The roles this viewer may give: an admin cannot make owners.
+  const grantable = ORG_ROLES.filter((r) => managesOwners || r !== "owner").map((r) => ({
+    value: r,
+    label: ORG_ROLE_LABELS[r].label,
+  }));
+  /** Whether this viewer may change or remove `m` (an owner only by an owner; never themselves here). */
+  const manages = (m: { userId: string; role: string }) =>
+    managesMembers && m.userId !== user.id && (m.role !== "owner" || managesOwners);
   const [members, invitations, activity, purchases] = await Promise.all([
     listMembers(db, { orgId, requesterId: user.id }),
-    isOwner ? listPendingInvitations(db, { orgId }) : Promise.resolve([]),
-    listAuditEntriesForOrg(db, { orgId, limit: 20 }),
+    managesMembers ? listPendingInvitations(db, { orgId }) : Promise.resolve([]),
+    may("audit.read") ? listAuditEntriesForOrg(db, { orgId, limit: 20 }) : Promise.resolve([]),
     listOrgPurchases(db, { orgId, requesterId: user.id }),
   ]);
 
@@ -50,22 +61,32 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
                   <p className="font-medium">{m.name ?? m.email}</p>
                   <p className="truncate text-xs text-muted-foreground">{m.email ?? "wallet account"}</p>
                 </div>
-                <Badge>{m.role}</Badge>
-                {isOwner && m.userId !== user.id ? (
-                  <RemoveMemberButton orgId={orgId} userId={m.userId} label={m.name ?? m.email ?? "member"} />
-                ) : null}
+                {manages(m) ? (
+                  <>
+                    <MemberRoleSelect
+                      orgId={orgId}
+                      userId={m.userId}
+                      label={m.name ?? m.email ?? "member"}
+                      role={m.role}
+                      roles={grantable}
+                    />
+                    <RemoveMemberButton orgId={orgId} userId={m.userId} label={m.name ?? m.email ?? "member"} />
+                  </>
+                ) : (
+                  <Badge title={ORG_ROLE_LABELS[m.role].description}>{ORG_ROLE_LABELS[m.role].label}</Badge>
+                )}
               </li>
             ))}
           </ul>
         </CardContent>
       </Card>
-      {isOwner ? (
+      {managesMembers ? (
         <Card>
           <CardHeader>
             <CardTitle>Invite a member</CardTitle>
           </CardHeader>
           <CardContent className="space-y-4">
-            <InviteMemberForm orgId={orgId} origin={appOrigin()} />
+            <InviteMemberForm orgId={orgId} origin={appOrigin()} roles={grantable} />
             {invitations.length > 0 ? (
               <div>
                 <h3 className="mb-2 text-sm font-medium">Pending invitations</h3>
@@ -73,7 +94,7 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
                   {invitations.map((inv) => (
                     <li key={inv.id} className="flex items-center gap-3 p-3 text-sm">
                       <span className="flex-1">{inv.email}</span>
-                      <Badge>{inv.role}</Badge>
+                      <Badge>{ORG_ROLE_LABELS[inv.role].label}</Badge>
                       <span className="text-xs text-muted-foreground">expires {formatDate(inv.expiresAt)}</span>
                       <RevokeInvitationButton orgId={orgId} invitationId={inv.id} />
                     </li>
@@ -114,23 +135,25 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
           )}
         </CardContent>
       </Card>
-      <Card>
-        <CardHeader>
-          <CardTitle>Recent activity</CardTitle>
-        </CardHeader>
-        <CardContent>
-          <ul className="space-y-1 text-sm" aria-label="Activity">
-            {activity.map((a) => (
-              <li key={a.id} className="flex gap-3">
-                <span className="w-28 shrink-0 text-muted-foreground">{formatDate(a.createdAt)}</span>
-                <span>
-                  {a.actorName ?? a.actorEmail ?? "someone"} · {a.action}
-                </span>
-              </li>
-            ))}
-          </ul>
-        </CardContent>
-      </Card>
+      {may("audit.read") ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Recent activity</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <ul className="space-y-1 text-sm" aria-label="Activity">
+              {activity.map((a) => (
+                <li key={a.id} className="flex gap-3">
+                  <span className="w-28 shrink-0 text-muted-foreground">{formatDate(a.createdAt)}</span>
+                  <span>
+                    {a.actorName ?? a.actorEmail ?? "someone"} · {a.action}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </CardContent>
+        </Card>
+      ) : null}
     </div>
   );
 }

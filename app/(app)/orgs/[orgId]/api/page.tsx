@@ -26,7 +26,8 @@ export default async function ApiConsolePage({
 }) {
   const { orgId } = await params;
   const search = await searchParams;
-  const { db, org, isOwner } = await requireOrgPage(orgId, `/orgs/${orgId}/api`);
+  const { db, org, may } = await requireOrgPage(orgId, `/orgs/${orgId}/api`);
+  const managesKeys = may("api_keys.manage");
   const onlyFailures = one(search.runs) === "failed";
   const [balances, keys, keyable, runs, keyActivity] = await Promise.all([
     listOrgCreditBalances(db, { orgId }),
@@ -118,7 +119,7 @@ export default async function ApiConsolePage({
                   </div>
                   {k.revokedAt ? (
                     <Badge>revoked</Badge>
-                  ) : isOwner ? (
+                  ) : managesKeys ? (
                     <RevokeApiKeyButton orgId={orgId} keyId={k.id} name={k.name} />
                   ) : (
                     <Badge>active</Badge>
@@ -148,14 +149,14 @@ export default async function ApiConsolePage({
               </ul>
             </div>
           ) : null}
-          {isOwner ? (
+          {managesKeys ? (
             <div className="space-y-3 border-t pt-4">
               <h3 className="font-medium">Create a key</h3>
               <CreateApiKeyForm orgId={orgId} agents={keyable} origin={origin} />
             </div>
           ) : (
             <p className="text-sm text-muted-foreground">
-              Only an owner of this organisation can create or revoke keys.
+              Owners, admins and developers of this organisation create and revoke keys.
             </p>
           )}
         </CardContent>

@@ -18,8 +18,8 @@ const statusStyle: Record<string, string> = {
 };
 
 /**
- * An organisation's webhooks: endpoints (owners add, test, rotate, disable and delete them)
- * and the latest deliveries with every attempt's status and time, replayable by owners.
+ * An organisation's webhooks: endpoints (those whose role manages webhooks add, test, rotate,
+ * disable and delete them) and the latest deliveries with every attempt's status and time.
  */
 export default async function WebhooksPage({
   params,
@@ -30,7 +30,8 @@ export default async function WebhooksPage({
 }) {
   const { orgId } = await params;
   const search = await searchParams;
-  const { db, org, isOwner } = await requireOrgPage(orgId, `/orgs/${orgId}/webhooks`);
+  const { db, org, may } = await requireOrgPage(orgId, `/orgs/${orgId}/webhooks`);
+  const managesWebhooks = may("webhooks.manage");
   const endpoints = await listWebhookEndpoints(db, { orgId });
   const chosen = typeof search.endpoint === "string" ? search.endpoint : undefined;
   const endpointFilter = endpoints.find((e) => e.id === chosen)?.id;
@@ -88,7 +89,7 @@ export default async function WebhooksPage({
                       Deliveries to this endpoint
                     </Link>
                   </p>
-                  {isOwner ? (
+                  {managesWebhooks ? (
                     <WebhookEndpointActions orgId={orgId} endpointId={e.id} url={e.url} enabled={!e.disabledAt} />
                   ) : null}
                 </li>
@@ -97,7 +98,7 @@ export default async function WebhooksPage({
           ) : (
             <p className="text-sm text-muted-foreground">No endpoints yet.</p>
           )}
-          {isOwner ? (
+          {managesWebhooks ? (
             endpoints.length < MAX_ENDPOINTS_PER_ORG ? (
               <div className="space-y-3 border-t pt-4">
                 <h3 className="font-medium">Add an endpoint</h3>
@@ -109,7 +110,9 @@ export default async function WebhooksPage({
               </p>
             )
           ) : (
-            <p className="text-sm text-muted-foreground">Only an owner of this organisation can manage webhooks.</p>
+            <p className="text-sm text-muted-foreground">
+              Owners, admins and developers of this organisation manage webhooks.
+            </p>
           )}
         </CardContent>
       </Card>
@@ -150,7 +153,7 @@ export default async function WebhooksPage({
                         {d.status === "pending" && d.attempts > 0 ? ` · next ${utc(d.nextAttemptAt)}` : ""}
                       </span>
                       <span className="ml-auto text-xs text-muted-foreground">{utc(d.createdAt)}</span>
-                      {isOwner ? <ReplayDeliveryButton orgId={orgId} deliveryId={d.id} /> : null}
+                      {managesWebhooks ? <ReplayDeliveryButton orgId={orgId} deliveryId={d.id} /> : null}
                     </div>
                     <p className="break-all text-xs text-muted-foreground">
                       <code>msg_{d.id}</code> → {urlOf.get(d.endpointId)}
