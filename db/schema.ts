@@ -665,6 +665,7 @@ export const auditLog = pgTable(
   (t) => [
     index("audit_log_org_created_idx").on(t.orgId, t.createdAt),
     index("audit_log_actor_user_id_idx").on(t.actorUserId),
+    index("audit_log_target_idx").on(t.targetType, t.targetId),
   ],
 );
 

@@ -5,11 +5,14 @@ import { getAddress } from "viem";
 import { getDb } from "@/lib/db";
 import { createUser, getSessionVersion, getUserByWallet } from "@/db/queries/users";
 import { createWallet } from "@/db/queries/wallets";
+import { createAuditEntry } from "@/db/queries/audit-log";
+import { clientAddress } from "@/lib/http/client-address";
 import { authSecret, env } from "@/lib/env";
 import { isAppError, isUniqueViolation } from "@/lib/errors";
 import { shortAddress } from "@/lib/utils";
 import { appOrigin, isAppOrigin } from "@/lib/http/app-origin";
 import { safeCallbackUrl } from "./callback-url";
+import { trimUserAgent } from "./password-sign-in";
 import { SESSION_MAX_AGE_SECONDS, sessionCookieName, sessionCookieOptions } from "./session-cookie";
 import { siweBindingFromCookieHeader, verifySiweSignature } from "./siwe";
 
@@ -18,6 +21,11 @@ async function signInWithEthereum(
   headers: Record<string, unknown> | undefined,
 ) {
   const db = await getDb();
+  const client = {
+    method: "siwe",
+    ip: clientAddress(new Headers({ "x-forwarded-for": String(headers?.["x-forwarded-for"] ?? "") })),
+    userAgent: trimUserAgent(typeof headers?.["user-agent"] === "string" ? headers["user-agent"] : null),
+  };
   let address: string;
   try {
     address = await verifySiweSignature(db, {
@@ -27,11 +35,28 @@ async function signInWithEthereum(
       chainId: env.CHAIN_ID,
     });
   } catch (error) {
-    if (isAppError(error)) throw new Error(error.message);
+    if (isAppError(error)) {
+      await createAuditEntry(db, {
+        actorUserId: null,
+        action: "user.sign_in_failed",
+        metadata: { ...client, reason: error.code },
+      });
+      throw new Error(error.message);
+    }
     throw error;
   }
+  const signedIn = async (user: { id: string; email: string | null; name: string | null }) => {
+    await createAuditEntry(db, {
+      actorUserId: user.id,
+      action: "user.signed_in",
+      targetType: "user",
+      targetId: user.id,
+      metadata: { ...client, wallet: address },
+    });
+    return { id: user.id, email: user.email, name: user.name };
+  };
   const existing = await getUserByWallet(db, { address });
-  if (existing) return { id: existing.id, email: existing.email, name: existing.name };
+  if (existing) return signedIn(existing);
   try {
     const user = await db.transaction(async (tx) => {
       const created = await createUser(tx, {
@@ -42,13 +67,13 @@ async function signInWithEthereum(
       await createWallet(tx, { userId: created.id, address });
       return created;
     });
-    return { id: user.id, email: user.email, name: user.name };
+    return signedIn(user);
   } catch (error) {
     // A concurrent first sign-in with the same wallet created the account first.
     if (!isUniqueViolation(error)) throw error;
     const user = await getUserByWallet(db, { address });
     if (!user) throw error;
-    return { id: user.id, email: user.email, name: user.name };
+    return signedIn(user);
   }
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "@/db/client";
+import { createAuditEntry } from "@/db/queries/audit-log";
 import { createUser, getPasswordHash, getUserCredentialsByEmail } from "@/db/queries/users";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { signInSchema, signUpSchema } from "./credentials";
@@ -19,6 +20,7 @@ export async function signInWithPassword(
   input: unknown,
   address: string,
   now = new Date(),
+  userAgent: string | null = null,
 ): Promise<SessionUser & { sessionVersion: number }> {
   const { email, password } = signInSchema.parse(input);
   const keys: ThrottleKey[] = [
@@ -28,11 +30,31 @@ export async function signInWithPassword(
   await assertNotThrottled(db, keys, now);
   const user = await getUserCredentialsByEmail(db, { email });
   const ok = await verifyPassword(password, user?.passwordHash ?? (await getDummyPasswordHash()));
+  const client = { method: "password", ip: address, userAgent: trimUserAgent(userAgent) };
   if (!user?.passwordHash || !ok) {
-    await countAgainst(db, keys, now);
+    // The failure counts and is on the trail together (an unknown email is not recorded).
+    await db.transaction(async (tx) => {
+      await countAgainst(tx, keys, now);
+      await createAuditEntry(tx, {
+        actorUserId: null,
+        action: "user.sign_in_failed",
+        targetType: "user",
+        targetId: user?.id,
+        metadata: { ...client, knownAccount: Boolean(user) },
+      });
+    });
     throw new AppError("UNAUTHORIZED", WRONG_CREDENTIALS, { fieldErrors: { password: [WRONG_CREDENTIALS] } });
   }
-  await clearFailures(db, keys[0]!);
+  await db.transaction(async (tx) => {
+    await clearFailures(tx, keys[0]!);
+    await createAuditEntry(tx, {
+      actorUserId: user.id,
+      action: "user.signed_in",
+      targetType: "user",
+      targetId: user.id,
+      metadata: client,
+    });
+  });
   return { id: user.id, name: user.name, email: user.email, sessionVersion: user.sessionVersion };
 }
 
@@ -72,4 +94,9 @@ export async function requireCurrentPassword(
     await countAgainst(db, [key]);
     throw fieldError("currentPassword", "That is not your current password.");
   }
+}
+
+/** A user agent as the trail keeps it: at most 300 characters. */
+export function trimUserAgent(value: string | null | undefined): string | null {
+  return value ? value.slice(0, 300) : null;
 }

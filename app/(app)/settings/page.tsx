@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { Metadata } from "next";
 import { getAddress } from "viem";
 import { LinkWalletButton } from "@/components/settings/link-wallet-button";
@@ -26,7 +27,12 @@ export default async function SettingsPage() {
   const hasPassword = Boolean(passwordHash);
   return (
     <div className="mx-auto max-w-2xl space-y-6">
-      <h1 className="text-3xl font-bold tracking-tight">Settings</h1>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-3xl font-bold tracking-tight">Settings</h1>
+        <Link href="/settings/activity" className="touch-target ml-auto text-sm text-primary hover:underline">
+          My activity →
+        </Link>
+      </div>
       <Card>
         <CardHeader>
           <CardTitle>Account</CardTitle>

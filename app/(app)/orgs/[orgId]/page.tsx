@@ -139,6 +139,9 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
         <Card>
           <CardHeader>
             <CardTitle>Recent activity</CardTitle>
+            <Link href={`/orgs/${orgId}/activity`} className="text-sm text-link">
+              The whole trail, with filters and CSV →
+            </Link>
           </CardHeader>
           <CardContent>
             <ul className="space-y-1 text-sm" aria-label="Activity">

@@ -1,0 +1,34 @@
+import { listAuditTrail } from "@/db/queries/audit-log";
+import { auditCsv, parseAuditFilters, TRAIL_EXPORT_MAX } from "@/lib/audit/trail";
+import { requireOrgPermission } from "@/lib/auth/org-role";
+import { AppError } from "@/lib/errors";
+import { withSession } from "@/lib/http/with-session";
+
+export const dynamic = "force-dynamic";
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A trail as CSV, with the filters of its page: `?org=ID` an organisation's (for roles that
+ * read it), otherwise the signed-in person's own. At most TRAIL_EXPORT_MAX entries.
+ */
+export const GET = withSession(async ({ db, request, user }) => {
+  const query = new URL(request.url).searchParams;
+  const parsed = parseAuditFilters(query);
+  if (!parsed.ok) throw new AppError("INVALID_INPUT", undefined, { fieldErrors: parsed.errors });
+  const org = query.get("org");
+  if (org !== null && !uuid.test(org)) throw new AppError("NOT_FOUND", "Organisation not found.");
+  if (org) await requireOrgPermission(db, { orgId: org, userId: user.id, permission: "audit.read" });
+  const entries = await listAuditTrail(db, {
+    ...(org ? { orgId: org } : { userId: user.id }),
+    ...parsed.filters,
+    limit: TRAIL_EXPORT_MAX,
+  });
+  return new Response(auditCsv(entries), {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${org ? "organisation" : "my"}-activity.csv"`,
+      "cache-control": "no-store",
+    },
+  });
+});
