@@ -69,19 +69,22 @@ describe.each(await testBackends())("organisations on $name", (backend) => {
     "purchases.make": "owner admin billing",
     "audit.read": "owner admin",
   };
-  test.each(Object.keys(allowed) as OrgPermission[])("requireOrgPermission %s: each role, and outsiders", async (permission) => {
-    const { org, outsider } = await orgWithMembers();
-    for (const role of ORG_ROLES) {
-      const user = await newUser(role);
-      await addMembership(handle.db, { orgId: org.id, userId: user.id, role });
-      const run = requireOrgPermission(handle.db, { orgId: org.id, userId: user.id, permission });
-      if (allowed[permission].split(" ").includes(role)) await expect(run, role).resolves.toBeTruthy();
-      else await expect(run, role).rejects.toMatchObject({ code: "FORBIDDEN" });
-    }
-    await expect(
-      requireOrgPermission(handle.db, { orgId: org.id, userId: outsider.id, permission }),
-    ).rejects.toMatchObject({ code: "NOT_FOUND" });
-  });
+  test.each(Object.keys(allowed) as OrgPermission[])(
+    "requireOrgPermission %s: each role, and outsiders",
+    async (permission) => {
+      const { org, outsider } = await orgWithMembers();
+      for (const role of ORG_ROLES) {
+        const user = await newUser(role);
+        await addMembership(handle.db, { orgId: org.id, userId: user.id, role });
+        const run = requireOrgPermission(handle.db, { orgId: org.id, userId: user.id, permission });
+        if (allowed[permission].split(" ").includes(role)) await expect(run, role).resolves.toBeTruthy();
+        else await expect(run, role).rejects.toMatchObject({ code: "FORBIDDEN" });
+      }
+      await expect(
+        requireOrgPermission(handle.db, { orgId: org.id, userId: outsider.id, permission }),
+      ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    },
+  );
 
   test("removing: a member goes; the last owner stays; someone not a member is reported", async () => {
     const { org, owner, member, outsider } = await orgWithMembers();
@@ -106,8 +109,14 @@ describe.each(await testBackends())("organisations on $name", (backend) => {
             : deleteMembership(tx, { orgId: org.id, memberUserId: target }),
         );
       const results = await Promise.all([act(owner.id), act(member.id)]);
-      expect(results.filter((r) => r.ok), change).toHaveLength(1);
-      expect(results.filter((r) => !r.ok && r.reason === "last_owner"), change).toHaveLength(1);
+      expect(
+        results.filter((r) => r.ok),
+        change,
+      ).toHaveLength(1);
+      expect(
+        results.filter((r) => !r.ok && r.reason === "last_owner"),
+        change,
+      ).toHaveLength(1);
       const owners = (await handle.db.select().from(memberships).where(eq(memberships.orgId, org.id))).filter(
         (m) => m.role === "owner",
       );

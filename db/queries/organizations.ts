@@ -102,7 +102,10 @@ export type MembershipChange =
  * last owner: an organisation is never left without one, even when owners remove each
  * other at the same moment. Run inside a transaction.
  */
-export async function deleteMembership(db: Db, params: { orgId: string; memberUserId: string }): Promise<MembershipChange> {
+export async function deleteMembership(
+  db: Db,
+  params: { orgId: string; memberUserId: string },
+): Promise<MembershipChange> {
   await lockMemberships(db, params.orgId);
   const role = await roleOf(db, params.orgId, params.memberUserId);
   if (!role) return { ok: false, reason: "not_member" };

@@ -1,3 +1,5 @@
+import { and, eq } from "drizzle-orm";
+import { auditLog } from "../schema";
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DbHandle } from "../client";
@@ -97,6 +99,13 @@ describe.each(await testBackends())("ratings on $name", (backend) => {
       rows.filter((r) => r.id === agent.id),
     );
     expect(row).toMatchObject({ ratingCount: 1, ratingAverage: 4 });
+    // One audit entry, however often it was seen.
+    const entries = await handle.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "rating.recorded"), eq(auditLog.targetId, agent.id)));
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.metadata).toMatchObject({ score: 4, txHash: event.txHash });
   });
 
   test("only the rating wallet's account can add the review, once", async () => {

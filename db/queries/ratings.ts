@@ -1,5 +1,7 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { createAuditEntry } from "./audit-log";
+import { getUserByWallet } from "./users";
 import { agents, ratings, users, wallets } from "../schema";
 
 export type RatingEvent = {
@@ -41,6 +43,16 @@ export async function recordRatingEvent(db: Db, event: RatingEvent): Promise<{ r
     })
     .onConflictDoNothing()
     .returning({ id: ratings.id });
+  if (inserted.length) {
+    const rater = await getUserByWallet(db, { address: event.rater });
+    await createAuditEntry(db, {
+      actorUserId: rater?.id ?? null,
+      action: "rating.recorded",
+      targetType: "agent",
+      targetId: agent?.id,
+      metadata: { score: event.score, wallet: event.rater.toLowerCase(), txHash: event.txHash },
+    });
+  }
   return { recorded: inserted.length > 0 };
 }
 

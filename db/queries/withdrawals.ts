@@ -1,5 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { createAuditEntry } from "./audit-log";
+import { getUserByWallet } from "./users";
 import { agents, agentVersions, wallets, withdrawals } from "../schema";
 
 export type WithdrawalEvent = {
@@ -13,7 +15,7 @@ export type WithdrawalEvent = {
   amount: bigint;
 };
 
-/** Records a `Withdrawn` event once (a second sight of the same log changes nothing). */
+/** Records a `Withdrawn` event once (a second sight of the same log changes nothing), with its audit entry; run inside a transaction. */
 export async function recordWithdrawalEvent(db: Db, event: WithdrawalEvent): Promise<{ recorded: boolean }> {
   const inserted = await db
     .insert(withdrawals)
@@ -29,6 +31,17 @@ export async function recordWithdrawalEvent(db: Db, event: WithdrawalEvent): Pro
     })
     .onConflictDoNothing()
     .returning({ id: withdrawals.id });
+  if (inserted.length) {
+    // On the trail of the account whose wallet withdrew (if the wallet is linked to one).
+    const owner = await getUserByWallet(db, { address: event.account });
+    await createAuditEntry(db, {
+      actorUserId: owner?.id ?? null,
+      action: "withdrawal.recorded",
+      targetType: "wallet",
+      targetId: event.account.toLowerCase(),
+      metadata: { token: event.token.toLowerCase(), amountWei: event.amount.toString(), txHash: event.txHash },
+    });
+  }
   return { recorded: inserted.length > 0 };
 }
 

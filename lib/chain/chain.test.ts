@@ -9,7 +9,7 @@ import { sendAndConfirmTransaction } from "thirdweb";
 import { eth_getBalance, getRpcClient } from "thirdweb/rpc";
 import { privateKeyToAccount } from "thirdweb/wallets";
 import { eq, sql } from "drizzle-orm";
-import { ratings, withdrawals } from "@/db/schema";
+import { auditLog, ratings, withdrawals } from "@/db/schema";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createAgent, getPublishedAgentBySlug, listPublishedAgents } from "@/db/queries/agents";
@@ -165,6 +165,9 @@ describe.each(await testBackends())("chain integration on $name", (backend) => {
     const onlyThat = { fromBlock: withdrawn.blockNumber, toBlock: withdrawn.blockNumber };
     expect((await indexWithdrawals(handle.db, config, onlyThat)).recorded).toBe(1);
     expect((await indexWithdrawals(handle.db, config, onlyThat)).recorded).toBe(0);
+    // On the trail once (under the wallet; its account, when it is linked to one).
+    const withdrawalEntries = await handle.db.select().from(auditLog).where(eq(auditLog.action, "withdrawal.recorded"));
+    expect(withdrawalEntries.filter((e) => e.targetId === creator!.address.toLowerCase())).toHaveLength(1);
     await createWallet(handle.db, { userId: creatorUser.id, address: creator!.address });
     expect(await creatorEarnings(handle.db, config, creatorUser.id)).toEqual({
       chain: true,

@@ -234,17 +234,20 @@ export async function indexRatings(db: Db, config: ChainConfig, options: RangeOp
     (fromBlock, toBlock) =>
       getContractEvents({ contract, events: [ratedEvent], fromBlock, toBlock, useIndexer: false }),
     (event) =>
-      recordRatingEvent(db, {
-        chainId: config.chainId,
-        txHash: event.transactionHash,
-        logIndex: Number(event.logIndex),
-        blockNumber: event.blockNumber,
-        blockHash: event.blockHash,
-        listingId: event.args.listingId,
-        purchaseId: event.args.purchaseId,
-        rater: event.args.buyer,
-        score: Number(event.args.score),
-      }),
+      // The rating and its audit entry together.
+      db.transaction((tx) =>
+        recordRatingEvent(tx, {
+          chainId: config.chainId,
+          txHash: event.transactionHash,
+          logIndex: Number(event.logIndex),
+          blockNumber: event.blockNumber,
+          blockHash: event.blockHash,
+          listingId: event.args.listingId,
+          purchaseId: event.args.purchaseId,
+          rater: event.args.buyer,
+          score: Number(event.args.score),
+        }),
+      ),
   );
 }
 
@@ -259,15 +262,17 @@ export async function indexWithdrawals(db: Db, config: ChainConfig, options: Ran
     (fromBlock, toBlock) =>
       getContractEvents({ contract, events: [withdrawnEvent], fromBlock, toBlock, useIndexer: false }),
     (event) =>
-      recordWithdrawalEvent(db, {
-        chainId: config.chainId,
-        txHash: event.transactionHash,
-        logIndex: Number(event.logIndex),
-        blockNumber: event.blockNumber,
-        blockHash: event.blockHash,
-        account: event.args.account,
-        token: event.args.token,
-        amount: event.args.amount,
-      }),
+      db.transaction((tx) =>
+        recordWithdrawalEvent(tx, {
+          chainId: config.chainId,
+          txHash: event.transactionHash,
+          logIndex: Number(event.logIndex),
+          blockNumber: event.blockNumber,
+          blockHash: event.blockHash,
+          account: event.args.account,
+          token: event.args.token,
+          amount: event.args.amount,
+        }),
+      ),
   );
 }
