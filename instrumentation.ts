@@ -43,6 +43,8 @@ export async function register() {
     startWebhookWorkers(env.WEBHOOK_WORKERS).catch((error: unknown) =>
       console.error("[webhooks] could not start the delivery workers:", error),
     );
+  const { startExportWorker } = await import("@/lib/data/export-queue");
+  startExportWorker().catch((error: unknown) => console.error("[exports] could not start the export builder:", error));
   const { startAttestationLoop, startIndexerLoop } = await import("@/lib/chain/indexer-loop");
   startIndexerLoop();
   startAttestationLoop();

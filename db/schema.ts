@@ -261,6 +261,7 @@ export const agentVersions = pgTable(
 // ── knowledge ───────────────────────────────────────────────────────────────
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 
 export const knowledgeFormat = pgEnum("knowledge_format", ["text", "markdown", "csv", "json"]);
 
@@ -868,4 +869,31 @@ export const webhookAttempts = pgTable(
     error: text("error"),
   },
   (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.attemptedAt)],
+);
+
+// ── data rights ─────────────────────────────────────────────────────────────
+
+/**
+ * An export of the data held about an account (GDPR), built in the background
+ * (lib/data/export.ts) and downloadable once by its owner: the archive is removed when it
+ * is taken. One may be asked for per day.
+ */
+export const dataExports = pgTable(
+  "data_exports",
+  {
+    id: id(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["queued", "building", "ready", "downloaded", "failed"] })
+      .notNull()
+      .default("queued"),
+    archive: bytea("archive"),
+    sizeBytes: integer("size_bytes"),
+    error: text("error"),
+    requestedAt: timestamp("requested_at", { withTimezone: true }).notNull().defaultNow(),
+    readyAt: timestamp("ready_at", { withTimezone: true }),
+    downloadedAt: timestamp("downloaded_at", { withTimezone: true }),
+  },
+  (t) => [index("data_exports_user_requested_idx").on(t.userId, t.requestedAt)],
 );

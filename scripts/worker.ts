@@ -19,8 +19,10 @@ await getSandboxPool(env.SANDBOX_WORKERS).warm();
 const { startRunWorkers } = await import("@/lib/queue/run-worker");
 const { getBoss } = await import("@/lib/queue/boss");
 const { startWebhookWorkers } = await import("@/lib/webhooks/relay");
+const { startExportWorker } = await import("@/lib/data/export-queue");
 const ids = await startRunWorkers(Math.max(1, env.RUN_WORKERS));
 const webhookIds = env.WEBHOOK_WORKERS > 0 ? await startWebhookWorkers(env.WEBHOOK_WORKERS) : [];
+await startExportWorker();
 console.log(`[worker] ${ids.length} run worker(s) and ${webhookIds.length} webhook delivery worker(s) running`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {

@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { repeat } from "@/lib/repeat";
 import { deleteRunEventsBefore } from "@/db/queries/run-events";
 import { deleteWebhookDeliveriesBefore } from "@/db/queries/webhooks";
+import { resendStaleExports } from "@/lib/data/export-queue";
 import { reapOverdueRuns } from "./reaper";
 
 /** How long a run's events can be followed (GET /api/v1/runs/{id}/events) after they were written. */
@@ -29,6 +30,8 @@ export function startReaperLoop(): void {
         console.log(`[reaper] ended ${ended} run(s) left running by a stopped process; their credits were returned`);
       // Old run events go, a batch a minute (a run has at most 500).
       await deleteRunEventsBefore(db, { before: new Date(Date.now() - RUN_EVENTS_KEPT_MS), limit: 10_000 });
+      // Data exports whose queue job was lost are sent again.
+      await resendStaleExports();
       // Finished webhook deliveries (and their attempts) are kept for 30 days.
       await deleteWebhookDeliveriesBefore(db, {
         before: new Date(Date.now() - WEBHOOK_DELIVERIES_KEPT_MS),

@@ -6,6 +6,8 @@ import { describeError } from "@/lib/log";
 
 /** The queue of runs accepted asynchronously: one job per execution id. */
 export const RUNS_QUEUE = "runs";
+/** The queue of data exports to build: one job per requested export (lib/data/export.ts). */
+export const EXPORTS_QUEUE = "exports";
 /** The queue of webhook delivery attempts: one job per attempt of a delivery (lib/webhooks/deliver.ts). */
 export const WEBHOOKS_QUEUE = "webhooks";
 
@@ -51,6 +53,8 @@ export async function startBoss(handle: DbHandle): Promise<PgBoss> {
   // A job per delivery attempt; the schedule of attempts is the delivery row's (lib/webhooks/schedule.ts),
   // so a job whose worker died is simply handed again (an attempt takes 10 s at most).
   await ensureQueue(boss, { name: WEBHOOKS_QUEUE, retryLimit: 2, retryDelay: 5, expireInSeconds: 60 });
+  // An export is taken by one builder (a second job for it finds nothing); the sweep re-sends lost ones.
+  await ensureQueue(boss, { name: EXPORTS_QUEUE, retryLimit: 1, retryDelay: 30, expireInSeconds: 600 });
   return boss;
 }
 

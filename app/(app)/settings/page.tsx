@@ -12,6 +12,8 @@ import { VerifyEmailButton } from "@/components/settings/verify-email-button";
 import { getDb } from "@/lib/db";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { requirePageUser } from "@/lib/auth/session";
+import { listDataExports } from "@/db/queries/data-exports";
+import { DataExport } from "@/components/settings/data-export";
 import { formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -19,10 +21,11 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const user = await requirePageUser("/settings");
   const db = await getDb();
-  const [wallets, passwordHash, verified] = await Promise.all([
+  const [wallets, passwordHash, verified, exports] = await Promise.all([
     listWalletsForUser(db, { userId: user.id }),
     getPasswordHash(db, { userId: user.id }),
     isEmailVerified(db, { userId: user.id }),
+    listDataExports(db, { userId: user.id }),
   ]);
   const hasPassword = Boolean(passwordHash);
   return (
@@ -80,6 +83,27 @@ export default async function SettingsPage() {
       </Card>
       <SecurityCard hasPassword={hasPassword} />
       <SignOutButton />
+      <Card>
+        <CardHeader>
+          <CardTitle>Your data</CardTitle>
+          <p className="text-sm text-muted-foreground">
+            A zip of everything we hold about your account (profile, wallets, agents and versions, knowledge documents,
+            your runs with their inputs and outputs, purchases, ratings, your activity) as JSON and CSV. Prepared in the
+            background; one a day; downloadable once.
+          </p>
+        </CardHeader>
+        <CardContent>
+          <DataExport
+            exports={exports.map((e) => ({
+              id: e.id,
+              status: e.status,
+              sizeBytes: e.sizeBytes,
+              requestedAt: e.requestedAt.toISOString(),
+              error: e.error,
+            }))}
+          />
+        </CardContent>
+      </Card>
     </div>
   );
 }

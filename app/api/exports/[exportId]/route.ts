@@ -1,0 +1,38 @@
+import { createAuditEntry } from "@/db/queries/audit-log";
+import { takeDataExportArchive } from "@/db/queries/data-exports";
+import { AppError } from "@/lib/errors";
+import { withSession } from "@/lib/http/with-session";
+
+export const dynamic = "force-dynamic";
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Downloads a ready export, once, by its owner (a same-origin POST from the settings page: a
+ * download that consumes the archive is not a GET another site could trigger). The archive
+ * is removed in the same transaction that records the download on the trail.
+ */
+export const POST = withSession<{ exportId: string }>(async ({ db, user, params }) => {
+  if (!uuid.test(params.exportId)) throw new AppError("NOT_FOUND", "No such export.");
+  const archive = await db.transaction(async (tx) => {
+    const taken = await takeDataExportArchive(tx, { exportId: params.exportId, userId: user.id, now: new Date() });
+    if (!taken) return undefined;
+    await createAuditEntry(tx, {
+      actorUserId: user.id,
+      action: "data.exported",
+      targetType: "data_export",
+      targetId: params.exportId,
+      metadata: { sizeBytes: taken.length },
+    });
+    return taken;
+  });
+  if (!archive) throw new AppError("NOT_FOUND", "This export is not ready, not yours, or was already downloaded.");
+  return new Response(new Uint8Array(archive), {
+    headers: {
+      "content-type": "application/zip",
+      "content-disposition": `attachment; filename="ai-nomads-export-${new Date().toISOString().slice(0, 10)}.zip"`,
+      "content-length": String(archive.length),
+      "cache-control": "no-store",
+    },
+  });
+});

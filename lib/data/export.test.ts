@@ -1,0 +1,201 @@
+/**
+ * Data export: everything held about an account, each kind present, no secrets, built once
+ * in the background, downloadable once by its owner only, one request a day.
+ */
+import { randomUUID } from "node:crypto";
+import { strFromU8, unzipSync } from "fflate";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { createAuditEntry, listAuditTrail } from "@/db/queries/audit-log";
+import { requestDataExport, takeDataExportArchive } from "@/db/queries/data-exports";
+import { createExecution } from "@/db/queries/executions.testing";
+import { createKnowledgeDocument } from "@/db/queries/knowledge";
+import { recordPurchaseEvent, setAgentListing } from "@/db/queries/purchases";
+import { recordRatingEvent } from "@/db/queries/ratings";
+import { createUser } from "@/db/queries/users";
+import { createWallet } from "@/db/queries/wallets";
+import { testBackends } from "@/db/testing";
+import { doublerSpec, publishedAgent } from "@/lib/api/fixtures.testing";
+import { createOrganization } from "@/db/queries/organizations";
+import { appOrigin } from "@/lib/http/app-origin";
+import type { SessionUser } from "@/lib/auth/session";
+
+const state = vi.hoisted(() => ({
+  user: null as SessionUser | null,
+  db: undefined as unknown,
+  enqueued: [] as string[],
+}));
+vi.mock("@/lib/auth/session", () => ({
+  getSessionUser: async () => state.user,
+  requireUser: async () => {
+    if (!state.user) throw Object.assign(new Error("signed out"), { name: "AppError", code: "UNAUTHORIZED" });
+    return state.user;
+  },
+}));
+// The queue is pg-boss's (tested in lib/queue); here the test plays the builder.
+vi.mock("@/lib/data/export-queue", () => ({
+  enqueueDataExport: async (id: string) => {
+    state.enqueued.push(id);
+  },
+}));
+vi.mock("@/lib/db", () => ({ getDb: async () => state.db }));
+const { processDataExport } = await import("./export");
+const downloadRoute = (await import("@/app/api/exports/[exportId]/route")).POST;
+const { requestDataExportAction } = await import("@/lib/actions/data/request-export");
+
+describe.each(await testBackends())("data export on $name", (backend) => {
+  let handle: DbHandle;
+  beforeAll(async () => {
+    handle = await backend.open();
+    state.db = handle.db;
+  });
+  afterAll(() => handle?.close());
+
+  /** A creator who also buys and rates: one record of each kind. */
+  async function busyAccount() {
+    const email = `export-${randomUUID()}@example.com`;
+    const user = await createUser(handle.db, { email, name: "Exporter", passwordHash: "scrypt$secret-hash-value" });
+    const address = `0x${randomUUID().replace(/-/g, "").padEnd(40, "a").slice(0, 40)}`;
+    await createWallet(handle.db, { userId: user.id, address });
+    const org = await handle.db.transaction((tx) =>
+      createOrganization(tx, { name: "Exporter Co", slug: `x-${randomUUID()}`, userId: user.id }),
+    );
+    const agent = await publishedAgent(handle.db, user.id, doublerSpec);
+    await createKnowledgeDocument(handle.db, {
+      agentId: agent.id,
+      title: "Pricing notes",
+      format: "text",
+      bytes: 22,
+      chunks: ["Our prices are ", "in EUR."],
+    });
+    await createExecution(handle.db, {
+      agentId: agent.id,
+      versionId: agent.versionId,
+      source: "playground",
+      userId: user.id,
+      input: { n: 21, note: "my playground input" },
+      inputHash: "h",
+      startedAt: new Date(),
+    });
+    const listingId = BigInt(Math.floor(Math.random() * 1e9));
+    await setAgentListing(handle.db, { agentId: agent.id, ownerId: user.id, chainId: 31337, listingId });
+    const txHash = `0x${randomUUID().replace(/-/g, "").repeat(2)}`;
+    await handle.db.transaction((tx) =>
+      recordPurchaseEvent(tx, {
+        chainId: 31337,
+        txHash,
+        logIndex: 0,
+        blockNumber: 1n,
+        purchaseId: 1n,
+        listingId,
+        buyer: address,
+        runs: 5n,
+        amount: 500n,
+        token: "0x0000000000000000000000000000000000000000",
+      }),
+    );
+    await handle.db.transaction((tx) =>
+      recordRatingEvent(tx, {
+        chainId: 31337,
+        txHash: `0x${randomUUID().replace(/-/g, "").repeat(2)}`,
+        logIndex: 0,
+        blockNumber: 2n,
+        listingId,
+        purchaseId: 1n,
+        rater: address,
+        score: 5,
+      }),
+    );
+    await createAuditEntry(handle.db, { actorUserId: user.id, action: "agent.created", targetId: agent.id });
+    return { user, email, address, org, agent, session: { id: user.id, name: "Exporter", email } };
+  }
+  const download = (exportId: string) =>
+    downloadRoute(
+      new Request(`http://localhost/api/exports/${exportId}`, {
+        method: "POST",
+        headers: { origin: appOrigin() },
+      }),
+      {
+        params: Promise.resolve({ exportId }),
+      },
+    );
+
+  test("the archive holds each kind of record as JSON and CSV, and no secret", async () => {
+    const me = await busyAccount();
+    const requested = await handle.db.transaction((tx) =>
+      requestDataExport(tx, { userId: me.user.id, since: new Date(Date.now() - 86_400_000) }),
+    );
+    expect(await processDataExport(handle.db, requested!.id)).toBe(true);
+    // A second job for it builds nothing.
+    expect(await processDataExport(handle.db, requested!.id)).toBe(false);
+
+    state.user = me.session;
+    const response = await download(requested!.id);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/zip");
+    const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    const json = (kind: string) => JSON.parse(strFromU8(files[`${kind}.json`]!)) as Record<string, unknown>[];
+    expect(json("profile")).toEqual([expect.objectContaining({ id: me.user.id, email: me.email })]);
+    expect(json("wallets")).toEqual([expect.objectContaining({ address: me.address })]);
+    expect(json("memberships")).toEqual([expect.objectContaining({ orgId: me.org.id, role: "owner" })]);
+    expect(json("agents")).toEqual([expect.objectContaining({ id: me.agent.id })]);
+    expect(json("agent_versions")).toHaveLength(1);
+    expect(json("knowledge_documents")).toEqual([
+      expect.objectContaining({ title: "Pricing notes", content: "Our prices are in EUR." }),
+    ]);
+    expect(json("executions")).toEqual([expect.objectContaining({ input: { n: 21, note: "my playground input" } })]);
+    expect(json("purchases")).toEqual([expect.objectContaining({ buyer: me.address, runs: 5 })]);
+    expect(json("ratings")).toEqual([expect.objectContaining({ score: 5 })]);
+    expect(json("audit_entries").map((e) => e.action)).toEqual(
+      expect.arrayContaining(["agent.created", "rating.recorded"]),
+    );
+    for (const kind of ["profile", "executions", "audit_entries"])
+      expect(strFromU8(files[`${kind}.csv`]!).split("\r\n")[0]).toContain("id");
+    expect(strFromU8(files["README.txt"]!)).toContain("never exported");
+    const everything = Object.values(files)
+      .map((f) => strFromU8(f))
+      .join("\n");
+    expect(everything).not.toContain("secret-hash-value");
+
+    // Downloaded once: then gone, and on the trail.
+    expect((await download(requested!.id)).status).toBe(404);
+  });
+
+  test("only its owner downloads it, only when ready; one request a day", async () => {
+    const [me, other] = [await busyAccount(), await busyAccount()];
+    const since = new Date(Date.now() - 86_400_000);
+    const first = await handle.db.transaction((tx) => requestDataExport(tx, { userId: me.user.id, since }));
+    expect(await handle.db.transaction((tx) => requestDataExport(tx, { userId: me.user.id, since }))).toBeUndefined();
+    state.user = me.session;
+    expect((await download(first!.id)).status).toBe(404); // not built yet
+    await processDataExport(handle.db, first!.id);
+    state.user = other.session;
+    expect((await download(first!.id)).status).toBe(404);
+    expect(
+      await takeDataExportArchive(handle.db, { exportId: first!.id, userId: other.user.id, now: new Date() }),
+    ).toBeUndefined();
+    state.user = null;
+    expect((await download(first!.id)).status).toBe(401);
+    state.user = me.session;
+    const crossSite = await downloadRoute(
+      new Request(`http://localhost/api/exports/${first!.id}`, {
+        method: "POST",
+        headers: { origin: "https://evil.example" },
+      }),
+      { params: Promise.resolve({ exportId: first!.id }) },
+    );
+    expect(crossSite.status).toBe(403);
+    expect((await download(first!.id)).status).toBe(200);
+  });
+
+  test("asking in settings: queued for the builder and on the trail; a second ask the same day is refused", async () => {
+    const me = await busyAccount();
+    state.user = me.session;
+    const asked = await requestDataExportAction({});
+    expect(asked).toMatchObject({ ok: true });
+    expect(state.enqueued).toContain(asked.ok ? asked.data.id : "");
+    expect(await requestDataExportAction({})).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });
+    const trail = await listAuditTrail(handle.db, { userId: me.user.id, action: "data.", limit: 10 });
+    expect(trail.map((e) => e.action)).toEqual(["data.export_requested"]);
+  });
+});
