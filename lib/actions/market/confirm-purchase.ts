@@ -18,13 +18,13 @@ const schema = z.object({
 
 /**
  * Assigns a confirmed purchase to the organisation the buyer chose. The event is read
- * from the chain; the buyer wallet must be linked to the caller, who must be a member.
+ * from the chain; the buyer wallet must be linked to the caller, whose role must allow purchases.
  * Recording is idempotent with the indexer: the credits are granted exactly once.
  */
 export const confirmPurchaseAction = defineAuthAction("confirm-purchase", schema, async (input, { db, user }) => {
+  await requireOrgPermission(db, { orgId: input.orgId, userId: user.id, permission: "purchases.make" });
   const config = resolveChainConfig();
   if (!config) throw new AppError("CHAIN_UNAVAILABLE", "No chain is configured on this server.");
-  await requireOrgPermission(db, { orgId: input.orgId, userId: user.id, permission: "purchases.make" });
   const event = await readPurchaseEvent(config, input.txHash as `0x${string}`);
   if (event.blockNumber > (await confirmedHead(config))) {
     throw new AppError(
