@@ -46,6 +46,8 @@ export const users = pgTable(
     sessionVersion: integer("session_version").notNull().default(0),
     /** When the account proved it receives mail at `email` (a link sent there was followed). */
     emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+    /** When the account was erased (its personal data removed; it can no longer sign in). */
+    erasedAt: timestamp("erased_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -897,3 +899,13 @@ export const dataExports = pgTable(
   },
   (t) => [index("data_exports_user_requested_idx").on(t.userId, t.requestedAt)],
 );
+
+/**
+ * Accounts erased (GDPR), by id only: kept so an erasure survives in this database, and
+ * mirrored to the erasure log (ERASURE_LOG) so that it can be applied again after an older
+ * backup is restored (`npm run erasures:reapply`).
+ */
+export const erasures = pgTable("erasures", {
+  userId: uuid("user_id").primaryKey(),
+  erasedAt: timestamp("erased_at", { withTimezone: true }).notNull(),
+});

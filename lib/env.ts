@@ -65,6 +65,12 @@ const schema = z.object({
   WEBHOOK_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
   /** Hosts or CIDR ranges webhook endpoints may point at even though they are private (comma-separated), e.g. 127.0.0.1 in development. */
   WEBHOOK_ALLOW: z.string().default(""),
+  /**
+   * Where erasures are also written (one JSON line each), to be applied again after a database
+   * backup older than them is restored (`npm run erasures:reapply`). Keep it on storage that is
+   * not restored with the database. Default: DATA_DIR/erasures.log.
+   */
+  ERASURE_LOG: z.string().optional(),
   /** Playground quotas per user: runs going at once, runs started per minute, model tokens per 24 hours. */
   PLAYGROUND_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(2),
   PLAYGROUND_RUNS_PER_MINUTE: z.coerce.number().int().min(1).default(20),

@@ -72,7 +72,7 @@ export async function listMembers(db: Db, params: { orgId: string; requesterId: 
  * last-owner rule reads the owners and then changes one, which two transactions at once
  * could both pass. Run inside the transaction.
  */
-async function lockMemberships(db: Db, orgId: string) {
+export async function lockMemberships(db: Db, orgId: string) {
   await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${"memberships:" + orgId}, 0))`);
 }
 

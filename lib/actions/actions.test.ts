@@ -13,6 +13,9 @@ import { createUser } from "@/db/queries/users";
 import { testBackends } from "@/db/testing";
 import type { SessionUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
+import { hashPassword } from "@/lib/auth/password";
+import { eq } from "drizzle-orm";
+import { users } from "@/db/schema";
 
 const state = vi.hoisted(() => ({ user: null as SessionUser | null, db: undefined as unknown }));
 
@@ -30,6 +33,7 @@ const { inviteMemberAction } = await import("./orgs/invite-member");
 const { acceptInvitationAction } = await import("./orgs/accept-invitation");
 const { removeMemberAction } = await import("./orgs/remove-member");
 const { changeMemberRoleAction } = await import("./orgs/change-member-role");
+const { eraseAccountAction } = await import("./data/erase-account");
 const { revokeInvitationAction } = await import("./orgs/revoke-invitation");
 
 describe.each(await testBackends())("server actions on $name", (backend) => {
@@ -273,5 +277,32 @@ describe.each(await testBackends())("server actions on $name", (backend) => {
         error: { code: "INVALID_INPUT" },
       });
     });
+  });
+
+  test("erasing one's account: the typed confirmation and the current password, then it is gone", async () => {
+    const email = `erase-${randomUUID()}@example.com`;
+    const user = await createUser(handle.db, {
+      email,
+      name: "Eraser",
+      passwordHash: await hashPassword("my password 1"),
+    });
+    as({ id: user.id, name: "Eraser", email });
+    expect(
+      await eraseAccountAction({ confirm: "yes" as "erase my account", currentPassword: "my password 1" }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: "INVALID_INPUT", fieldErrors: { confirm: [expect.any(String)] } },
+    });
+    expect(await eraseAccountAction({ confirm: "erase my account", currentPassword: "not it" })).toMatchObject({
+      ok: false,
+      error: { fieldErrors: { currentPassword: [expect.any(String)] } },
+    });
+    expect(await eraseAccountAction({ confirm: "erase my account", currentPassword: "my password 1" })).toEqual({
+      ok: true,
+      data: { erased: true },
+    });
+    const [row] = await handle.db.select().from(users).where(eq(users.id, user.id));
+    expect(row).toMatchObject({ email: null, passwordHash: null });
+    expect(row!.erasedAt).not.toBeNull();
   });
 });

@@ -2,21 +2,13 @@
  * Data export: everything held about an account, each kind present, no secrets, built once
  * in the background, downloadable once by its owner only, one request a day.
  */
-import { randomUUID } from "node:crypto";
 import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { createAuditEntry, listAuditTrail } from "@/db/queries/audit-log";
+import { listAuditTrail } from "@/db/queries/audit-log";
 import { requestDataExport, takeDataExportArchive } from "@/db/queries/data-exports";
-import { createExecution } from "@/db/queries/executions.testing";
-import { createKnowledgeDocument } from "@/db/queries/knowledge";
-import { recordPurchaseEvent, setAgentListing } from "@/db/queries/purchases";
-import { recordRatingEvent } from "@/db/queries/ratings";
-import { createUser } from "@/db/queries/users";
-import { createWallet } from "@/db/queries/wallets";
 import { testBackends } from "@/db/testing";
-import { doublerSpec, publishedAgent } from "@/lib/api/fixtures.testing";
-import { createOrganization } from "@/db/queries/organizations";
+import { accountWithEverything } from "./fixtures.testing";
 import { appOrigin } from "@/lib/http/app-origin";
 import type { SessionUser } from "@/lib/auth/session";
 
@@ -51,64 +43,7 @@ describe.each(await testBackends())("data export on $name", (backend) => {
   });
   afterAll(() => handle?.close());
 
-  /** A creator who also buys and rates: one record of each kind. */
-  async function busyAccount() {
-    const email = `export-${randomUUID()}@example.com`;
-    const user = await createUser(handle.db, { email, name: "Exporter", passwordHash: "scrypt$secret-hash-value" });
-    const address = `0x${randomUUID().replace(/-/g, "").padEnd(40, "a").slice(0, 40)}`;
-    await createWallet(handle.db, { userId: user.id, address });
-    const org = await handle.db.transaction((tx) =>
-      createOrganization(tx, { name: "Exporter Co", slug: `x-${randomUUID()}`, userId: user.id }),
-    );
-    const agent = await publishedAgent(handle.db, user.id, doublerSpec);
-    await createKnowledgeDocument(handle.db, {
-      agentId: agent.id,
-      title: "Pricing notes",
-      format: "text",
-      bytes: 22,
-      chunks: ["Our prices are ", "in EUR."],
-    });
-    await createExecution(handle.db, {
-      agentId: agent.id,
-      versionId: agent.versionId,
-      source: "playground",
-      userId: user.id,
-      input: { n: 21, note: "my playground input" },
-      inputHash: "h",
-      startedAt: new Date(),
-    });
-    const listingId = BigInt(Math.floor(Math.random() * 1e9));
-    await setAgentListing(handle.db, { agentId: agent.id, ownerId: user.id, chainId: 31337, listingId });
-    const txHash = `0x${randomUUID().replace(/-/g, "").repeat(2)}`;
-    await handle.db.transaction((tx) =>
-      recordPurchaseEvent(tx, {
-        chainId: 31337,
-        txHash,
-        logIndex: 0,
-        blockNumber: 1n,
-        purchaseId: 1n,
-        listingId,
-        buyer: address,
-        runs: 5n,
-        amount: 500n,
-        token: "0x0000000000000000000000000000000000000000",
-      }),
-    );
-    await handle.db.transaction((tx) =>
-      recordRatingEvent(tx, {
-        chainId: 31337,
-        txHash: `0x${randomUUID().replace(/-/g, "").repeat(2)}`,
-        logIndex: 0,
-        blockNumber: 2n,
-        listingId,
-        purchaseId: 1n,
-        rater: address,
-        score: 5,
-      }),
-    );
-    await createAuditEntry(handle.db, { actorUserId: user.id, action: "agent.created", targetId: agent.id });
-    return { user, email, address, org, agent, session: { id: user.id, name: "Exporter", email } };
-  }
+  const busyAccount = () => accountWithEverything(handle.db);
   const download = (exportId: string) =>
     downloadRoute(
       new Request(`http://localhost/api/exports/${exportId}`, {
@@ -143,7 +78,7 @@ describe.each(await testBackends())("data export on $name", (backend) => {
     expect(json("knowledge_documents")).toEqual([
       expect.objectContaining({ title: "Pricing notes", content: "Our prices are in EUR." }),
     ]);
-    expect(json("executions")).toEqual([expect.objectContaining({ input: { n: 21, note: "my playground input" } })]);
+    expect(json("executions")).toEqual([expect.objectContaining({ input: expect.objectContaining({ n: 21 }) })]);
     expect(json("purchases")).toEqual([expect.objectContaining({ buyer: me.address, runs: 5 })]);
     expect(json("ratings")).toEqual([expect.objectContaining({ score: 5 })]);
     expect(json("audit_entries").map((e) => e.action)).toEqual(

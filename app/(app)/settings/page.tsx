@@ -14,6 +14,8 @@ import { listWalletsForUser } from "@/db/queries/wallets";
 import { requirePageUser } from "@/lib/auth/session";
 import { listDataExports } from "@/db/queries/data-exports";
 import { DataExport } from "@/components/settings/data-export";
+import { EraseAccount } from "@/components/settings/erase-account";
+import { KEPT_AFTER_ERASURE } from "@/db/queries/erasure";
 import { formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -102,6 +104,14 @@ export default async function SettingsPage() {
               error: e.error,
             }))}
           />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Erase my account</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <EraseAccount kept={KEPT_AFTER_ERASURE} hasPassword={hasPassword} />
         </CardContent>
       </Card>
     </div>
