@@ -45,7 +45,8 @@ export async function eraseAccount(
       where m.user_id = ${userId} and m.role = 'owner'`),
   ) as { id: string; name: string; others: number; other_owners: number }[];
   const stuck = owned.filter((o) => o.others > 0 && o.other_owners === 0);
-  if (stuck.length && !params.force) return { ok: false, reason: "last_owner", organisations: stuck.map((o) => o.name) };
+  if (stuck.length && !params.force)
+    return { ok: false, reason: "last_owner", organisations: stuck.map((o) => o.name) };
   for (const org of owned.filter((o) => o.others === 0)) await deleteOrganizationRecords(db, org.id);
 
   await db.delete(memberships).where(eq(memberships.userId, userId));
