@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { listAgentsForOwner } from "@/db/queries/agents";
-import { listAuditEntriesForOrg } from "@/db/queries/audit-log";
+import { listAuditEntriesForOrg, listAuditTrail } from "@/db/queries/audit-log";
 import { listMembers, listOrganizationsForUser } from "@/db/queries/organizations";
 import { markEmailVerified } from "@/db/queries/email-tokens";
 import { createUser } from "@/db/queries/users";
@@ -15,7 +15,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { hashPassword } from "@/lib/auth/password";
 import { eq } from "drizzle-orm";
-import { users } from "@/db/schema";
+import { memberships, users } from "@/db/schema";
 
 const state = vi.hoisted(() => ({ user: null as SessionUser | null, db: undefined as unknown }));
 
@@ -34,6 +34,7 @@ const { acceptInvitationAction } = await import("./orgs/accept-invitation");
 const { removeMemberAction } = await import("./orgs/remove-member");
 const { changeMemberRoleAction } = await import("./orgs/change-member-role");
 const { eraseAccountAction } = await import("./data/erase-account");
+const { deleteOrganizationAction } = await import("./orgs/delete-organization");
 const { revokeInvitationAction } = await import("./orgs/revoke-invitation");
 
 describe.each(await testBackends())("server actions on $name", (backend) => {
@@ -304,5 +305,33 @@ describe.each(await testBackends())("server actions on $name", (backend) => {
     const [row] = await handle.db.select().from(users).where(eq(users.id, user.id));
     expect(row).toMatchObject({ email: null, passwordHash: null });
     expect(row!.erasedAt).not.toBeNull();
+  });
+
+  test("deleting an organisation: owners only, its name typed; on the owner's trail", async () => {
+    const [owner, admin] = await Promise.all([person("owner"), person("admin")]);
+    as(owner);
+    const created = await createOrganizationAction({ name: `Doomed ${randomUUID().slice(0, 8)}` });
+    if (!created.ok) throw new Error(created.error.message);
+    const org = created.data;
+    await handle.db.insert(memberships).values({ orgId: org.id, userId: admin.id, role: "admin" });
+    as(admin);
+    expect(await deleteOrganizationAction({ orgId: org.id, confirm: org.name })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN" },
+    });
+    as(owner);
+    expect(await deleteOrganizationAction({ orgId: org.id, confirm: "wrong" })).toMatchObject({
+      ok: false,
+      error: { fieldErrors: { confirm: [expect.any(String)] } },
+    });
+    expect(await listOrganizationsForUser(handle.db, { userId: owner.id })).toHaveLength(1);
+    expect(await deleteOrganizationAction({ orgId: org.id, confirm: org.name })).toEqual({
+      ok: true,
+      data: { deleted: true },
+    });
+    expect(await listOrganizationsForUser(handle.db, { userId: owner.id })).toEqual([]);
+    expect(await listOrganizationsForUser(handle.db, { userId: admin.id })).toEqual([]);
+    const trail = await listAuditTrail(handle.db, { userId: owner.id, action: "org.deleted", limit: 5 });
+    expect(trail).toEqual([expect.objectContaining({ targetId: org.id, metadata: { name: org.name } })]);
   });
 });

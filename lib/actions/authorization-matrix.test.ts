@@ -44,6 +44,7 @@ const { revokeApiKeyAction } = await import("./api-keys/revoke-api-key");
 const webhooks = await import("./webhooks/endpoints");
 const { replayWebhookDeliveryAction } = await import("./webhooks/deliveries");
 const { confirmPurchaseAction } = await import("./market/confirm-purchase");
+const { deleteOrganizationAction } = await import("./orgs/delete-organization");
 
 type Actor = "owner" | "admin" | "developer" | "billing" | "viewer" | "outsider" | "signed out";
 const MEMBER_ROLES = ["admin", "developer", "billing", "viewer"] as const;
@@ -208,6 +209,7 @@ describe.each(await testBackends())("authorization matrix on $name", (backend) =
       ["owner", "admin", "developer"],
       (w) => webhooks.deleteWebhookAction({ orgId: w.org.id, endpointId: w.endpointId }),
     ],
+    ["delete the organisation", ["owner"], (w) => deleteOrganizationAction({ orgId: w.org.id, confirm: w.org.name })],
     // Past the role check it needs the chain, which these tests do not run: CHAIN_UNAVAILABLE shows it got there.
     ["confirm a purchase", ["owner", "admin", "billing"], (w) => confirmPurchaseAction({ orgId: w.org.id, txHash })],
   ];

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { InviteMemberForm } from "@/components/orgs/invite-member-form";
+import { DeleteOrganization } from "@/components/orgs/delete-organization";
 import { appOrigin } from "@/lib/http/app-origin";
 import { MemberRoleSelect, RemoveMemberButton, RevokeInvitationButton } from "@/components/orgs/member-actions";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -154,6 +155,16 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
                 </li>
               ))}
             </ul>
+          </CardContent>
+        </Card>
+      ) : null}
+      {managesOwners ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Delete organisation</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <DeleteOrganization orgId={orgId} name={org.name} />
           </CardContent>
         </Card>
       ) : null}
