@@ -7,7 +7,7 @@ import { requireCurrentPassword } from "@/lib/auth/password-sign-in";
 import { eraseAccountAndLog } from "@/lib/data/erasure";
 import { AppError } from "@/lib/errors";
 
-export const ERASE_CONFIRMATION = "erase my account";
+const ERASE_CONFIRMATION = "erase my account";
 
 /**
  * Erases the signed-in account (lib/data/erasure.ts): typed confirmation, and the current
