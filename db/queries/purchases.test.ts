@@ -4,6 +4,7 @@ import type { DbHandle } from "../client";
 import { testBackends } from "../testing";
 import { createAgent } from "./agents";
 import { createOrganization } from "./organizations";
+import { listAuditTrail } from "./audit-log";
 import { getCreditBalance, recordPurchaseEvent, setAgentListing, type PurchaseEvent } from "./purchases";
 import { createUser } from "./users";
 import { createWallet } from "./wallets";
@@ -69,6 +70,9 @@ describe.each(await testBackends())("purchase recording on $name", (backend) => 
       granted: 10,
       grants: 1,
     });
+    // On the trail once, with the organisation.
+    const entries = await listAuditTrail(handle.db, { orgId: orgs[0]!.id, action: "purchase.recorded", limit: 10 });
+    expect(entries).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ runs: 10 }) })]);
   });
 
   test("an ambiguous buyer: recorded without credits, then the chosen organisation gets them once", async () => {

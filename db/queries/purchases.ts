@@ -1,6 +1,8 @@
 import { and, count, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import { union } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
+import { createAuditEntry } from "./audit-log";
+import { getUserByWallet } from "./users";
 import {
   agents,
   chainCursors,
@@ -96,6 +98,24 @@ export async function recordPurchaseEvent(
         .update(purchases)
         .set({ agentId: agent.id })
         .where(and(key, sql`${purchases.agentId} is null`));
+  }
+  if (inserted) {
+    // On the trail once: the buyer's (when the wallet is linked) and the organisation's.
+    const buyer = await getUserByWallet(db, { address: event.buyer });
+    await createAuditEntry(db, {
+      actorUserId: buyer?.id ?? null,
+      orgId,
+      action: "purchase.recorded",
+      targetType: "purchase",
+      targetId: inserted.id,
+      metadata: {
+        agentId: agent?.id ?? null,
+        runs: Number(event.runs),
+        amountWei: event.amount.toString(),
+        token: event.token.toLowerCase(),
+        txHash: event.txHash.toLowerCase(),
+      },
+    });
   }
   const [row] = await db.select({ id: purchases.id }).from(purchases).where(key).limit(1);
   const creditsGranted = row ? await grantOwedCredits(db, { purchaseIds: [row.id] }) : 0;
