@@ -80,6 +80,33 @@ test("a creator signs up, signs out, signs in and creates a draft agent that is 
   // A draft is not in the public marketplace.
   await page.goto("/agents");
   await expect(page.getByTestId("agent-card").filter({ hasText: "Invoice Parser" })).toHaveCount(0);
+
+  // Their own trail shows the failed and the good sign-in.
+  await page.goto("/settings/activity");
+  await expect(page.getByRole("table", { name: "Audit trail" })).toContainText("user.sign_in_failed");
+  await expect(page.getByRole("table", { name: "Audit trail" })).toContainText("user.signed_in");
+
+  // Their data, exported in the background and downloaded once.
+  await page.goto("/settings");
+  await page.getByRole("button", { name: "Export my data" }).click();
+  await expect(page.getByTestId("export-status").first()).toHaveText("ready to download (once)", { timeout: 20_000 });
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: /^Download/ }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^ai-nomads-export-.*\.zip$/);
+  await expect(page.getByTestId("export-status").first()).toHaveText("downloaded");
+
+  // Then they erase the account: signed out, and it cannot sign in again.
+  await page.getByLabel('Type "erase my account"').fill("erase my account");
+  await page.getByLabel("Your password, to confirm").fill(creator.password);
+  await page.getByRole("button", { name: "Erase my account" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(creator.email);
+  await page.getByLabel("Password").fill(creator.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.locator("#password-error")).toHaveText("Wrong email or password.");
 });
 
 test("an owner invites a member by email, who accepts through the link; the owner removes them", async ({

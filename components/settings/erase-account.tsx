@@ -34,7 +34,7 @@ export function EraseAccount({ kept, hasPassword }: { kept: readonly string[]; h
           <Input name="confirm" autoComplete="off" required />
         </Field>
         {hasPassword ? (
-          <Field id="erase-password" label="Current password" error={erase.fieldError("currentPassword")}>
+          <Field id="erase-password" label="Your password, to confirm" error={erase.fieldError("currentPassword")}>
             <Input name="currentPassword" type="password" autoComplete="current-password" required />
           </Field>
         ) : null}
