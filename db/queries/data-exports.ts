@@ -17,6 +17,8 @@ import { listAuditTrail } from "./audit-log";
 
 /** Rows of one kind an export holds at most (the newest); the archive says when a kind was cut. */
 export const EXPORT_ROWS_PER_KIND = 20_000;
+/** Stored bytes of run inputs and outputs an export holds at most (the newest runs first). */
+export const EXPORT_RUN_BYTES = 64 * 1024 * 1024;
 
 /**
  * Asks for an export of the account's data, unless one was asked for within `since` (the
@@ -110,7 +112,7 @@ export async function takeDataExportArchive(db: Db, params: { exportId: string; 
  * Never password hashes, key hashes or webhook secrets. Other people's data is left out
  * (the inputs of runs buyers made of the account's agents are the buyers').
  */
-export async function collectAccountData(db: Db, params: { userId: string }) {
+export async function collectAccountData(db: Db, params: { userId: string; runBytes?: number }) {
   const limit = EXPORT_ROWS_PER_KIND;
   const [profile] = await db
     .select({
@@ -197,7 +199,17 @@ export async function collectAccountData(db: Db, params: { userId: string }) {
       receiptHash: executions.receiptHash,
     })
     .from(executions)
-    .where(eq(executions.userId, params.userId))
+    .where(
+      // The newest runs whose stored inputs and outputs fit EXPORT_RUN_BYTES together: the
+      // archive is built in memory, so its size is bounded whatever one account stored.
+      sql`${executions.id} in (
+        select t.id from (
+          select x.id, sum(coalesce(pg_column_size(x.input), 0) + coalesce(pg_column_size(x.output), 0))
+                   over (order by x.started_at desc, x.id) as total
+          from executions x where x.user_id = ${params.userId}
+          order by x.started_at desc, x.id limit ${limit}
+        ) t where t.total <= ${params.runBytes ?? EXPORT_RUN_BYTES})`,
+    )
     .orderBy(desc(executions.startedAt))
     .limit(limit);
   const purchaseRows = addresses.length

@@ -133,4 +133,27 @@ describe.each(await testBackends())("data export on $name", (backend) => {
     const trail = await listAuditTrail(handle.db, { userId: me.user.id, action: "data.", limit: 10 });
     expect(trail.map((e) => e.action)).toEqual(["data.export_requested"]);
   });
+
+  test("runs go into the archive newest first only up to the byte budget, so one account cannot make a huge archive", async () => {
+    const me = await busyAccount();
+    // Two big runs (compressed in storage less than their size, but counted as stored).
+    const { createExecution } = await import("@/db/queries/executions.testing");
+    const big = Array.from({ length: 3000 }, (_, i) => `${i}-${Math.random()}`).join(",");
+    for (let i = 0; i < 2; i++)
+      await createExecution(handle.db, {
+        agentId: me.agent.id,
+        versionId: me.agent.versionId,
+        source: "playground",
+        userId: me.user.id,
+        input: { big },
+        inputHash: "h",
+        startedAt: new Date(Date.now() + 1000 * (i + 1)),
+      });
+    const { collectAccountData } = await import("@/db/queries/data-exports");
+    const all = await collectAccountData(handle.db, { userId: me.user.id });
+    expect(all.executions).toHaveLength(3);
+    const budget = await collectAccountData(handle.db, { userId: me.user.id, runBytes: 100_000 });
+    expect(budget.executions.length).toBeLessThan(3);
+    expect(budget.executions.length).toBeGreaterThan(0);
+  });
 });
