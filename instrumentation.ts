@@ -21,6 +21,9 @@ export async function register() {
     .catch((error: unknown) => console.error("[sandbox] could not start the sandbox workers:", error));
   const { installRequestMetrics } = await import("@/lib/metrics/observe");
   installRequestMetrics();
+  // Threat detection: blocked sources are answered 429 first (lib/platform/threat-guard-hook.mjs).
+  const { installThreatGuard } = await import("@/lib/security/guard");
+  await installThreatGuard();
   const { startReaperLoop } = await import("@/lib/metering/reaper-loop");
   startReaperLoop();
   // Live streams on the bare Node request (lib/platform/lean-routes-hook.mjs calls them).

@@ -48,6 +48,12 @@ export const users = pgTable(
     emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
     /** When the account was erased (its personal data removed; it can no longer sign in). */
     erasedAt: timestamp("erased_at", { withTimezone: true }),
+    /**
+     * When an operator suspended the account, and why (shown to the account): it cannot
+     * sign in, its sessions end and the API keys it created are refused until restored.
+     */
+    suspendedAt: timestamp("suspended_at", { withTimezone: true }),
+    suspendedReason: text("suspended_reason"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -220,6 +226,12 @@ export const agents = pgTable(
     currentVersionId: uuid("current_version_id").references((): AnyPgColumn => agentVersions.id, {
       onDelete: "set null",
     }),
+    /**
+     * When an operator unlisted the agent, and why (shown to its creator): hidden from the
+     * marketplace, its API runs refused (problem `agent-unlisted`) until it is listed again.
+     */
+    unlistedAt: timestamp("unlisted_at", { withTimezone: true }),
+    unlistedReason: text("unlisted_reason"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -887,6 +899,8 @@ export const dataExports = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    /** Set for an organisation's export (asked for by an owner, `userId`); null for an account's own. */
+    orgId: uuid("org_id").references(() => organizations.id, { onDelete: "cascade" }),
     status: text("status", { enum: ["queued", "building", "ready", "downloaded", "failed"] })
       .notNull()
       .default("queued"),
@@ -909,3 +923,56 @@ export const erasures = pgTable("erasures", {
   userId: uuid("user_id").primaryKey(),
   erasedAt: timestamp("erased_at", { withTimezone: true }).notNull(),
 });
+
+// ── operators ───────────────────────────────────────────────────────────────
+
+export const abuseReasons = ["malicious", "misleading", "illegal", "spam", "other"] as const;
+
+/**
+ * Reports that signed-in users file from an agent's page, for the platform's operators
+ * (the operator console): one open report per reporter and agent.
+ */
+export const abuseReports = pgTable(
+  "abuse_reports",
+  {
+    id: id(),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    reporterId: uuid("reporter_id").references(() => users.id, { onDelete: "set null" }),
+    reason: text("reason", { enum: abuseReasons }).notNull(),
+    details: text("details").notNull().default(""),
+    status: text("status", { enum: ["open", "resolved", "dismissed"] })
+      .notNull()
+      .default("open"),
+    resolvedBy: uuid("resolved_by").references(() => users.id, { onDelete: "set null" }),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("abuse_reports_status_created_idx").on(t.status, t.createdAt),
+    index("abuse_reports_agent_idx").on(t.agentId),
+    index("abuse_reports_reporter_idx").on(t.reporterId),
+    uniqueIndex("abuse_reports_open_key")
+      .on(t.agentId, t.reporterId)
+      .where(sql`status = 'open'`),
+  ],
+);
+
+/**
+ * Request sources (a client address, `ip:…`, or an API key, `key:…`) blocked for a
+ * cooling-off period by threat detection (lib/security/threats.ts): every app instance
+ * answers them 429 until `blocked_until`.
+ */
+export const requestBlocks = pgTable(
+  "request_blocks",
+  {
+    source: text("source").primaryKey(),
+    reason: text("reason").notNull(),
+    /** What was counted when the block began (kind, count, window). */
+    evidence: jsonb("evidence").notNull().default({}),
+    blockedUntil: timestamp("blocked_until", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("request_blocks_until_idx").on(t.blockedUntil)],
+);

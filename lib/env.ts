@@ -71,6 +71,31 @@ const schema = z.object({
    * not restored with the database. Default: DATA_DIR/erasures.log.
    */
   ERASURE_LOG: z.string().optional(),
+  /**
+   * The platform's operators (the operator console, /operator): accounts with one of these
+   * emails, once verified, or with one of these wallets linked (comma-separated).
+   */
+  OPERATOR_EMAILS: z.string().default(""),
+  OPERATOR_WALLETS: z.string().default(""),
+  /**
+   * Key of the AgentMarketplace owner, with which the operator console sets the platform fee.
+   * With the local chain of `npm start` it defaults to the deployer (anvil's public test key #0).
+   */
+  MARKETPLACE_OWNER_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key")
+    .optional(),
+  /**
+   * Threat detection (lib/security/threats.ts): per client address or API key and minute,
+   * refused requests (401, 403, 404, 422, 429), failed sign-ins and scanner probes (paths
+   * such as /.env or /wp-login.php) past which the source is blocked for THREAT_BLOCK_SECONDS.
+   * THREAT_ALLOW lists addresses never blocked (comma-separated), e.g. a monitoring host.
+   */
+  THREAT_REFUSED_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  THREAT_FAILED_SIGN_INS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  THREAT_PROBES_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  THREAT_BLOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  THREAT_ALLOW: z.string().default(""),
   /** Playground quotas per user: runs going at once, runs started per minute, model tokens per 24 hours. */
   PLAYGROUND_CONCURRENT_RUNS: z.coerce.number().int().min(1).default(2),
   PLAYGROUND_RUNS_PER_MINUTE: z.coerce.number().int().min(1).default(20),

@@ -3,6 +3,8 @@ export const errorCodes = {
   UNAUTHORIZED: { status: 401, message: "Please sign in to continue." },
   FORBIDDEN: { status: 403, message: "You do not have permission to do that." },
   NOT_FOUND: { status: 404, message: "Not found." },
+  ACCOUNT_SUSPENDED: { status: 403, message: "This account is suspended by the platform's operators." },
+  AGENT_UNLISTED: { status: 403, message: "This agent was unlisted by the platform's operators." },
   INVALID_INPUT: { status: 422, message: "Some fields need attention." },
   MALFORMED_REQUEST: { status: 400, message: "The request body is not valid JSON." },
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large." },

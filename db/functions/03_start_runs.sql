@@ -7,7 +7,7 @@
 --   replay       an earlier run has this Idempotency-Key and the same request: its id
 --   conflict     an earlier run has this Idempotency-Key and a different request
 --   duplicate    the same Idempotency-Key as an earlier request of this batch (first_ord): the caller answers as for that one
---   stale        the version is no longer the one the key runs (or the agent is unpublished)
+--   stale        the version is no longer the one the key runs (or the agent is unpublished or unlisted)
 --   cap_reached  the key's monthly run cap is used up
 --   no_credit    the organisation has no credit left for the agent
 --   quota_running / quota_rate / quota_tokens   the playground user is over a quota
@@ -61,7 +61,7 @@ begin
           when r.idempotency_key is not null and r.first_of_key <> r.ord then 'duplicate'
           when r.source = 'api' and not exists (
             select 1 from agents a
-            where a.id = r.agent_id and a.status = 'published'
+            where a.id = r.agent_id and a.status = 'published' and a.unlisted_at is null
               and version_to_run(r.pinned_version_id, a.id, a.current_version_id) = r.version_id) then 'stale'
           when r.monthly_run_cap is not null and r.rk + (
             select count(*) from executions x

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agents, agentVersions, executions, purchases, ratings, users } from "../schema";
 
@@ -52,12 +52,20 @@ export async function getAgentForOwner(db: Db, params: { slug: string; ownerId: 
       draftSpec: agents.draftSpec,
       currentVersionId: agents.currentVersionId,
       listingId: agents.listingId,
+      unlistedAt: agents.unlistedAt,
+      unlistedReason: agents.unlistedReason,
     })
     .from(agents)
     .where(and(eq(agents.slug, params.slug), eq(agents.ownerId, params.ownerId)))
     .limit(1);
   return row;
 }
+
+/**
+ * What the marketplace shows and sells: published, and not unlisted by an operator. (A run
+ * of an unlisted agent is refused in start_runs, db/functions/03_start_runs.sql.)
+ */
+export const isListed = () => and(eq(agents.status, "published"), isNull(agents.unlistedAt));
 
 const publishedColumns = {
   ...summaryColumns,
@@ -68,6 +76,9 @@ const publishedColumns = {
   publishedAt: agentVersions.createdAt,
   listingId: agents.listingId,
   listingChainId: agents.listingChainId,
+  unlistedAt: agents.unlistedAt,
+  unlistedReason: agents.unlistedReason,
+  ownerId: agents.ownerId,
 };
 
 export type MarketplaceSort = "newest" | "price_asc" | "price_desc" | "relevance" | "reputation" | "runs";
@@ -171,7 +182,7 @@ export async function listPublishedAgents(
     .leftJoin(runStats, eq(runStats.agentId, agents.id))
     .where(
       and(
-        eq(agents.status, "published"),
+        isListed(),
         // The minimum applies to the reputation (value-weighted, shrunk): ratings that cost nothing cannot pass it.
         params.minRating !== undefined
           ? sql`${ratingStats.count} > 0 and ${reputation} >= ${params.minRating}`

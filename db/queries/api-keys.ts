@@ -70,6 +70,8 @@ export function keyFromRow(row: Record<string, unknown>) {
     pinnedVersionId: (row.pinned_version_id as string | null) ?? null,
     revoked: row.revoked_at !== null,
     requestCount: row.request_count === null ? null : Number(row.request_count),
+    /** The account that created the key is suspended by an operator. */
+    creatorSuspended: row.creator_suspended === true,
   };
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, like, lt, or } from "drizzle-orm";
+import { and, desc, eq, gte, like, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { auditLog, users } from "../schema";
 
@@ -48,22 +48,31 @@ export async function listAuditEntriesForOrg(db: Db, params: { orgId: string; li
 export type AuditFilters = { actorUserId?: string; action?: string; from?: Date; to?: Date };
 
 /**
- * A trail, newest first, at most `limit` entries: an organisation's (`orgId`), or a
- * person's own (`userId`: what they did, and what was done to their account, such as failed
- * sign-ins), with the filters. Entries are only ever added (createAuditEntry); nothing in the
+ * A trail, newest first, at most `limit` entries: an organisation's (`orgId`), a person's
+ * own (`userId`: what they did, what was done to their account, such as failed sign-ins,
+ * and to their agents, such as an operator unlisting one), or the whole platform's
+ * (`platform`, for operators), with the filters. Entries are only ever added (createAuditEntry); nothing in the
  * product edits or deletes them.
  */
+const byOperator = sql`${auditLog.action} like 'operator.%'`;
+
 export async function listAuditTrail(
   db: Db,
-  params: ({ orgId: string } | { userId: string }) & AuditFilters & { limit: number },
+  params: ({ orgId: string } | { userId: string } | { platform: true }) & AuditFilters & { limit: number },
 ) {
   const scope =
     "orgId" in params
       ? eq(auditLog.orgId, params.orgId)
-      : or(
-          eq(auditLog.actorUserId, params.userId),
-          and(eq(auditLog.targetType, "user"), eq(auditLog.targetId, params.userId)),
-        );
+      : "userId" in params
+        ? or(
+            eq(auditLog.actorUserId, params.userId),
+            and(eq(auditLog.targetType, "user"), eq(auditLog.targetId, params.userId)),
+            and(
+              eq(auditLog.targetType, "agent"),
+              sql`${auditLog.targetId} in (select a.id::text from agents a where a.owner_id = ${params.userId})`,
+            ),
+          )
+        : undefined;
   const action = params.action?.endsWith(".")
     ? like(auditLog.action, `${params.action.replace(/[\\%_]/g, "\\$&")}%`)
     : params.action
@@ -78,9 +87,19 @@ export async function listAuditTrail(
       targetId: auditLog.targetId,
       metadata: auditLog.metadata,
       createdAt: auditLog.createdAt,
-      actorUserId: auditLog.actorUserId,
-      actorName: users.name,
-      actorEmail: users.email,
+      // Outside the operators' own view, an operator is "Platform operator", not a person.
+      actorUserId:
+        "platform" in params
+          ? auditLog.actorUserId
+          : sql<string | null>`case when ${byOperator} then null else ${auditLog.actorUserId} end`,
+      actorName:
+        "platform" in params
+          ? users.name
+          : sql<string | null>`case when ${byOperator} then 'Platform operator' else ${users.name} end`,
+      actorEmail:
+        "platform" in params
+          ? users.email
+          : sql<string | null>`case when ${byOperator} then null else ${users.email} end`,
     })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorUserId))

@@ -57,6 +57,8 @@ export async function eraseAccount(
     delete from invitations where accepted_at is null
       and email = (select email from users where id = ${userId})`);
   await db.execute(sql`update ratings set review = null, reviewer_user_id = null where reviewer_user_id = ${userId}`);
+  // Its abuse reports stay for the operators (the agent and the reason), without it or its words.
+  await db.execute(sql`update abuse_reports set reporter_id = null, details = '' where reporter_id = ${userId}`);
   // Runs it made in the playground: the record and its receipt hash stay, the contents go.
   await db.execute(sql`
     update executions set input = null, output = null, steps = '[]'::jsonb, error_message = null
@@ -75,6 +77,7 @@ export async function eraseAccount(
       passwordHash: null,
       emailVerifiedAt: null,
       sessionVersion: sql`${users.sessionVersion} + 1`,
+      suspendedReason: null,
       erasedAt: params.now,
     })
     .where(eq(users.id, userId));

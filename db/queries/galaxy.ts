@@ -32,7 +32,7 @@ export async function galaxyData(
         rt.average, coalesce(rt.count, 0) as rating_count
       from agents a
       left join (select agent_id, avg(score)::float8 as average, count(*) as count from ratings group by agent_id) rt on rt.agent_id = a.id
-      where a.status = 'published' and a.current_version_id is not null ${owner}
+      where a.status = 'published' and a.unlisted_at is null and a.current_version_id is not null ${owner}
       order by runs desc, a.id
       limit ${params.maxAgents}`),
   );

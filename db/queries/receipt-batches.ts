@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agents, executions, receiptBatches } from "../schema";
 
@@ -91,4 +91,17 @@ export async function getReceiptBatchWithLeaves(db: Db, params: { batchId: strin
     .where(eq(executions.receiptBatchId, params.batchId))
     .orderBy(asc(executions.receiptLeafIndex));
   return { batch, receiptHashes: leaves.map((l) => l.receiptHash!) };
+}
+
+/** The attester's state: receipts waiting for a batch, batches waiting to be attested, the last attested. */
+export async function attesterBacklog(db: Db) {
+  const [unbatchedRow] = await db.select({ n: count() }).from(executions).where(unbatched);
+  const [pending] = await db.select({ n: count() }).from(receiptBatches).where(isNull(receiptBatches.txHash));
+  const [last] = await db
+    .select({ attestedAt: receiptBatches.attestedAt, txHash: receiptBatches.txHash, runs: receiptBatches.runs })
+    .from(receiptBatches)
+    .where(isNotNull(receiptBatches.txHash))
+    .orderBy(desc(receiptBatches.attestedAt))
+    .limit(1);
+  return { unbatchedReceipts: unbatchedRow?.n ?? 0, pendingBatches: pending?.n ?? 0, lastAttested: last ?? null };
 }

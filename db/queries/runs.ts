@@ -39,7 +39,12 @@ function authResults(count: number, rows: Record<string, unknown>[]): (Authentic
 export async function getRunnableVersion(db: Db, params: { slug: string; pinnedVersionId: string | null }) {
   const [row] = await db
     .select({
-      agent: { id: agents.id, slug: agents.slug, name: agents.name },
+      agent: {
+        id: agents.id,
+        slug: agents.slug,
+        name: agents.name,
+        unlisted: sql<boolean>`${agents.unlistedAt} is not null`.mapWith(Boolean),
+      },
       version: {
         id: agentVersions.id,
         version: agentVersions.version,

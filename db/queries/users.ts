@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { users, wallets } from "../schema";
 
@@ -25,7 +25,12 @@ export async function createUser(
 /** The user with that (lower-cased) email, including the password hash for sign-in. */
 export async function getUserCredentialsByEmail(db: Db, params: { email: string }) {
   const [row] = await db
-    .select({ ...publicColumns, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
+    .select({
+      ...publicColumns,
+      passwordHash: users.passwordHash,
+      sessionVersion: users.sessionVersion,
+      suspendedReason: suspensionOf(),
+    })
     .from(users)
     .where(eq(users.email, params.email))
     .limit(1);
@@ -37,9 +42,18 @@ export async function getUserById(db: Db, params: { id: string }): Promise<Publi
   return row;
 }
 
-export async function getUserByWallet(db: Db, params: { address: string }): Promise<PublicUser | undefined> {
+/** An operator's suspension of the account: its reason (never empty), or null when it is not suspended. */
+const suspensionOf = () =>
+  sql<
+    string | null
+  >`case when ${users.suspendedAt} is null then null else coalesce(nullif(${users.suspendedReason}, ''), 'no reason given') end`;
+
+export async function getUserByWallet(
+  db: Db,
+  params: { address: string },
+): Promise<(PublicUser & { suspendedReason: string | null }) | undefined> {
   const [row] = await db
-    .select(publicColumns)
+    .select({ ...publicColumns, suspendedReason: suspensionOf() })
     .from(users)
     .innerJoin(wallets, eq(wallets.userId, users.id))
     .where(eq(wallets.address, params.address.toLowerCase()))
@@ -47,12 +61,15 @@ export async function getUserByWallet(db: Db, params: { address: string }): Prom
   return row;
 }
 
-/** The session version a user's tokens must carry to be valid. */
+/**
+ * The session version a user's tokens must carry to be valid; undefined (no session is
+ * valid) for an account that is gone or suspended by an operator.
+ */
 export async function getSessionVersion(db: Db, params: { userId: string }): Promise<number | undefined> {
   const [row] = await db
     .select({ sessionVersion: users.sessionVersion })
     .from(users)
-    .where(eq(users.id, params.userId))
+    .where(and(eq(users.id, params.userId), isNull(users.suspendedAt)))
     .limit(1);
   return row?.sessionVersion;
 }
@@ -108,4 +125,27 @@ export async function setUserEmail(db: Db, params: { userId: string; email: stri
     .where(eq(users.id, params.userId))
     .returning({ sessionVersion: users.sessionVersion });
   return row!.sessionVersion;
+}
+
+/** What names an account an operator (lib/auth/operator.ts): its email once verified, its wallets. */
+export async function getOperatorIdentity(db: Db, params: { userId: string }) {
+  const [row] = await db
+    .select({
+      verifiedEmail: sql<string | null>`case when ${users.emailVerifiedAt} is null then null else ${users.email} end`,
+      // Qualified by hand: drizzle writes a one-table query's columns unqualified, which the subquery would take for its own.
+      wallets: sql<
+        string[]
+      >`coalesce((select array_agg(w.address) from wallets w where w.user_id = "users"."id"), '{}')`,
+    })
+    .from(users)
+    .where(and(eq(users.id, params.userId), isNull(users.suspendedAt), isNull(users.erasedAt)))
+    .limit(1);
+  if (!row) return undefined;
+  const list = Array.isArray(row.wallets)
+    ? row.wallets
+    : String(row.wallets)
+        .replace(/^\{|\}$/g, "")
+        .split(",")
+        .filter(Boolean);
+  return { verifiedEmail: row.verifiedEmail, wallets: list.map(String) };
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { getDb } from "@/lib/db";
+import { requireOperator } from "@/lib/auth/operator";
 import { requireUser, type SessionUser } from "@/lib/auth/session";
 import { errorCodes, isAppError, type ErrorCode, type FieldErrors } from "@/lib/errors";
 import { describeError } from "@/lib/log";
@@ -90,5 +91,25 @@ export function defineAuthAction<S extends z.ZodType, T>(
       const user = await requireUser();
       const parsed = schema.parse(inputOf(args, options));
       return handler(parsed, { db: await getDb(), user });
+    });
+}
+
+/**
+ * A server action for the platform's operators (lib/auth/operator.ts): session first, then
+ * NOT_FOUND for anyone who is not an operator (the console is not advertised), then
+ * validation and the handler, which writes its audit entry with its change.
+ */
+export function defineOperatorAction<S extends z.ZodType, T>(
+  name: string,
+  schema: S,
+  handler: Handler<S, { db: Db; user: SessionUser }, T>,
+  options: Options<S> = {},
+): Action<z.input<S>, T> {
+  return async (...args: unknown[]) =>
+    run(name, async () => {
+      const user = await requireUser();
+      const db = await getDb();
+      await requireOperator(db, user.id);
+      return handler(schema.parse(inputOf(args, options)), { db, user });
     });
 }

@@ -57,6 +57,15 @@ export async function authenticate(db: Db, request: Request): Promise<Authentica
  * or revoked key, 429 past the per-minute limit, else the key and the RateLimit-* headers.
  */
 export function admit(key: ApiKey | undefined, now: Date): Authenticated {
+  if (key?.creatorSuspended && !key.revoked) {
+    return {
+      ok: false,
+      response: problemResponse(
+        "account-suspended",
+        "The account that created this API key is suspended by the platform's operators; an organisation owner can create a new key.",
+      ),
+    };
+  }
   if (!key || key.revoked || key.requestCount === null) {
     return {
       ok: false,

@@ -4,7 +4,7 @@ import { perDatabase } from "@/lib/coalesce";
 
 /** What the API needs of the version a key runs: published versions never change. */
 export type Runnable = {
-  agent: { id: string; slug: string; name: string };
+  agent: { id: string; slug: string; name: string; unlisted: boolean };
   version: { id: string; version: number; priceWei: string };
   spec: AgentSpec;
 };
@@ -30,7 +30,8 @@ class RunnableCache {
   set(slug: string, pinnedVersionId: string | null, runnable: Runnable | undefined) {
     const slot = RunnableCache.slot(slug, pinnedVersionId);
     this.entries.delete(slot);
-    if (!runnable) return;
+    // An unlisted agent may be listed again: only runnable ones are remembered.
+    if (!runnable || runnable.agent.unlisted) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(slot, runnable);
   }

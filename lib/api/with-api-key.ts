@@ -4,8 +4,9 @@ import type { Db } from "@/db/client";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { logJson } from "@/lib/log";
+import { keySource, REFUSED_STATUSES, threats } from "@/lib/security/threats";
 import { authenticate, type ApiKey } from "./authenticate";
-import { problemFromError } from "./problem";
+import { problemFromError, problemResponse } from "./problem";
 import { readJsonBody } from "./request";
 
 export type ApiContext<P> = {
@@ -29,7 +30,8 @@ export type ApiHandler<P> = (db: Db, request: Request, params?: P) => Promise<Re
  * The one wrapper of `/api/v1/**` route handlers: authenticates the Bearer key and counts the
  * request against its rate limit (401, 429), runs the operation, turns whatever it throws into
  * a problem response (RFC 9457), and puts the key's RateLimit-* headers on every answer. No
- * operation has an error shape of its own. Every request gets an id (X-Request-Id, kept on the
+ * operation has an error shape of its own. A key whose requests keep being refused is blocked
+ * for a while by threat detection (lib/security/threats.ts): 429 with Retry-After. Every request gets an id (X-Request-Id, kept on the
  * run it starts); with API_ACCESS_LOG it is logged as one JSON line, and a 5xx always is.
  */
 export function withApiKey<P extends object = object>(
@@ -40,6 +42,7 @@ export function withApiKey<P extends object = object>(
     const started = performance.now();
     const finish = (response: Response, key?: ApiKey) => {
       response.headers.set("X-Request-Id", requestId);
+      if (key && REFUSED_STATUSES.has(response.status)) threats().record(keySource(key.id), "refused");
       if (env.API_ACCESS_LOG || response.status >= 500)
         logJson(response.status >= 500 ? "error" : "info", "api.request", {
           requestId,
@@ -59,6 +62,17 @@ export function withApiKey<P extends object = object>(
       return finish(problemFromError(error));
     }
     if (!auth.ok) return finish(auth.response);
+    const blockedFor = threats().retryAfter(keySource(auth.key.id));
+    if (blockedFor) {
+      auth.headers.set("Retry-After", String(blockedFor));
+      return finish(
+        problemResponse(
+          "rate-limited",
+          `Too many of this key's requests were refused; it is blocked for a while. Retry after ${blockedFor} s.`,
+          { headers: auth.headers },
+        ),
+      );
+    }
     let body: Promise<unknown> | undefined;
     let response: Response;
     try {

@@ -10,9 +10,10 @@ import { clientAddress } from "@/lib/http/client-address";
 import { authSecret, env } from "@/lib/env";
 import { isAppError, isUniqueViolation } from "@/lib/errors";
 import { shortAddress } from "@/lib/utils";
+import { addressSource, threats } from "@/lib/security/threats";
 import { appOrigin, isAppOrigin } from "@/lib/http/app-origin";
 import { safeCallbackUrl } from "./callback-url";
-import { trimUserAgent } from "./password-sign-in";
+import { refuseSuspended, trimUserAgent } from "./password-sign-in";
 import { SESSION_MAX_AGE_SECONDS, sessionCookieName, sessionCookieOptions } from "./session-cookie";
 import { siweBindingFromCookieHeader, verifySiweSignature } from "./siwe";
 
@@ -36,6 +37,7 @@ async function signInWithEthereum(
     });
   } catch (error) {
     if (isAppError(error)) {
+      threats().record(addressSource(client.ip), "sign_in_failed");
       await createAuditEntry(db, {
         actorUserId: null,
         action: "user.sign_in_failed",
@@ -56,6 +58,13 @@ async function signInWithEthereum(
     return { id: user.id, email: user.email, name: user.name };
   };
   const existing = await getUserByWallet(db, { address });
+  if (existing?.suspendedReason) {
+    try {
+      await refuseSuspended(db, existing, { ...client, wallet: address });
+    } catch (error) {
+      throw new Error(isAppError(error) ? error.message : "This account is suspended.");
+    }
+  }
   if (existing) return signedIn(existing);
   try {
     const user = await db.transaction(async (tx) => {

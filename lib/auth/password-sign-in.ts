@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { createAuditEntry } from "@/db/queries/audit-log";
 import { createUser, getPasswordHash, getUserCredentialsByEmail } from "@/db/queries/users";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
+import { addressSource, threats } from "@/lib/security/threats";
 import { signInSchema, signUpSchema } from "./credentials";
 import { getDummyPasswordHash, hashPassword, verifyPassword } from "./password";
 import type { SessionUser } from "./session";
@@ -32,6 +33,7 @@ export async function signInWithPassword(
   const ok = await verifyPassword(password, user?.passwordHash ?? (await getDummyPasswordHash()));
   const client = { method: "password", ip: address, userAgent: trimUserAgent(userAgent) };
   if (!user?.passwordHash || !ok) {
+    threats().record(addressSource(address), "sign_in_failed");
     // The failure counts and is on the trail together (an unknown email is not recorded).
     await db.transaction(async (tx) => {
       await countAgainst(tx, keys, now);
@@ -45,6 +47,8 @@ export async function signInWithPassword(
     });
     throw new AppError("UNAUTHORIZED", WRONG_CREDENTIALS, { fieldErrors: { password: [WRONG_CREDENTIALS] } });
   }
+  // Told only to whoever knows the password: the suspension and its reason.
+  if (user.suspendedReason !== null) await refuseSuspended(db, user, client);
   await db.transaction(async (tx) => {
     await clearFailures(tx, keys[0]!);
     await createAuditEntry(tx, {
@@ -56,6 +60,26 @@ export async function signInWithPassword(
     });
   });
   return { id: user.id, name: user.name, email: user.email, sessionVersion: user.sessionVersion };
+}
+
+/**
+ * Refuses the sign-in of an account an operator suspended (ACCOUNT_SUSPENDED, with the
+ * reason), on the trail as a failed sign-in. Both sign-in paths (password, wallet) call it.
+ */
+export async function refuseSuspended(
+  db: Db,
+  user: { id: string; suspendedReason: string | null },
+  client: Record<string, unknown>,
+): Promise<never> {
+  await createAuditEntry(db, {
+    actorUserId: null,
+    action: "user.sign_in_failed",
+    targetType: "user",
+    targetId: user.id,
+    metadata: { ...client, knownAccount: true, reason: "suspended" },
+  });
+  const message = `This account is suspended by the platform's operators: ${user.suspendedReason}.`;
+  throw new AppError("ACCOUNT_SUSPENDED", message, { fieldErrors: { password: [message] } });
 }
 
 /** Creates an email and password account (POST /api/auth/sign-up), throttled per client address. */

@@ -45,6 +45,11 @@ export function preparePurchase(
   });
 }
 
+/** The platform fee of future purchases (the contract owner's call). */
+export function prepareSetFeeBps(contract: MarketplaceContract, p: { feeBps: number }) {
+  return prepareContractCall({ contract, method: "setFeeBps", params: [p.feeBps] });
+}
+
 export function prepareWithdraw(contract: MarketplaceContract, p: { token: `0x${string}` }) {
   return prepareContractCall({ contract, method: "withdraw", params: [p.token] });
 }
@@ -83,6 +88,18 @@ export async function readListing(contract: MarketplaceContract, listingId: bigi
 /** The marketplace's platform fee in basis points (owner-set, at most 10 %). */
 export async function readFeeBps(contract: MarketplaceContract): Promise<number> {
   return Number(await readContract({ contract, method: "feeBps", params: [] }));
+}
+
+/** The contract's platform settings: fee, its cap and recipient, owner, pause. */
+export async function readPlatformSettings(contract: MarketplaceContract) {
+  const [feeBps, maxFeeBps, feeRecipient, owner, paused] = await Promise.all([
+    readContract({ contract, method: "feeBps", params: [] }),
+    readContract({ contract, method: "MAX_FEE_BPS", params: [] }),
+    readContract({ contract, method: "feeRecipient", params: [] }),
+    readContract({ contract, method: "owner", params: [] }),
+    readContract({ contract, method: "paused", params: [] }),
+  ]);
+  return { feeBps: Number(feeBps), maxFeeBps: Number(maxFeeBps), feeRecipient, owner, paused };
 }
 
 export function readBalance(contract: MarketplaceContract, p: { token: `0x${string}`; account: `0x${string}` }) {

@@ -49,6 +49,7 @@ export async function seedDemoChainData(db: Db, config: ChainConfig): Promise<{ 
       ...(await createUser(db, { email: DEMO_BUYER_EMAIL, name: "Demo Buyer", passwordHash: null })),
       passwordHash: null,
       sessionVersion: 0,
+      suspendedReason: null,
     };
     await createWallet(db, { userId: buyerUser.id, address: buyerKey.address });
   }

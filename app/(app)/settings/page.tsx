@@ -12,6 +12,7 @@ import { VerifyEmailButton } from "@/components/settings/verify-email-button";
 import { getDb } from "@/lib/db";
 import { listWalletsForUser } from "@/db/queries/wallets";
 import { requirePageUser } from "@/lib/auth/session";
+import { isOperator } from "@/lib/auth/operator";
 import { listDataExports } from "@/db/queries/data-exports";
 import { DataExport } from "@/components/settings/data-export";
 import { EraseAccount } from "@/components/settings/erase-account";
@@ -23,18 +24,27 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const user = await requirePageUser("/settings");
   const db = await getDb();
-  const [wallets, passwordHash, verified, exports] = await Promise.all([
+  const [wallets, passwordHash, verified, exports, operator] = await Promise.all([
     listWalletsForUser(db, { userId: user.id }),
     getPasswordHash(db, { userId: user.id }),
     isEmailVerified(db, { userId: user.id }),
     listDataExports(db, { userId: user.id }),
+    isOperator(db, user.id),
   ]);
   const hasPassword = Boolean(passwordHash);
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-3xl font-bold tracking-tight">Settings</h1>
-        <Link href="/settings/activity" className="touch-target ml-auto text-sm text-primary hover:underline">
+        {operator ? (
+          <Link href="/operator" className="touch-target ml-auto text-sm text-primary hover:underline">
+            Operator console →
+          </Link>
+        ) : null}
+        <Link
+          href="/settings/activity"
+          className={`touch-target text-sm text-primary hover:underline${operator ? "" : " ml-auto"}`}
+        >
           My activity →
         </Link>
       </div>

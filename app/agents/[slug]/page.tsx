@@ -14,6 +14,7 @@ import { appOrigin } from "@/lib/http/app-origin";
 import { getAgentRatingSummary, getPublishedAgentBySlug } from "@/db/queries/agents";
 import { BuyPanel } from "@/components/agents/buy-panel";
 import { RatePanel } from "@/components/agents/rate-panel";
+import { ReportAgent } from "@/components/agents/report-agent";
 import { listRateablePurchases } from "@/db/queries/purchases";
 import { listAgentReviews } from "@/db/queries/ratings";
 import { listOrganizationsForUser } from "@/db/queries/organizations";
@@ -29,7 +30,11 @@ type Props = { params: Promise<{ slug: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const agent = await getPublishedAgentBySlug(await getDb(), { slug: (await params).slug });
-  return { title: agent?.name ?? "Agent not found", description: agent?.description };
+  return {
+    title: agent?.name ?? "Agent not found",
+    description: agent?.description,
+    ...(agent?.unlistedAt ? { robots: { index: false } } : {}),
+  };
 }
 
 export default async function AgentPage({ params }: Props) {
@@ -78,6 +83,12 @@ export default async function AgentPage({ params }: Props) {
           <p className="text-sm text-muted-foreground">
             by {agent.creatorName ?? "unknown"} · version {agent.version} · published {formatDate(agent.publishedAt)}
           </p>
+          {agent.unlistedAt ? (
+            <p role="status" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900" data-testid="agent-unlisted">
+              The platform&apos;s operators unlisted this agent: it is not sold, and its runs are refused.
+              {user?.id === agent.ownerId && agent.unlistedReason ? ` Their reason: ${agent.unlistedReason}` : ""}
+            </p>
+          ) : null}
           <p className="whitespace-pre-line leading-relaxed">{agent.description}</p>
           <div className="flex flex-wrap gap-1.5">
             {agent.tags.map((t) => (
@@ -203,7 +214,9 @@ export default async function AgentPage({ params }: Props) {
                 The on-chain listing still sells at {formatWei(onChainPrice)} per run until the creator updates it.
               </p>
             ) : null}
-            {chain && agent.listingId && onChainPrice ? (
+            {agent.unlistedAt ? (
+              <p className="text-sm text-muted-foreground">Not for sale: unlisted by the platform&apos;s operators.</p>
+            ) : chain && agent.listingId && onChainPrice ? (
               <BuyPanel
                 slug={agent.slug}
                 priceWei={onChainPrice}
@@ -267,6 +280,19 @@ export default async function AgentPage({ params }: Props) {
             {chain ? <RatePanel chain={chain} rateable={rateable} signedIn={Boolean(user)} /> : null}
           </CardContent>
         </Card>
+        {user && user.id !== agent.ownerId ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>Report</CardTitle>
+              <p className="text-xs text-muted-foreground">
+                Tell the platform&apos;s operators if this agent is harmful or not what it claims.
+              </p>
+            </CardHeader>
+            <CardContent>
+              <ReportAgent agentId={agent.id} />
+            </CardContent>
+          </Card>
+        ) : null}
         {payees.length ? (
           <Card>
             <CardHeader>

@@ -71,6 +71,12 @@ export const createRun = withApiKey<{ slug: string }>(
     for (let pass = 0; ; pass++) {
       const runnable = await resolveRunnable(db, slug, key, pass > 0);
       if (!runnable) throw new AppError("NOT_FOUND", `There is no published agent "${slug}".`);
+      if (runnable.agent.unlisted) {
+        throw new AppError(
+          "AGENT_UNLISTED",
+          `"${slug}" was unlisted by the platform's operators; its runs are refused until it is listed again.`,
+        );
+      }
       if (!key.agentIds.includes(runnable.agent.id)) {
         throw new AppError(
           "FORBIDDEN",

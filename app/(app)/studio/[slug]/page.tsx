@@ -15,6 +15,7 @@ import { readFeeBps } from "@/lib/chain/contracts";
 import { sampleInput } from "@/lib/agents/sample-input";
 import { agentSpecSchema } from "@/lib/agents/spec";
 import { requirePageUser } from "@/lib/auth/session";
+import { formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Studio" };
 
@@ -47,6 +48,12 @@ export default async function StudioAgentPage({ params }: { params: Promise<{ sl
           Runs →
         </Link>
       </div>
+      {agent.unlistedAt ? (
+        <p role="alert" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900" data-testid="studio-unlisted">
+          The platform&apos;s operators unlisted this agent on {formatDate(agent.unlistedAt)}: it is hidden from the
+          marketplace and its API runs are refused. Their reason: {agent.unlistedReason || "none given"}.
+        </p>
+      ) : null}
       <AgentStudio
         slug={slug}
         agent={{
