@@ -70,6 +70,11 @@ export default defineConfig({
       OPENAI_MODELS: "stub-model",
       // Webhook receivers in the specs listen on loopback, which deliveries may reach only when allowed.
       WEBHOOK_ALLOW: "127.0.0.1",
+      // The operator of e2e/operator.spec.ts, once its email is confirmed.
+      OPERATOR_EMAILS: "operator@e2e.example.com",
+      // Every spec's refused requests (the refusals they test) come from this one loopback
+      // address: threat detection counts them against a higher bar here (lib/security/threats.test.ts tests the default).
+      THREAT_REFUSED_PER_MINUTE: "2000",
     },
   },
 });

@@ -41,6 +41,8 @@ import {
   readStats,
 } from "./contracts";
 import { deployPlatformContracts } from "./deploy";
+import { platformSettings, setPlatformFee } from "./platform-fee";
+import { env } from "@/lib/env";
 import { anvilAccounts } from "./dev-accounts";
 import { toChainError } from "./errors";
 import { readRegisteredListing } from "./listing-receipt";
@@ -472,3 +474,23 @@ test("the demo chain data lists the demo agents and records purchases, credits a
     await handle.close();
   }
 }, 60_000);
+
+test("the platform fee is read on-chain and set through the owner's function; past the cap, or with a key that is not the owner's, it is refused", async () => {
+  const before = await platformSettings(config);
+  expect(before).toMatchObject({ feeBps: 500, maxFeeBps: 1000, paused: false, ownerKeyHeld: true });
+  expect(before.owner.toLowerCase()).toBe(platform!.address.toLowerCase());
+  await expect(setPlatformFee(config, 1001)).rejects.toMatchObject({ code: "INVALID_INPUT" });
+  const changed = await setPlatformFee(config, 250);
+  expect(changed).toMatchObject({ from: 500, to: 250, txHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
+  expect((await platformSettings(config)).feeBps).toBe(250);
+  const saved = env.MARKETPLACE_OWNER_PRIVATE_KEY;
+  env.MARKETPLACE_OWNER_PRIVATE_KEY = anvilAccounts[3].privateKey;
+  try {
+    expect((await platformSettings(config)).ownerKeyHeld).toBe(false);
+    await expect(setPlatformFee(config, 100)).rejects.toMatchObject({ code: "FORBIDDEN" });
+  } finally {
+    env.MARKETPLACE_OWNER_PRIVATE_KEY = saved;
+  }
+  await setPlatformFee(config, 500);
+  expect((await platformSettings(config)).feeBps).toBe(500);
+});

@@ -14,7 +14,8 @@ const SYNC_INTERVAL_MS = 5_000;
  */
 function addressOf(request: IncomingMessage): string {
   const forwarded = request.headers["x-forwarded-for"];
-  const value = (typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined) || request.socket?.remoteAddress;
+  const value =
+    (typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined) || request.socket?.remoteAddress;
   return value ? value.slice(0, 64) : "unknown";
 }
 

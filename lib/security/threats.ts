@@ -122,7 +122,9 @@ export class ThreatDetector {
             });
         }),
       )
-      .catch((error: unknown) => console.error(`[threats] could not record the block of ${source}: ${describeError(error)}`));
+      .catch((error: unknown) =>
+        console.error(`[threats] could not record the block of ${source}: ${describeError(error)}`),
+      );
   }
 
   /** Replaces this process's view of the blocks with those in force in the database. */

@@ -16,6 +16,7 @@ import { REPORTS_PER_DAY } from "@/db/queries/operator";
 import { createUser, getSessionVersion } from "@/db/queries/users";
 import { createWallet } from "@/db/queries/wallets";
 import { abuseReports, agents, credits, executions, requestBlocks, users } from "@/db/schema";
+import { rowsOf } from "@/db/queries/raw-rows";
 import { testBackends } from "@/db/testing";
 import { createRun } from "@/lib/api/handlers/create-run";
 import { apiRequest, doublerSpec, orgWithKey, publishedAgent } from "@/lib/api/fixtures.testing";
@@ -69,7 +70,8 @@ describe.each(await testBackends())("operator console on $name", (backend) => {
     const email = options.email ?? `p-${randomUUID()}@example.com`;
     const passwordHash = options.password ? await hashPassword(options.password) : null;
     const user = await createUser(handle.db, { email, name: `Person ${email}`, passwordHash });
-    if (options.verified) await handle.db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id));
+    if (options.verified)
+      await handle.db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id));
     return { id: user.id, name: user.name, email };
   };
   /** Acts as `user` with a session issued now. */
@@ -78,11 +80,11 @@ describe.each(await testBackends())("operator console on $name", (backend) => {
     state.sv = user ? ((await getSessionVersion(handle.db, { userId: user.id })) ?? -1) : 0;
   };
   const entries = async (action: string, targetId: string) =>
-    (
+    rowsOf(
       await handle.db.execute(
         sql`select count(*)::int as n from audit_log where action = ${action} and target_id = ${targetId}`,
-      )
-    ).rows[0] as { n: number };
+      ),
+    )[0] as { n: number };
 
   test("only operators may act: a verified operator email or wallet; an unverified email, others, signed out and suspended are refused, and nothing changes", async () => {
     const creator = await person();
@@ -102,7 +104,11 @@ describe.each(await testBackends())("operator console on $name", (backend) => {
       reason: "test",
       blockedUntil: new Date(Date.now() + 600_000),
     });
-    const [block] = await handle.db.select().from(requestBlocks).orderBy(sql`created_at desc`).limit(1);
+    const [block] = await handle.db
+      .select()
+      .from(requestBlocks)
+      .orderBy(sql`created_at desc`)
+      .limit(1);
 
     const attempts = [
       () => unlistAgentAction({ agentId: agent.id, reason: "malware" }),
@@ -114,14 +120,14 @@ describe.each(await testBackends())("operator console on $name", (backend) => {
       () => setPlatformFeeAction({ feeBps: 100 }),
     ];
     const snapshot = async () =>
-      (
+      rowsOf(
         await handle.db.execute(sql`
           select (select unlisted_at from agents where id = ${agent.id}) as unlisted,
                  (select suspended_at from users where id = ${target.id}) as suspended,
                  (select status from abuse_reports where id = ${reportId}) as report,
                  (select blocked_until from request_blocks where source = ${block!.source}) as block,
-                 (select count(*)::int from audit_log where action like 'operator.%') as audit`)
-      ).rows[0];
+                 (select count(*)::int from audit_log where action like 'operator.%') as audit`),
+      )[0];
     const suspended = await person({ email: operatorEmail, verified: true });
     await handle.db.update(users).set({ suspendedAt: new Date() }).where(eq(users.id, suspended.id));
     const before = await snapshot();
@@ -131,26 +137,37 @@ describe.each(await testBackends())("operator console on $name", (backend) => {
       [null, "UNAUTHORIZED"],
     ] as const) {
       await signIn(actor);
-      for (const attempt of attempts) expect(await attempt(), actor?.email ?? "signed out").toMatchObject({ ok: false, error: { code: expected } });
+      for (const attempt of attempts)
+        expect(await attempt(), actor?.email ?? "signed out").toMatchObject({ ok: false, error: { code: expected } });
     }
     // A suspended account has no session at all, operator email or not.
     state.user = suspended;
     state.sv = 0;
-    for (const attempt of attempts) expect(await attempt()).toMatchObject({ ok: false, error: { code: "UNAUTHORIZED" } });
+    for (const attempt of attempts)
+      expect(await attempt()).toMatchObject({ ok: false, error: { code: "UNAUTHORIZED" } });
     expect(await snapshot()).toEqual(before);
 
     // The wallet operator (and, below, the email operator) may.
     await signIn(byWallet);
-    expect(await unlistAgentAction({ agentId: agent.id, reason: "malware" })).toEqual({ ok: true, data: { agentId: agent.id } });
+    expect(await unlistAgentAction({ agentId: agent.id, reason: "malware" })).toEqual({
+      ok: true,
+      data: { agentId: agent.id },
+    });
     expect(await relistAgentAction({ agentId: agent.id })).toMatchObject({ ok: true });
     expect(await closeReportAction({ reportId, status: "dismissed" })).toMatchObject({ ok: true });
     expect(await liftBlockAction({ source: block!.source })).toMatchObject({ ok: true });
     // Twice is a conflict, not a second entry.
-    expect(await closeReportAction({ reportId, status: "resolved" })).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
+    expect(await closeReportAction({ reportId, status: "resolved" })).toMatchObject({
+      ok: false,
+      error: { code: "CONFLICT" },
+    });
     expect(await entries("operator.report_dismissed", reportId)).toEqual({ n: 1 });
     expect(await entries("operator.block_lifted", block!.source)).toEqual({ n: 1 });
     // No chain is configured in these tests: the fee action gets past the operator check to say so.
-    expect(await setPlatformFeeAction({ feeBps: 100 })).toMatchObject({ ok: false, error: { code: "CHAIN_UNAVAILABLE" } });
+    expect(await setPlatformFeeAction({ feeBps: 100 })).toMatchObject({
+      ok: false,
+      error: { code: "CHAIN_UNAVAILABLE" },
+    });
   });
 
   test("unlisting hides an agent, refuses its API runs with agent-unlisted (no credit taken) and tells its creator why; listing it again restores both", async () => {
@@ -159,14 +176,23 @@ describe.each(await testBackends())("operator console on $name", (backend) => {
     const creator = await person();
     const agent = await publishedAgent(handle.db, creator.id, doublerSpec);
     const { secret, org } = await orgWithKey(handle.db, [agent.id], { credits: 5 });
-    const run = () => createRun(handle.db, apiRequest(`/agents/${agent.slug}/runs`, { secret, body: { input: { n: 2 } } }), { slug: agent.slug });
+    const run = () =>
+      createRun(handle.db, apiRequest(`/agents/${agent.slug}/runs`, { secret, body: { input: { n: 2 } } }), {
+        slug: agent.slug,
+      });
     expect((await run()).status).toBe(201);
-    const listed = async () => (await listPublishedAgents(handle.db, { query: agent.slug, limit: 100 })).some((a) => a.id === agent.id);
+    const listed = async () =>
+      (await listPublishedAgents(handle.db, { q: agent.name, limit: 100 })).some((a) => a.id === agent.id);
     expect(await listed()).toBe(true);
 
     await signIn(operator);
-    expect(await unlistAgentAction({ agentId: agent.id, reason: "Sends inputs to a third party" })).toMatchObject({ ok: true });
-    expect(await unlistAgentAction({ agentId: agent.id, reason: "again" })).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
+    expect(await unlistAgentAction({ agentId: agent.id, reason: "Sends inputs to a third party" })).toMatchObject({
+      ok: true,
+    });
+    expect(await unlistAgentAction({ agentId: agent.id, reason: "again" })).toMatchObject({
+      ok: false,
+      error: { code: "CONFLICT" },
+    });
     expect(await listed()).toBe(false);
     const galaxy = await galaxyData(handle.db, { since: new Date(0), maxAgents: 2000, maxLinks: 10 });
     expect(galaxy.agents.some((a) => a.id === agent.id)).toBe(false);
@@ -199,8 +225,14 @@ describe.each(await testBackends())("operator console on $name", (backend) => {
     const agent = await publishedAgent(handle.db, creator.id, doublerSpec);
     const { secret, user: buyer } = await orgWithKey(handle.db, [agent.id], { credits: 5 });
     const password = "correct horse battery staple";
-    await handle.db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, buyer.id));
-    const run = () => createRun(handle.db, apiRequest(`/agents/${agent.slug}/runs`, { secret, body: { input: { n: 2 } } }), { slug: agent.slug });
+    await handle.db
+      .update(users)
+      .set({ passwordHash: await hashPassword(password) })
+      .where(eq(users.id, buyer.id));
+    const run = () =>
+      createRun(handle.db, apiRequest(`/agents/${agent.slug}/runs`, { secret, body: { input: { n: 2 } } }), {
+        slug: agent.slug,
+      });
     const buyerSession: SessionUser = { id: buyer.id, name: buyer.name, email: buyer.email };
     await signIn(buyerSession);
     const buyerSv = state.sv;
@@ -219,11 +251,15 @@ describe.each(await testBackends())("operator console on $name", (backend) => {
       ok: false,
       error: { code: "UNAUTHORIZED" },
     });
-    await expect(signInWithPassword(handle.db, { email: buyer.email, password: "wrong password!" }, "198.51.100.9")).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    await expect(signInWithPassword(handle.db, { email: buyer.email, password }, "198.51.100.9")).rejects.toMatchObject({
-      code: "ACCOUNT_SUSPENDED",
-      message: expect.stringContaining("Card fraud"),
-    });
+    await expect(
+      signInWithPassword(handle.db, { email: buyer.email, password: "wrong password!" }, "198.51.100.9"),
+    ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(signInWithPassword(handle.db, { email: buyer.email, password }, "198.51.100.9")).rejects.toMatchObject(
+      {
+        code: "ACCOUNT_SUSPENDED",
+        message: expect.stringContaining("Card fraud"),
+      },
+    );
     const refused = await run();
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ type: problemTypeUri("account-suspended") });
@@ -231,7 +267,9 @@ describe.each(await testBackends())("operator console on $name", (backend) => {
     await signIn(operator);
     expect(await restoreAccountAction({ userId: buyer.id })).toMatchObject({ ok: true });
     expect(await restoreAccountAction({ userId: buyer.id })).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
-    await expect(signInWithPassword(handle.db, { email: buyer.email, password }, "198.51.100.9")).resolves.toMatchObject({ id: buyer.id });
+    await expect(
+      signInWithPassword(handle.db, { email: buyer.email, password }, "198.51.100.9"),
+    ).resolves.toMatchObject({ id: buyer.id });
     expect((await run()).status).toBe(201);
   });
 
@@ -241,23 +279,37 @@ describe.each(await testBackends())("operator console on $name", (backend) => {
     const reporter = await person();
     await signIn(reporter);
     const parallel = await Promise.all(
-      Array.from({ length: 4 }, () => reportAgentAction({ agentId: agent.id, reason: "misleading", details: "It says one thing" })),
+      Array.from({ length: 4 }, () =>
+        reportAgentAction({ agentId: agent.id, reason: "misleading", details: "It says one thing" }),
+      ),
     );
     expect(parallel.filter((r) => r.ok)).toHaveLength(1);
     expect(parallel.filter((r) => !r.ok).every((r) => !r.ok && r.error.code === "CONFLICT")).toBe(true);
-    expect(await reportAgentAction({ agentId: randomUUID(), reason: "spam" })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
-    expect(await reportAgentAction({ agentId: agent.id, reason: "bogus" as never })).toMatchObject({ ok: false, error: { code: "INVALID_INPUT" } });
+    expect(await reportAgentAction({ agentId: randomUUID(), reason: "spam" })).toMatchObject({
+      ok: false,
+      error: { code: "NOT_FOUND" },
+    });
+    expect(await reportAgentAction({ agentId: agent.id, reason: "bogus" as never })).toMatchObject({
+      ok: false,
+      error: { code: "INVALID_INPUT" },
+    });
     for (let i = 1; i < REPORTS_PER_DAY; i++) {
       const other = await publishedAgent(handle.db, creator.id, doublerSpec);
       expect(await reportAgentAction({ agentId: other.id, reason: "spam" })).toMatchObject({ ok: true });
     }
     const one = await publishedAgent(handle.db, creator.id, doublerSpec);
-    expect(await reportAgentAction({ agentId: one.id, reason: "spam" })).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });
+    expect(await reportAgentAction({ agentId: one.id, reason: "spam" })).toMatchObject({
+      ok: false,
+      error: { code: "RATE_LIMITED" },
+    });
     const mine = await handle.db.select().from(abuseReports).where(eq(abuseReports.reporterId, reporter.id));
     expect(mine).toHaveLength(REPORTS_PER_DAY);
 
     await handle.db.transaction((tx) => eraseAccount(tx, { userId: reporter.id, now: new Date() }));
-    const [kept] = await handle.db.select().from(abuseReports).where(eq(abuseReports.id, mine.find((r) => r.agentId === agent.id)!.id));
+    const [kept] = await handle.db
+      .select()
+      .from(abuseReports)
+      .where(eq(abuseReports.id, mine.find((r) => r.agentId === agent.id)!.id));
     expect(kept).toMatchObject({ reporterId: null, details: "", reason: "misleading", status: "open" });
     await handle.db.delete(agents).where(eq(agents.id, agent.id));
   });

@@ -1,0 +1,2 @@
+// The hook patches http.Server on import and exports nothing.
+export {};
