@@ -1,9 +1,11 @@
 /**
- * The authorization matrix of the organisation actions: each tried as each role, as a
- * member of another organisation, and signed out. Allowed roles are written out here (not
- * read from lib/auth/permissions.ts), so a change to the table shows up as a failure; a
- * refusal is FORBIDDEN for members, NOT_FOUND for outsiders, UNAUTHORIZED signed out, and
- * changes nothing.
+ * The authorization matrix: each organisation action, page and route handler tried as each
+ * role, as a member of another organisation, signed out, and as a suspended account (an
+ * owner whose session was issued before an operator suspended them). Allowed roles are
+ * written out here (not read from lib/auth/permissions.ts), so a change to the table shows
+ * up as a failure; a refusal is FORBIDDEN (403) for members, NOT_FOUND (404) for outsiders,
+ * UNAUTHORIZED (401, or a redirect to sign in for pages) signed out or suspended, and
+ * changes nothing. The operator console's pages and route are in it too.
  */
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
@@ -12,6 +14,7 @@ import type { DbHandle } from "@/db/client";
 import { createApiKey } from "@/db/queries/api-keys";
 import { createInvitation } from "@/db/queries/invitations";
 import { addMembership, createOrganization } from "@/db/queries/organizations";
+import { setAccountSuspended } from "@/db/queries/operator";
 import { createUser } from "@/db/queries/users";
 import { createWebhookEndpoint } from "@/db/queries/webhooks";
 import { credits, webhookDeliveries } from "@/db/schema";
@@ -19,16 +22,33 @@ import { testBackends } from "@/db/testing";
 import { doublerSpec, publishedAgent } from "@/lib/api/fixtures.testing";
 import { generateApiKey } from "@/lib/api/keys";
 import type { SessionUser } from "@/lib/auth/session";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { generateWebhookSecret } from "@/lib/webhooks/signature";
 
 const state = vi.hoisted(() => ({ user: null as SessionUser | null, db: undefined as unknown }));
-vi.mock("@/lib/auth/session", () => ({
-  requireUser: async () => {
-    if (!state.user) throw new AppError("UNAUTHORIZED");
-    return state.user;
-  },
-}));
+/** The session as next-auth's jwt callback judges it (lib/auth/options.ts): gone once the account's session version moves or it is suspended. */
+vi.mock("@/lib/auth/session", async () => {
+  const { redirect } = await import("next/navigation");
+  const current = async () => {
+    if (!state.user) return null;
+    const { getSessionVersion } = await import("@/db/queries/users");
+    return (await getSessionVersion(state.db as never, { userId: state.user.id })) === 0 ? state.user : null;
+  };
+  return {
+    getSessionUser: current,
+    requireUser: async () => {
+      const user = await current();
+      if (!user) throw new AppError("UNAUTHORIZED");
+      return user;
+    },
+    requirePageUser: async (returnTo: string) => {
+      const user = await current();
+      if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
+      return user;
+    },
+  };
+});
 vi.mock("@/lib/db", () => ({ getDb: async () => state.db }));
 vi.mock("@/lib/webhooks/relay", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/webhooks/relay")>()),
@@ -46,7 +66,7 @@ const { replayWebhookDeliveryAction } = await import("./webhooks/deliveries");
 const { confirmPurchaseAction } = await import("./market/confirm-purchase");
 const { deleteOrganizationAction } = await import("./orgs/delete-organization");
 
-type Actor = "owner" | "admin" | "developer" | "billing" | "viewer" | "outsider" | "signed out";
+type Actor = "owner" | "admin" | "developer" | "billing" | "viewer" | "outsider" | "signed out" | "suspended";
 const MEMBER_ROLES = ["admin", "developer", "billing", "viewer"] as const;
 
 describe.each(await testBackends())("authorization matrix on $name", (backend) => {
@@ -84,6 +104,15 @@ describe.each(await testBackends())("authorization matrix on $name", (backend) =
     const target = await person("target");
     await addMembership(handle.db, { orgId: org.id, userId: target.id, role: "viewer" });
     members.outsider = await person("outsider");
+    // A second owner, suspended by an operator after signing in.
+    members.suspended = await person("suspended");
+    await addMembership(handle.db, { orgId: org.id, userId: members.suspended.id, role: "owner" });
+    await setAccountSuspended(handle.db, {
+      userId: members.suspended.id,
+      suspended: true,
+      reason: "m",
+      now: new Date(),
+    });
     await handle.db.insert(credits).values({ orgId: org.id, agentId: agent.id, granted: 5 });
     const invitation = await createInvitation(handle.db, {
       orgId: org.id,
@@ -213,7 +242,7 @@ describe.each(await testBackends())("authorization matrix on $name", (backend) =
     // Past the role check it needs the chain, which these tests do not run: CHAIN_UNAVAILABLE shows it got there.
     ["confirm a purchase", ["owner", "admin", "billing"], (w) => confirmPurchaseAction({ orgId: w.org.id, txHash })],
   ];
-  const actors: Actor[] = ["owner", ...MEMBER_ROLES, "outsider", "signed out"];
+  const actors: Actor[] = ["owner", ...MEMBER_ROLES, "outsider", "signed out", "suspended"];
 
   test.each(actions)("%s", async (_name, allowed, attempt) => {
     for (const actor of actors) {
@@ -224,10 +253,145 @@ describe.each(await testBackends())("authorization matrix on $name", (backend) =
       if (allowed.includes(actor)) {
         if (!result.ok) expect(result.error, actor).toMatchObject({ code: "CHAIN_UNAVAILABLE" });
       } else {
-        const code = actor === "signed out" ? "UNAUTHORIZED" : actor === "outsider" ? "NOT_FOUND" : "FORBIDDEN";
+        const code =
+          actor === "signed out" || actor === "suspended"
+            ? "UNAUTHORIZED"
+            : actor === "outsider"
+              ? "NOT_FOUND"
+              : "FORBIDDEN";
         expect(result, actor).toMatchObject({ ok: false, error: { code } });
         expect(await snapshot(w.org.id), `${actor}: a refusal changes nothing`).toEqual(before);
       }
+    }
+  });
+
+  /** What a page did: rendered, notFound() (404), or sent to sign in. */
+  const pageOutcome = async (render: () => Promise<unknown>) => {
+    try {
+      await render();
+      return "ok";
+    } catch (error) {
+      const digest = String((error as { digest?: unknown }).digest ?? "");
+      if (digest.startsWith("NEXT_REDIRECT") && digest.includes("/sign-in")) return "sign-in";
+      if (digest === "NEXT_HTTP_ERROR_FALLBACK;404") return "404";
+      throw error;
+    }
+  };
+  const routeOutcome = async (respond: () => Promise<Response>) => String((await respond()).status);
+  const params = <P>(value: P) => ({ params: Promise.resolve(value), searchParams: Promise.resolve({}) });
+  const get = (path: string) => new Request(`http://localhost${path}`);
+
+  const readers = ["owner", ...MEMBER_ROLES] as const;
+  const auditors = ["owner", "admin"] as const;
+  // Each page or route, who may, and what the others get (members who may not; outsiders; signed out and suspended).
+  const surfaces: [
+    string,
+    readonly Actor[],
+    { member: string; outsider: string; gone: string },
+    (w: World) => Promise<string>,
+  ][] = [
+    [
+      "page /orgs/[orgId]",
+      readers,
+      { member: "404", outsider: "404", gone: "sign-in" },
+      async (w) =>
+        pageOutcome(async () => (await import("@/app/(app)/orgs/[orgId]/page")).default(params({ orgId: w.org.id }))),
+    ],
+    [
+      "page /orgs/[orgId]/api",
+      readers,
+      { member: "404", outsider: "404", gone: "sign-in" },
+      async (w) =>
+        pageOutcome(async () =>
+          (await import("@/app/(app)/orgs/[orgId]/api/page")).default(params({ orgId: w.org.id })),
+        ),
+    ],
+    [
+      "page /orgs/[orgId]/webhooks",
+      readers,
+      { member: "404", outsider: "404", gone: "sign-in" },
+      async (w) =>
+        pageOutcome(async () =>
+          (await import("@/app/(app)/orgs/[orgId]/webhooks/page")).default(params({ orgId: w.org.id })),
+        ),
+    ],
+    [
+      "page /orgs/[orgId]/activity",
+      auditors,
+      { member: "404", outsider: "404", gone: "sign-in" },
+      async (w) =>
+        pageOutcome(async () =>
+          (await import("@/app/(app)/orgs/[orgId]/activity/page")).default(params({ orgId: w.org.id })),
+        ),
+    ],
+    [
+      "GET /api/audit?org=",
+      auditors,
+      { member: "403", outsider: "404", gone: "401" },
+      async (w) =>
+        routeOutcome(async () =>
+          (await import("@/app/api/audit/route")).GET(get(`/api/audit?org=${w.org.id}`), params({})),
+        ),
+    ],
+    [
+      "GET /api/dashboard/orgs/[orgId]",
+      readers,
+      { member: "403", outsider: "404", gone: "401" },
+      async (w) =>
+        routeOutcome(async () =>
+          (await import("@/app/api/dashboard/orgs/[orgId]/route")).GET(
+            get(`/api/dashboard/orgs/${w.org.id}?range=7d`),
+            params({ orgId: w.org.id }),
+          ),
+        ),
+    ],
+  ];
+
+  test.each(surfaces)("%s", async (_name, allowed, refused, attempt) => {
+    const w = await world();
+    const before = await snapshot(w.org.id);
+    for (const actor of actors) {
+      state.user = actor === "signed out" ? null : w.members[actor]!;
+      const outcome = await attempt(w);
+      const expected = allowed.includes(actor)
+        ? ["ok", "200"]
+        : actor === "signed out" || actor === "suspended"
+          ? [refused.gone]
+          : actor === "outsider"
+            ? [refused.outsider]
+            : [refused.member];
+      expect(expected, `${actor}: ${outcome}`).toContain(outcome);
+    }
+    expect(await snapshot(w.org.id)).toEqual(before);
+  });
+
+  test("the operator console (pages and the platform trail) is for operators only; a suspended operator is signed out", async () => {
+    const w = await world();
+    const operator = await person("operator");
+    await handle.db.execute(sql`update users set email_verified_at = now() where id = ${operator.id}`);
+    const saved = env.OPERATOR_EMAILS;
+    env.OPERATOR_EMAILS = `${operator.email},${w.members.suspended!.email}`;
+    await handle.db.execute(sql`update users set email_verified_at = now() where id = ${w.members.suspended!.id}`);
+    try {
+      const console = async () => [
+        await pageOutcome(async () => (await import("@/app/(app)/operator/page")).default(params({}))),
+        await pageOutcome(async () => (await import("@/app/(app)/operator/activity/page")).default(params({}))),
+        await routeOutcome(async () =>
+          (await import("@/app/api/audit/route")).GET(get("/api/audit?platform"), params({})),
+        ),
+      ];
+      state.user = operator;
+      expect(await console()).toEqual(["ok", "ok", "200"]);
+      for (const actor of ["owner", "admin", "outsider"] as const) {
+        state.user = w.members[actor]!;
+        expect(await console(), actor).toEqual(["404", "404", "404"]);
+      }
+      for (const user of [null, w.members.suspended!]) {
+        state.user = user;
+        expect(await console()).toEqual(["sign-in", "sign-in", "401"]);
+      }
+    } finally {
+      env.OPERATOR_EMAILS = saved;
     }
   });
 
