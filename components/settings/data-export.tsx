@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { useAction } from "@/components/forms/use-action";
 import { Button } from "@/components/ui/button";
-import { requestDataExportAction } from "@/lib/actions/data/request-export";
+import { requestDataExportAction, requestOrgExportAction } from "@/lib/actions/data/request-export";
 
 type ExportRow = {
   id: string;
@@ -22,10 +22,16 @@ const STATUS: Record<ExportRow["status"], string> = {
   failed: "failed",
 };
 
-/** Ask for an export of one's data, and download a ready one (once; it is then deleted). */
-export function DataExport({ exports }: { exports: ExportRow[] }) {
+/**
+ * Ask for an export of one's data (or, with `orgId`, of an organisation one owns), and
+ * download a ready one (once; it is then deleted).
+ */
+export function DataExport({ exports, orgId }: { exports: ExportRow[]; orgId?: string }) {
   const router = useRouter();
-  const request = useAction(requestDataExportAction, { onSuccess: () => router.refresh() });
+  const request = useAction(
+    (_: Record<string, never>) => (orgId ? requestOrgExportAction({ orgId }) : requestDataExportAction({})),
+    { onSuccess: () => router.refresh() },
+  );
   const preparing = exports.some((e) => e.status === "queued" || e.status === "building");
   // While one is being prepared, look again every few seconds.
   useEffect(() => {
@@ -36,7 +42,7 @@ export function DataExport({ exports }: { exports: ExportRow[] }) {
   return (
     <div className="space-y-3 text-sm">
       <Button type="button" variant="outline" disabled={request.pending} onClick={() => request.run({})}>
-        {request.pending ? "Asking…" : "Export my data"}
+        {request.pending ? "Asking…" : orgId ? "Export organisation data" : "Export my data"}
       </Button>
       {request.error ? (
         <p role="alert" className="text-destructive">

@@ -1,9 +1,13 @@
 import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
+  abuseReports,
   agents,
   agentVersions,
+  apiKeys,
+  credits,
   dataExports,
+  invitations,
   executions,
   knowledgeDocuments,
   memberships,
@@ -12,6 +16,7 @@ import {
   ratings,
   users,
   wallets,
+  webhookEndpoints,
 } from "../schema";
 import { listAuditTrail } from "./audit-log";
 
@@ -20,28 +25,45 @@ export const EXPORT_ROWS_PER_KIND = 20_000;
 /** Stored bytes of run inputs and outputs an export holds at most (the newest runs first). */
 export const EXPORT_RUN_BYTES = 64 * 1024 * 1024;
 
+/** An account's own exports (orgId null), or those of an organisation it asked for. */
+const exportsOf = (params: { userId: string; orgId?: string | null }) =>
+  and(
+    eq(dataExports.userId, params.userId),
+    params.orgId ? eq(dataExports.orgId, params.orgId) : isNull(dataExports.orgId),
+  );
+
 /**
- * Asks for an export of the account's data, unless one was asked for within `since` (the
- * rate limit), under a per-account lock so two requests at once make one. Undefined when
- * limited. Run inside a transaction.
+ * Asks for an export of the account's data (or, with `orgId`, of an organisation's), unless
+ * the account asked for one of the same within `since` (the rate limit), under a lock so two
+ * requests at once make one. Undefined when limited. Run inside a transaction.
  */
-export async function requestDataExport(db: Db, params: { userId: string; since: Date }) {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${"exports:" + params.userId}, 0))`);
+export async function requestDataExport(db: Db, params: { userId: string; orgId?: string | null; since: Date }) {
+  const lock = `exports:${params.userId}:${params.orgId ?? ""}`;
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${lock}, 0))`);
   const [recent] = await db
     .select({ id: dataExports.id })
     .from(dataExports)
-    .where(and(eq(dataExports.userId, params.userId), gte(dataExports.requestedAt, params.since)))
+    .where(and(exportsOf(params), gte(dataExports.requestedAt, params.since)))
     .limit(1);
   if (recent) return undefined;
   const [row] = await db
     .insert(dataExports)
-    .values({ userId: params.userId })
+    .values({ userId: params.userId, orgId: params.orgId ?? null })
     .returning({ id: dataExports.id, requestedAt: dataExports.requestedAt });
   return row!;
 }
 
-/** An account's exports, newest first (without their archives). */
-export async function listDataExports(db: Db, params: { userId: string }) {
+/** Whose an export is: the account that asked, and the organisation when it is one's. */
+export async function getDataExportOwner(db: Db, params: { exportId: string; userId: string }) {
+  const [row] = await db
+    .select({ orgId: dataExports.orgId })
+    .from(dataExports)
+    .where(and(eq(dataExports.id, params.exportId), eq(dataExports.userId, params.userId)));
+  return row;
+}
+
+/** An account's exports (or those of an organisation it asked for), newest first, without their archives. */
+export async function listDataExports(db: Db, params: { userId: string; orgId?: string | null }) {
   return db
     .select({
       id: dataExports.id,
@@ -53,7 +75,7 @@ export async function listDataExports(db: Db, params: { userId: string }) {
       error: dataExports.error,
     })
     .from(dataExports)
-    .where(eq(dataExports.userId, params.userId))
+    .where(exportsOf(params))
     .orderBy(desc(dataExports.requestedAt))
     .limit(20);
 }
@@ -64,7 +86,7 @@ export async function takeQueuedExport(db: Db, params: { exportId: string }) {
     .update(dataExports)
     .set({ status: "building" })
     .where(and(eq(dataExports.id, params.exportId), eq(dataExports.status, "queued")))
-    .returning({ id: dataExports.id, userId: dataExports.userId });
+    .returning({ id: dataExports.id, userId: dataExports.userId, orgId: dataExports.orgId });
   return row;
 }
 
@@ -248,6 +270,17 @@ export async function collectAccountData(db: Db, params: { userId: string; runBy
       ),
     )
     .limit(limit);
+  const reportRows = await db
+    .select({
+      agentId: abuseReports.agentId,
+      reason: abuseReports.reason,
+      details: abuseReports.details,
+      status: abuseReports.status,
+      createdAt: abuseReports.createdAt,
+    })
+    .from(abuseReports)
+    .where(eq(abuseReports.reporterId, params.userId))
+    .limit(limit);
   const auditRows = await listAuditTrail(db, { userId: params.userId, limit });
   return {
     profile: profile ? [profile] : [],
@@ -259,6 +292,126 @@ export async function collectAccountData(db: Db, params: { userId: string; runBy
     executions: runRows,
     purchases: purchaseRows,
     ratings: ratingRows,
+    abuse_reports: reportRows,
+    audit_entries: auditRows,
+  };
+}
+
+/**
+ * Everything the product holds about an organisation, kind by kind, for its owners: the
+ * organisation, members (name, email, role), invitations, API keys (never their hashes),
+ * credits, purchases, its runs (with inputs and outputs, the newest within EXPORT_RUN_BYTES),
+ * webhook endpoints (never their secrets) and its audit trail.
+ */
+export async function collectOrganizationData(db: Db, params: { orgId: string; runBytes?: number }) {
+  const limit = EXPORT_ROWS_PER_KIND;
+  const orgId = params.orgId;
+  const organisation = await db
+    .select({ id: organizations.id, name: organizations.name, slug: organizations.slug, createdAt: organizations.createdAt })
+    .from(organizations)
+    .where(eq(organizations.id, orgId));
+  const members = await db
+    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, since: memberships.createdAt })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.orgId, orgId))
+    .limit(limit);
+  const invitationRows = await db
+    .select({
+      email: invitations.email,
+      role: invitations.role,
+      createdAt: invitations.createdAt,
+      expiresAt: invitations.expiresAt,
+      acceptedAt: invitations.acceptedAt,
+      revokedAt: invitations.revokedAt,
+    })
+    .from(invitations)
+    .where(eq(invitations.orgId, orgId))
+    .limit(limit);
+  const keyRows = await db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      agentIds: apiKeys.agentIds,
+      rateLimitPerMinute: apiKeys.rateLimitPerMinute,
+      monthlyRunCap: apiKeys.monthlyRunCap,
+      pinnedVersionId: apiKeys.pinnedVersionId,
+      createdAt: apiKeys.createdAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
+    })
+    .from(apiKeys)
+    .where(eq(apiKeys.orgId, orgId))
+    .limit(limit);
+  const creditRows = await db
+    .select({ agentId: credits.agentId, granted: credits.granted, used: credits.used, createdAt: credits.createdAt })
+    .from(credits)
+    .where(eq(credits.orgId, orgId))
+    .limit(limit);
+  const purchaseRows = await db
+    .select({
+      id: purchases.id,
+      agentId: purchases.agentId,
+      buyer: purchases.buyerAddress,
+      runs: purchases.runs,
+      amountWei: purchases.amountWei,
+      token: purchases.token,
+      chainId: purchases.chainId,
+      txHash: purchases.txHash,
+      createdAt: purchases.createdAt,
+    })
+    .from(purchases)
+    .where(eq(purchases.orgId, orgId))
+    .limit(limit);
+  const runRows = await db
+    .select({
+      id: executions.id,
+      agentId: executions.agentId,
+      versionId: executions.versionId,
+      apiKeyId: executions.apiKeyId,
+      status: executions.status,
+      input: executions.input,
+      output: executions.output,
+      errorCode: executions.errorCode,
+      startedAt: executions.startedAt,
+      finishedAt: executions.finishedAt,
+      receiptHash: executions.receiptHash,
+    })
+    .from(executions)
+    .where(
+      sql`${executions.id} in (
+        select t.id from (
+          select x.id, sum(coalesce(pg_column_size(x.input), 0) + coalesce(pg_column_size(x.output), 0))
+                   over (order by x.started_at desc, x.id) as total
+          from executions x where x.org_id = ${orgId}
+          order by x.started_at desc, x.id limit ${limit}
+        ) t where t.total <= ${params.runBytes ?? EXPORT_RUN_BYTES})`,
+    )
+    .orderBy(desc(executions.startedAt))
+    .limit(limit);
+  const endpointRows = await db
+    .select({
+      id: webhookEndpoints.id,
+      url: webhookEndpoints.url,
+      description: webhookEndpoints.description,
+      events: webhookEndpoints.events,
+      createdAt: webhookEndpoints.createdAt,
+      disabledAt: webhookEndpoints.disabledAt,
+    })
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.orgId, orgId))
+    .limit(limit);
+  const auditRows = await listAuditTrail(db, { orgId, limit });
+  return {
+    organisation,
+    members,
+    invitations: invitationRows,
+    api_keys: keyRows,
+    credits: creditRows,
+    purchases: purchaseRows,
+    executions: runRows,
+    webhook_endpoints: endpointRows,
     audit_entries: auditRows,
   };
 }

@@ -68,6 +68,7 @@ describe.each(await testBackends())("organisations on $name", (backend) => {
     "webhooks.manage": "owner admin developer",
     "purchases.make": "owner admin billing",
     "audit.read": "owner admin",
+    "data.export": "owner",
   };
   test.each(Object.keys(allowed) as OrgPermission[])(
     "requireOrgPermission %s: each role, and outsiders",

@@ -2,7 +2,7 @@
  * Roles in an organisation and what each may do: the one table every action and page
  * checks (through requireOrgPermission, in the same transaction as the change).
  *
- * - owner: everything, including other owners and deleting the organisation;
+ * - owner: everything, including other owners, exporting and deleting the organisation;
  * - admin: everything but owners (cannot grant, change or remove the owner role);
  * - developer: API keys, webhooks and runs;
  * - billing: purchases and spend;
@@ -20,6 +20,7 @@ export const ORG_PERMISSIONS = {
   "webhooks.manage": ["owner", "admin", "developer"],
   "purchases.make": ["owner", "admin", "billing"],
   "audit.read": ["owner", "admin"],
+  "data.export": ["owner"],
 } as const satisfies Record<string, readonly OrgRole[]>;
 export type OrgPermission = keyof typeof ORG_PERMISSIONS;
 

@@ -1,6 +1,7 @@
 /**
- * Data export: everything held about an account, each kind present, no secrets, built once
- * in the background, downloadable once by its owner only, one request a day.
+ * Data export: everything held about an account (or an organisation, for its owners), each
+ * kind present, no secrets, built once in the background, downloadable once by whoever
+ * asked only, one request a day.
  */
 import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
@@ -33,7 +34,7 @@ vi.mock("@/lib/data/export-queue", () => ({
 vi.mock("@/lib/db", () => ({ getDb: async () => state.db }));
 const { processDataExport } = await import("./export");
 const downloadRoute = (await import("@/app/api/exports/[exportId]/route")).POST;
-const { requestDataExportAction } = await import("@/lib/actions/data/request-export");
+const { requestDataExportAction, requestOrgExportAction } = await import("@/lib/actions/data/request-export");
 
 describe.each(await testBackends())("data export on $name", (backend) => {
   let handle: DbHandle;
@@ -155,5 +156,100 @@ describe.each(await testBackends())("data export on $name", (backend) => {
     const budget = await collectAccountData(handle.db, { userId: me.user.id, runBytes: 100_000 });
     expect(budget.executions.length).toBeLessThan(3);
     expect(budget.executions.length).toBeGreaterThan(0);
+  });
+
+  test("an organisation's export, for its owners: members, keys without hashes, webhooks without secrets, its runs with inputs; downloadable only while its asker owns it", async () => {
+    const me = await busyAccount();
+    const { addMembership, changeMemberRole } = await import("@/db/queries/organizations");
+    const { createApiKey } = await import("@/db/queries/api-keys");
+    const { createWebhookEndpoint } = await import("@/db/queries/webhooks");
+    const { createExecution } = await import("@/db/queries/executions.testing");
+    const { createUser } = await import("@/db/queries/users");
+    const developer = await createUser(handle.db, { email: `dev-${me.email}`, name: "Dev", passwordHash: null });
+    await addMembership(handle.db, { orgId: me.org.id, userId: developer.id, role: "developer" });
+    const key = await createApiKey(handle.db, {
+      orgId: me.org.id,
+      name: "production",
+      prefix: "ank_live_ab",
+      keyHash: "key-hash-secret-value",
+      agentIds: [me.agent.id],
+      rateLimitPerMinute: 60,
+      monthlyRunCap: null,
+      pinnedVersionId: null,
+      createdBy: me.user.id,
+    });
+    await handle.db.transaction((tx) =>
+      createWebhookEndpoint(tx, {
+        orgId: me.org.id,
+        url: "https://hooks.example.com/export",
+        description: "",
+        events: ["run.failed"],
+        secret: "whsec_webhook-secret-value",
+        createdBy: me.user.id,
+        maxEndpoints: 10,
+      }),
+    );
+    await createExecution(handle.db, {
+      agentId: me.agent.id,
+      versionId: me.agent.versionId,
+      source: "api",
+      orgId: me.org.id,
+      apiKeyId: key.id,
+      input: { n: 7, note: "an API input" },
+      inputHash: "h",
+      startedAt: new Date(),
+    });
+
+    state.user = { id: developer.id, name: "Dev", email: `dev-${me.email}` };
+    expect(await requestOrgExportAction({ orgId: me.org.id })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN" },
+    });
+    state.user = me.session;
+    const asked = await requestOrgExportAction({ orgId: me.org.id });
+    expect(asked).toMatchObject({ ok: true });
+    expect(await requestOrgExportAction({ orgId: me.org.id })).toMatchObject({
+      ok: false,
+      error: { code: "RATE_LIMITED" },
+    });
+    // One's own export is another: still allowed today.
+    expect(await requestDataExportAction({})).toMatchObject({ ok: true });
+    const exportId = asked.ok ? asked.data.id : "";
+    expect(await processDataExport(handle.db, exportId)).toBe(true);
+
+    // No longer an owner: no download; an owner again: once.
+    const other = await createUser(handle.db, { email: `owner2-${me.email}`, name: "O2", passwordHash: null });
+    await addMembership(handle.db, { orgId: me.org.id, userId: other.id, role: "owner" });
+    await handle.db.transaction((tx) =>
+      changeMemberRole(tx, { orgId: me.org.id, memberUserId: me.user.id, role: "admin" }),
+    );
+    expect((await download(exportId)).status).toBe(403);
+    await handle.db.transaction((tx) =>
+      changeMemberRole(tx, { orgId: me.org.id, memberUserId: me.user.id, role: "owner" }),
+    );
+    const response = await download(exportId);
+    expect(response.status).toBe(200);
+    const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    const json = (kind: string) => JSON.parse(strFromU8(files[`${kind}.json`]!)) as Record<string, unknown>[];
+    expect(json("organisation")).toEqual([expect.objectContaining({ id: me.org.id })]);
+    expect(
+      json("members")
+        .map((m) => m.role)
+        .sort(),
+    ).toEqual(["developer", "owner"]); // as it was when built, before the second owner joined
+    expect(json("api_keys")).toEqual([expect.objectContaining({ id: key.id, prefix: "ank_live_ab" })]);
+    expect(json("webhook_endpoints")).toEqual([expect.objectContaining({ url: "https://hooks.example.com/export" })]);
+    expect(json("executions")).toEqual([expect.objectContaining({ input: { n: 7, note: "an API input" } })]);
+    expect(json("audit_entries").map((e) => e.action)).toContain("data.export_requested");
+    expect(strFromU8(files["README.txt"]!)).toContain("your organisation");
+    const everything = Object.values(files)
+      .map((f) => strFromU8(f))
+      .join("\n");
+    expect(everything).not.toContain("key-hash-secret-value");
+    expect(everything).not.toContain("webhook-secret-value");
+    // The personal playground run is the account's, not the organisation's.
+    expect(everything).not.toContain("my playground input");
+    const trail = await listAuditTrail(handle.db, { orgId: me.org.id, action: "data.", limit: 10 });
+    expect(trail.map((e) => e.action).sort()).toEqual(["data.export_ready", "data.export_requested", "data.exported"]);
   });
 });

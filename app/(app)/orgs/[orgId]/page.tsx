@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { InviteMemberForm } from "@/components/orgs/invite-member-form";
 import { DeleteOrganization } from "@/components/orgs/delete-organization";
+import { DataExport } from "@/components/settings/data-export";
+import { listDataExports } from "@/db/queries/data-exports";
 import { appOrigin } from "@/lib/http/app-origin";
 import { MemberRoleSelect, RemoveMemberButton, RevokeInvitationButton } from "@/components/orgs/member-actions";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -28,11 +30,12 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
   /** Whether this viewer may change or remove `m` (an owner only by an owner; never themselves here). */
   const manages = (m: { userId: string; role: string }) =>
     managesMembers && m.userId !== user.id && (m.role !== "owner" || managesOwners);
-  const [members, invitations, activity, purchases] = await Promise.all([
+  const [members, invitations, activity, purchases, exports] = await Promise.all([
     listMembers(db, { orgId, requesterId: user.id }),
     managesMembers ? listPendingInvitations(db, { orgId }) : Promise.resolve([]),
     may("audit.read") ? listAuditEntriesForOrg(db, { orgId, limit: 20 }) : Promise.resolve([]),
     listOrgPurchases(db, { orgId, requesterId: user.id }),
+    may("data.export") ? listDataExports(db, { userId: user.id, orgId }) : Promise.resolve([]),
   ]);
 
   return (
@@ -155,6 +158,30 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
                 </li>
               ))}
             </ul>
+          </CardContent>
+        </Card>
+      ) : null}
+      {may("data.export") ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Organisation data</CardTitle>
+            <p className="text-sm text-muted-foreground">
+              Members, invitations, API keys (without their secrets), credits, purchases, runs with their inputs and
+              outputs, webhooks and the activity trail, as a zip of JSON and CSV. Prepared in the background; once a
+              day; downloadable once, by you.
+            </p>
+          </CardHeader>
+          <CardContent>
+            <DataExport
+              orgId={orgId}
+              exports={exports.map((e) => ({
+                id: e.id,
+                status: e.status,
+                sizeBytes: e.sizeBytes,
+                requestedAt: e.requestedAt.toISOString(),
+                error: e.error,
+              }))}
+            />
           </CardContent>
         </Card>
       ) : null}

@@ -1,5 +1,6 @@
 import { createAuditEntry } from "@/db/queries/audit-log";
-import { takeDataExportArchive } from "@/db/queries/data-exports";
+import { getDataExportOwner, takeDataExportArchive } from "@/db/queries/data-exports";
+import { requireOrgPermission } from "@/lib/auth/org-role";
 import { AppError } from "@/lib/errors";
 import { withSession } from "@/lib/http/with-session";
 
@@ -8,17 +9,22 @@ export const dynamic = "force-dynamic";
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Downloads a ready export, once, by its owner (a same-origin POST from the settings page: a
- * download that consumes the archive is not a GET another site could trigger). The archive
+ * Downloads a ready export, once, by whoever asked for it (a same-origin POST from the
+ * settings or organisation page: a download that consumes the archive is not a GET another
+ * site could trigger); an organisation's only while they may still export it. The archive
  * is removed in the same transaction that records the download on the trail.
  */
 export const POST = withSession<{ exportId: string }>(async ({ db, user, params }) => {
   if (!uuid.test(params.exportId)) throw new AppError("NOT_FOUND", "No such export.");
   const archive = await db.transaction(async (tx) => {
+    const owner = await getDataExportOwner(tx, { exportId: params.exportId, userId: user.id });
+    if (owner?.orgId)
+      await requireOrgPermission(tx, { orgId: owner.orgId, userId: user.id, permission: "data.export" });
     const taken = await takeDataExportArchive(tx, { exportId: params.exportId, userId: user.id, now: new Date() });
     if (!taken) return undefined;
     await createAuditEntry(tx, {
       actorUserId: user.id,
+      orgId: owner?.orgId ?? null,
       action: "data.exported",
       targetType: "data_export",
       targetId: params.exportId,
