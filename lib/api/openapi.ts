@@ -99,7 +99,10 @@ export function openApiDocument(serverUrl: string) {
             "400": problem("malformed-request", "The body is not valid JSON."),
             "401": unauthorized,
             "402": problem("payment-required", "The organisation has no credits left for this agent."),
-            "403": problem("out-of-scope", "The key is not scoped to this agent."),
+            "403": problem(
+              "out-of-scope",
+              "The key is not scoped to this agent (`type` …#problem-out-of-scope); the platform's operators unlisted the agent (…#problem-agent-unlisted); or suspended the account that created the key (…#problem-account-suspended).",
+            ),
             "404": problem("not-found", "No published agent has this slug."),
             "409": problem("idempotency-conflict", "The Idempotency-Key was used with a different request."),
             "413": problem("payload-too-large", "The body is larger than 1 MiB."),
