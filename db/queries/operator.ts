@@ -1,13 +1,13 @@
 import { and, count, desc, eq, gt, ilike, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { abuseReports, agents, chainCursors, chainEventQuarantine, requestBlocks, users } from "../schema";
+import { isUuid } from "@/lib/platform/uuid";
 
 /**
  * What the platform's operators read and change (the operator console, /operator). Every
  * change here is called with its audit entry in the same transaction (lib/actions/operator/).
  */
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `%`, `_` and `\` match themselves in a search. */
 const likePattern = (query: string) => `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -37,7 +37,7 @@ export async function findAgentsForOperator(db: Db, params: { query: string }) {
         ? or(
             ilike(agents.slug, likePattern(query)),
             ilike(agents.name, likePattern(query)),
-            uuidPattern.test(query) ? eq(agents.id, query) : undefined,
+            isUuid(query) ? eq(agents.id, query) : undefined,
           )
         : isNotNull(agents.unlistedAt),
     )
@@ -89,7 +89,7 @@ export async function findAccountsForOperator(db: Db, params: { query: string })
           ? or(
               ilike(users.email, likePattern(query)),
               ilike(users.name, likePattern(query)),
-              uuidPattern.test(query) ? eq(users.id, query) : undefined,
+              isUuid(query) ? eq(users.id, query) : undefined,
             )
           : isNotNull(users.suspendedAt),
       ),

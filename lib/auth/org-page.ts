@@ -4,8 +4,7 @@ import { getOrganizationForMember } from "@/db/queries/organizations";
 import { getDb } from "@/lib/db";
 import { can, type OrgPermission } from "./permissions";
 import { requirePageUser } from "./session";
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "@/lib/platform/uuid";
 
 /**
  * Who views an organisation's page: signed in (otherwise sent to sign in and back to
@@ -14,7 +13,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  */
 export async function requireOrgPage(orgId: string, returnTo: string) {
   const user = await requirePageUser(returnTo);
-  if (!uuidPattern.test(orgId)) notFound();
+  if (!isUuid(orgId)) notFound();
   const db = await getDb();
   const org = await getOrganizationForMember(db, { orgId, userId: user.id });
   if (!org) notFound();

@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { isUuid } from "@/lib/platform/uuid";
 
 /** An erasure as the log keeps it: the account's id and when (nothing personal). */
 export type LoggedErasure = { userId: string; erasedAt: string };
@@ -10,8 +11,6 @@ export function appendErasure(file: string, erasure: LoggedErasure): void {
   appendFileSync(file, `${JSON.stringify(erasure)}\n`, { encoding: "utf8", flag: "a" });
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The erasures in the log, in order; lines that are not an erasure are skipped (and counted). */
 export function readErasureLog(file: string): { erasures: LoggedErasure[]; skipped: number } {
   if (!existsSync(file)) return { erasures: [], skipped: 0 };
@@ -21,7 +20,7 @@ export function readErasureLog(file: string): { erasures: LoggedErasure[]; skipp
     if (!line.trim()) continue;
     try {
       const parsed = JSON.parse(line) as Partial<LoggedErasure>;
-      if (typeof parsed.userId === "string" && uuid.test(parsed.userId) && typeof parsed.erasedAt === "string")
+      if (typeof parsed.userId === "string" && isUuid(parsed.userId) && typeof parsed.erasedAt === "string")
         erasures.push({ userId: parsed.userId, erasedAt: parsed.erasedAt });
       else skipped++;
     } catch {

@@ -4,10 +4,9 @@ import { requireOperator } from "@/lib/auth/operator";
 import { requireOrgPermission } from "@/lib/auth/org-role";
 import { AppError } from "@/lib/errors";
 import { withSession } from "@/lib/http/with-session";
+import { isUuid } from "@/lib/platform/uuid";
 
 export const dynamic = "force-dynamic";
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A trail as CSV, with the filters of its page: `?org=ID` an organisation's (for roles that
@@ -19,7 +18,7 @@ export const GET = withSession(async ({ db, request, user }) => {
   const parsed = parseAuditFilters(query);
   if (!parsed.ok) throw new AppError("INVALID_INPUT", undefined, { fieldErrors: parsed.errors });
   const org = query.get("org");
-  if (org !== null && !uuid.test(org)) throw new AppError("NOT_FOUND", "Organisation not found.");
+  if (org !== null && !isUuid(org)) throw new AppError("NOT_FOUND", "Organisation not found.");
   if (org) await requireOrgPermission(db, { orgId: org, userId: user.id, permission: "audit.read" });
   const platform = org === null && query.has("platform");
   if (platform) await requireOperator(db, user.id);

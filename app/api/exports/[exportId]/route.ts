@@ -3,10 +3,9 @@ import { getDataExportOwner, takeDataExportArchive } from "@/db/queries/data-exp
 import { requireOrgPermission } from "@/lib/auth/org-role";
 import { AppError } from "@/lib/errors";
 import { withSession } from "@/lib/http/with-session";
+import { isUuid } from "@/lib/platform/uuid";
 
 export const dynamic = "force-dynamic";
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Downloads a ready export, once, by whoever asked for it (a same-origin POST from the
@@ -15,7 +14,7 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * is removed in the same transaction that records the download on the trail.
  */
 export const POST = withSession<{ exportId: string }>(async ({ db, user, params }) => {
-  if (!uuid.test(params.exportId)) throw new AppError("NOT_FOUND", "No such export.");
+  if (!isUuid(params.exportId)) throw new AppError("NOT_FOUND", "No such export.");
   const archive = await db.transaction(async (tx) => {
     const owner = await getDataExportOwner(tx, { exportId: params.exportId, userId: user.id });
     if (owner?.orgId)

@@ -7,10 +7,9 @@ import { StatusBadge } from "@/components/studio/status-badge";
 import { getDb } from "@/lib/db";
 import { getExecutionForOrgMember } from "@/db/queries/api-runs";
 import { requirePageUser } from "@/lib/auth/session";
+import { isUuid } from "@/lib/platform/uuid";
 
 export const metadata: Metadata = { title: "Execution" };
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An execution the organisation paid for, for its members. */
 export default async function OrgExecutionPage({
@@ -20,7 +19,7 @@ export default async function OrgExecutionPage({
 }) {
   const { orgId, executionId } = await params;
   const user = await requirePageUser(`/orgs/${orgId}/runs/${executionId}`);
-  if (!uuid.test(orgId) || !uuid.test(executionId)) notFound();
+  if (!isUuid(orgId) || !isUuid(executionId)) notFound();
   const db = await getDb();
   const row = await getExecutionForOrgMember(db, { executionId, orgId, userId: user.id });
   if (!row) notFound();

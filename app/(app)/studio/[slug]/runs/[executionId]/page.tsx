@@ -7,15 +7,14 @@ import { ReceiptVerification } from "@/components/executions/receipt-verificatio
 import { getDb } from "@/lib/db";
 import { getExecutionForOwner } from "@/db/queries/executions";
 import { requirePageUser } from "@/lib/auth/session";
+import { isUuid } from "@/lib/platform/uuid";
 
 export const metadata: Metadata = { title: "Execution" };
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function ExecutionPage({ params }: { params: Promise<{ slug: string; executionId: string }> }) {
   const { slug, executionId } = await params;
   const user = await requirePageUser(`/studio/${slug}/runs/${executionId}`);
-  if (!uuid.test(executionId)) notFound();
+  if (!isUuid(executionId)) notFound();
   const db = await getDb();
   const row = await getExecutionForOwner(db, { executionId, ownerId: user.id });
   if (!row || row.agentSlug !== slug) notFound();
