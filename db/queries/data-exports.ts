@@ -307,11 +307,22 @@ export async function collectOrganizationData(db: Db, params: { orgId: string; r
   const limit = EXPORT_ROWS_PER_KIND;
   const orgId = params.orgId;
   const organisation = await db
-    .select({ id: organizations.id, name: organizations.name, slug: organizations.slug, createdAt: organizations.createdAt })
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      slug: organizations.slug,
+      createdAt: organizations.createdAt,
+    })
     .from(organizations)
     .where(eq(organizations.id, orgId));
   const members = await db
-    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, since: memberships.createdAt })
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      since: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.orgId, orgId))

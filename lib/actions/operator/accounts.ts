@@ -20,7 +20,12 @@ export const suspendAccountAction = defineOperatorAction(
     if (await isOperator(db, input.userId))
       throw new AppError("CONFLICT", "Operators are named by configuration; remove them there before suspending them.");
     return db.transaction(async (tx) => {
-      const account = await setAccountSuspended(tx, { userId: input.userId, suspended: true, reason: input.reason, now: new Date() });
+      const account = await setAccountSuspended(tx, {
+        userId: input.userId,
+        suspended: true,
+        reason: input.reason,
+        now: new Date(),
+      });
       if (!account) throw new AppError("CONFLICT", "There is no such account, or it is suspended already.");
       await createAuditEntry(tx, {
         actorUserId: user.id,

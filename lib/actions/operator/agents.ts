@@ -16,7 +16,12 @@ export const unlistAgentAction = defineOperatorAction(
   z.object({ agentId: z.uuid(), reason: operatorReason }),
   async (input, { db, user }) =>
     db.transaction(async (tx) => {
-      const agent = await setAgentUnlisted(tx, { agentId: input.agentId, unlisted: true, reason: input.reason, now: new Date() });
+      const agent = await setAgentUnlisted(tx, {
+        agentId: input.agentId,
+        unlisted: true,
+        reason: input.reason,
+        now: new Date(),
+      });
       if (!agent) throw new AppError("CONFLICT", "There is no such agent, or it is unlisted already.");
       await createAuditEntry(tx, {
         actorUserId: user.id,
