@@ -8,6 +8,8 @@ test("an operator takes a report: unlists the agent (its creator is told why), l
   page,
   browser,
 }) => {
+  // Four people in four browser contexts, beside the other specs: more than the default minute.
+  test.setTimeout(150_000);
   // A creator publishes an agent.
   const creator = newAccount("Gray Creator");
   await signUp(page, creator);

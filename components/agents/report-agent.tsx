@@ -3,6 +3,7 @@
 import { useFormAction } from "@/components/forms/use-action";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
+import { Select, Textarea } from "@/components/ui/input";
 import { reportAgentAction } from "@/lib/actions/market/report-agent";
 
 const REASONS = [
@@ -26,16 +27,16 @@ export function ReportAgent({ agentId }: { agentId: string }) {
     <form {...report.form} className="space-y-3 text-sm">
       <input type="hidden" name="agentId" value={agentId} />
       <Field id="report-reason" label="Reason" error={report.fieldError("reason")}>
-        <select name="reason" className="h-9 w-full rounded-md border bg-background px-2" defaultValue="misleading">
+        <Select name="reason" defaultValue="misleading">
           {REASONS.map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>
           ))}
-        </select>
+        </Select>
       </Field>
       <Field id="report-details" label="What happened (optional)" error={report.fieldError("details")}>
-        <textarea name="details" maxLength={2000} rows={3} className="w-full rounded-md border bg-background p-2" />
+        <Textarea name="details" maxLength={2000} rows={3} />
       </Field>
       <Button type="submit" size="sm" variant="outline" disabled={report.pending}>
         {report.pending ? "Sending…" : "Report this agent"}

@@ -301,14 +301,17 @@ function Bodies({
     const indexOf = new Map(galaxy.agents.map((a, i) => [a.id, i]));
     return subscribe((agentIds) => {
       const now = performance.now();
+      let pulsed = false;
       for (const id of agentIds) {
         const index = indexOf.get(id);
         if (index === undefined) continue;
+        pulsed = true;
         active.current = active.current.filter((p) => p.index !== index);
         active.current.push({ index, start: now });
         if (active.current.length > MAX_PULSES) active.current.shift();
       }
-      invalidate();
+      // Runs of agents not in this scene draw nothing: the scene keeps resting.
+      if (pulsed) invalidate();
     });
   }, [galaxy, subscribe, invalidate]);
 

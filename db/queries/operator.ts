@@ -295,3 +295,10 @@ export async function blockRequestSource(
     .returning({ began: sql<boolean>`${requestBlocks.createdAt} = ${params.now.toISOString()}::timestamptz` });
   return Boolean(row?.began);
 }
+
+/** Deletes blocks that ended before `before` (their history is on the trail), a batch at a time. */
+export async function deleteEndedRequestBlocks(db: Db, params: { before: Date; limit: number }) {
+  await db.execute(sql`
+    delete from request_blocks where source in (
+      select source from request_blocks where blocked_until < ${params.before.toISOString()}::timestamptz limit ${params.limit})`);
+}

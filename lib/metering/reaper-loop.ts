@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { repeat } from "@/lib/repeat";
 import { deleteRunEventsBefore } from "@/db/queries/run-events";
 import { deleteWebhookDeliveriesBefore } from "@/db/queries/webhooks";
+import { deleteEndedRequestBlocks } from "@/db/queries/operator";
 import { resendStaleExports } from "@/lib/data/export-queue";
 import { reapOverdueRuns } from "./reaper";
 
@@ -16,7 +17,7 @@ const REAP_INTERVAL_MS = 60_000;
 
 /**
  * Ends runs whose process died (see reapOverdueRuns), deletes run events older than a
- * day and finished webhook deliveries older than 30 days: once at start-up, then every minute.
+ * day, threat-detection blocks that ended a day ago and finished webhook deliveries older than 30 days: once at start-up, then every minute.
  * Every app instance may run it; a run is ended and refunded once however many do.
  */
 export function startReaperLoop(): void {
@@ -32,6 +33,8 @@ export function startReaperLoop(): void {
       await deleteRunEventsBefore(db, { before: new Date(Date.now() - RUN_EVENTS_KEPT_MS), limit: 10_000 });
       // Data exports whose queue job was lost are sent again.
       await resendStaleExports();
+      // Threat-detection blocks that ended a day ago go (each is on the trail).
+      await deleteEndedRequestBlocks(db, { before: new Date(Date.now() - 24 * 3600_000), limit: 10_000 });
       // Finished webhook deliveries (and their attempts) are kept for 30 days.
       await deleteWebhookDeliveriesBefore(db, {
         before: new Date(Date.now() - WEBHOOK_DELIVERIES_KEPT_MS),

@@ -48,6 +48,23 @@ describe("the detector", () => {
     expect(detector.retryAfter("ip:10.0.0.1", t0)).toBe(0);
   });
 
+  test("an IPv6 client counts by its /64: rotating addresses inside it escapes nothing; IPv4 and mapped IPv4 as they are", () => {
+    expect(addressSource("2001:db8:1:2:aaaa::1")).toBe("ip:2001:db8:1:2::/64");
+    expect(addressSource("2001:0db8:0001:0002:ffff:1:2:3")).toBe("ip:2001:db8:1:2::/64");
+    expect(addressSource("2001:db8::1")).toBe("ip:2001:db8:0:0::/64");
+    expect(addressSource("fe80::1%eth0")).toBe("ip:fe80:0:0:0::/64");
+    expect(addressSource("::ffff:198.51.100.7")).toBe("ip:198.51.100.7");
+    expect(addressSource("198.51.100.7")).toBe("ip:198.51.100.7");
+    expect(addressSource("unknown")).toBe("ip:unknown");
+    const detector = new ThreatDetector(thresholds);
+    for (let i = 0; i < 5; i++) detector.record(addressSource(`2001:db8:1:2::${i + 1}`), "refused");
+    expect(detector.retryAfter(addressSource("2001:db8:1:2:ffff::9"))).toBe(600);
+    expect(detector.retryAfter(addressSource("2001:db8:1:3::1"))).toBe(0);
+    // No address, nothing to block.
+    for (let i = 0; i < 50; i++) detector.record("ip:unknown", "refused");
+    expect(detector.retryAfter("ip:unknown")).toBe(0);
+  });
+
   test("counts per minute: a steady trickle below the threshold each minute is never blocked", () => {
     const detector = new ThreatDetector(thresholds);
     const t0 = Date.parse("2026-12-05T10:00:00Z");
@@ -211,5 +228,21 @@ describe.each(await testBackends())("threat detection on $name", (backend) => {
     await expect(signInWithPassword(handle.db, { email, password }, address())).resolves.toMatchObject({ email });
     await detector.settled();
     expect(await blockEntries(addressSource(guesser))).toEqual({ n: 1 });
+  });
+
+  test("blocks that ended a day ago are deleted; those in force, and those that just ended, stay", async () => {
+    const { deleteEndedRequestBlocks } = await import("@/db/queries/operator");
+    const { requestBlocks } = await import("@/db/schema");
+    const now = Date.now();
+    const rows = [
+      { source: `ip:old-${randomUUID()}`, blockedUntil: new Date(now - 2 * 86_400_000) },
+      { source: `ip:recent-${randomUUID()}`, blockedUntil: new Date(now - 3_600_000) },
+      { source: `ip:active-${randomUUID()}`, blockedUntil: new Date(now + 3_600_000) },
+    ];
+    await handle.db.insert(requestBlocks).values(rows.map((r) => ({ ...r, reason: "test" })));
+    await deleteEndedRequestBlocks(handle.db, { before: new Date(now - 86_400_000), limit: 1000 });
+    const left = rowsOf(await handle.db.execute(sql`select source from request_blocks`)).map((r) => r.source);
+    expect(left).not.toContain(rows[0]!.source);
+    expect(left).toEqual(expect.arrayContaining([rows[1]!.source, rows[2]!.source]));
   });
 });

@@ -1,3 +1,4 @@
+import { isIPv6 } from "node:net";
 import type { Db } from "@/db/client";
 import { createAuditEntry } from "@/db/queries/audit-log";
 import { blockRequestSource, listRequestBlocks } from "@/db/queries/operator";
@@ -81,7 +82,8 @@ export class ThreatDetector {
 
   /** Counts one event of `kind` from `source`; past its threshold, the source is blocked. */
   record(source: string, kind: ThreatKind, now = Date.now()): void {
-    if (this.allow.has(source) || this.retryAfter(source, now)) return;
+    // Without an address (no client-address hook: `next dev`) there is nothing to block.
+    if (source === "ip:unknown" || this.allow.has(source) || this.retryAfter(source, now)) return;
     const windowStart = now - (now % WINDOW_MS);
     let entry = this.counts.get(source);
     if (!entry || entry.windowStart !== windowStart) {
@@ -154,10 +156,29 @@ export function threats(): ThreatDetector {
     env.THREAT_ALLOW.split(",")
       .map((a) => a.trim())
       .filter(Boolean)
-      .map((a) => `ip:${a}`),
+      .map(addressSource),
   );
   return (slot.__aiNomadsThreats ??= new ThreatDetector(thresholdsFromEnv(), allow));
 }
 
-export const addressSource = (address: string) => `ip:${address}`;
+/**
+ * The source a client address counts as: IPv4 as it is; IPv6 by its /64 (one customer's
+ * network, whose addresses it may rotate at will), so rotating within it escapes nothing.
+ */
+export function addressSource(address: string): string {
+  const bare = address.replace(/%.*$/, "");
+  if (!isIPv6(bare)) return `ip:${address}`;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
+  if (mapped) return `ip:${mapped[1]}`;
+  const [head = "", tail] = bare.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  // An embedded IPv4 tail is past the /64: it never matters here.
+  const groups =
+    tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `ip:${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(":")}::/64`;
+}
 export const keySource = (keyId: string) => `key:${keyId}`;
