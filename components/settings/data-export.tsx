@@ -10,7 +10,7 @@ type ExportRow = {
   id: string;
   status: "queued" | "building" | "ready" | "downloaded" | "failed";
   sizeBytes: number | null;
-  requestedAt: string;
+  requestedAt: Date;
   error: string | null;
 };
 
@@ -53,7 +53,9 @@ export function DataExport({ exports, orgId }: { exports: ExportRow[]; orgId?: s
         <ul className="divide-y rounded-md border" aria-label="Data exports">
           {exports.map((e) => (
             <li key={e.id} className="flex flex-wrap items-center gap-3 p-3">
-              <span className="text-muted-foreground">{e.requestedAt.replace("T", " ").slice(0, 16)} UTC</span>
+              <span className="text-muted-foreground">
+                {e.requestedAt.toISOString().replace("T", " ").slice(0, 16)} UTC
+              </span>
               <span data-testid="export-status">{STATUS[e.status]}</span>
               {e.status === "ready" ? (
                 <form method="post" action={`/api/exports/${e.id}`} className="ml-auto">

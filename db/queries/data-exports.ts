@@ -1,10 +1,9 @@
-import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import {
   abuseReports,
   agents,
   agentVersions,
-  apiKeys,
   credits,
   dataExports,
   invitations,
@@ -18,6 +17,7 @@ import {
   wallets,
   webhookEndpoints,
 } from "../schema";
+import { listApiKeys } from "./api-keys";
 import { listAuditTrail } from "./audit-log";
 
 /** Rows of one kind an export holds at most (the newest); the archive says when a kind was cut. */
@@ -128,6 +128,41 @@ export async function takeDataExportArchive(db: Db, params: { exportId: string; 
 }
 
 /**
+ * The runs an export holds, with inputs and outputs: the newest of those `which` selects
+ * (on `executions x`) whose stored inputs and outputs fit `runBytes` together. The archive
+ * is built in memory, so its size is bounded whatever one account or organisation stored.
+ */
+async function newestRunsWithin(db: Db, which: SQL, runBytes = EXPORT_RUN_BYTES) {
+  return db
+    .select({
+      id: executions.id,
+      agentId: executions.agentId,
+      versionId: executions.versionId,
+      source: executions.source,
+      apiKeyId: executions.apiKeyId,
+      status: executions.status,
+      input: executions.input,
+      output: executions.output,
+      errorCode: executions.errorCode,
+      startedAt: executions.startedAt,
+      finishedAt: executions.finishedAt,
+      receiptHash: executions.receiptHash,
+    })
+    .from(executions)
+    .where(
+      sql`${executions.id} in (
+        select t.id from (
+          select x.id, sum(coalesce(pg_column_size(x.input), 0) + coalesce(pg_column_size(x.output), 0))
+                   over (order by x.started_at desc, x.id) as total
+          from executions x where ${which}
+          order by x.started_at desc, x.id limit ${EXPORT_ROWS_PER_KIND}
+        ) t where t.total <= ${runBytes})`,
+    )
+    .orderBy(desc(executions.startedAt))
+    .limit(EXPORT_ROWS_PER_KIND);
+}
+
+/**
  * Everything the product holds about an account, kind by kind: profile, wallets,
  * memberships, agents and their versions, knowledge documents (with their text), the runs it
  * made (with inputs and outputs), purchases and ratings by its wallets, its audit trail.
@@ -206,34 +241,7 @@ export async function collectAccountData(db: Db, params: { userId: string; runBy
         .where(and(inArray(knowledgeDocuments.agentId, agentIds), isNull(knowledgeDocuments.deletedAt)))
         .limit(limit)
     : [];
-  const runRows = await db
-    .select({
-      id: executions.id,
-      agentId: executions.agentId,
-      versionId: executions.versionId,
-      source: executions.source,
-      status: executions.status,
-      input: executions.input,
-      output: executions.output,
-      errorCode: executions.errorCode,
-      startedAt: executions.startedAt,
-      finishedAt: executions.finishedAt,
-      receiptHash: executions.receiptHash,
-    })
-    .from(executions)
-    .where(
-      // The newest runs whose stored inputs and outputs fit EXPORT_RUN_BYTES together: the
-      // archive is built in memory, so its size is bounded whatever one account stored.
-      sql`${executions.id} in (
-        select t.id from (
-          select x.id, sum(coalesce(pg_column_size(x.input), 0) + coalesce(pg_column_size(x.output), 0))
-                   over (order by x.started_at desc, x.id) as total
-          from executions x where x.user_id = ${params.userId}
-          order by x.started_at desc, x.id limit ${limit}
-        ) t where t.total <= ${params.runBytes ?? EXPORT_RUN_BYTES})`,
-    )
-    .orderBy(desc(executions.startedAt))
-    .limit(limit);
+  const runRows = await newestRunsWithin(db, sql`x.user_id = ${params.userId}`, params.runBytes);
   const purchaseRows = addresses.length
     ? await db
         .select({
@@ -339,22 +347,7 @@ export async function collectOrganizationData(db: Db, params: { orgId: string; r
     .from(invitations)
     .where(eq(invitations.orgId, orgId))
     .limit(limit);
-  const keyRows = await db
-    .select({
-      id: apiKeys.id,
-      name: apiKeys.name,
-      prefix: apiKeys.prefix,
-      agentIds: apiKeys.agentIds,
-      rateLimitPerMinute: apiKeys.rateLimitPerMinute,
-      monthlyRunCap: apiKeys.monthlyRunCap,
-      pinnedVersionId: apiKeys.pinnedVersionId,
-      createdAt: apiKeys.createdAt,
-      lastUsedAt: apiKeys.lastUsedAt,
-      revokedAt: apiKeys.revokedAt,
-    })
-    .from(apiKeys)
-    .where(eq(apiKeys.orgId, orgId))
-    .limit(limit);
+  const keyRows = await listApiKeys(db, { orgId });
   const creditRows = await db
     .select({ agentId: credits.agentId, granted: credits.granted, used: credits.used, createdAt: credits.createdAt })
     .from(credits)
@@ -375,32 +368,7 @@ export async function collectOrganizationData(db: Db, params: { orgId: string; r
     .from(purchases)
     .where(eq(purchases.orgId, orgId))
     .limit(limit);
-  const runRows = await db
-    .select({
-      id: executions.id,
-      agentId: executions.agentId,
-      versionId: executions.versionId,
-      apiKeyId: executions.apiKeyId,
-      status: executions.status,
-      input: executions.input,
-      output: executions.output,
-      errorCode: executions.errorCode,
-      startedAt: executions.startedAt,
-      finishedAt: executions.finishedAt,
-      receiptHash: executions.receiptHash,
-    })
-    .from(executions)
-    .where(
-      sql`${executions.id} in (
-        select t.id from (
-          select x.id, sum(coalesce(pg_column_size(x.input), 0) + coalesce(pg_column_size(x.output), 0))
-                   over (order by x.started_at desc, x.id) as total
-          from executions x where x.org_id = ${orgId}
-          order by x.started_at desc, x.id limit ${limit}
-        ) t where t.total <= ${params.runBytes ?? EXPORT_RUN_BYTES})`,
-    )
-    .orderBy(desc(executions.startedAt))
-    .limit(limit);
+  const runRows = await newestRunsWithin(db, sql`x.org_id = ${orgId}`, params.runBytes);
   const endpointRows = await db
     .select({
       id: webhookEndpoints.id,

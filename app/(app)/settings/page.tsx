@@ -105,15 +105,7 @@ export default async function SettingsPage() {
           </p>
         </CardHeader>
         <CardContent>
-          <DataExport
-            exports={exports.map((e) => ({
-              id: e.id,
-              status: e.status,
-              sizeBytes: e.sizeBytes,
-              requestedAt: e.requestedAt.toISOString(),
-              error: e.error,
-            }))}
-          />
+          <DataExport exports={exports} />
         </CardContent>
       </Card>
       <Card>

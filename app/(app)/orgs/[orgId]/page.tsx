@@ -172,16 +172,7 @@ export default async function OrganizationPage({ params }: { params: Promise<{ o
             </p>
           </CardHeader>
           <CardContent>
-            <DataExport
-              orgId={orgId}
-              exports={exports.map((e) => ({
-                id: e.id,
-                status: e.status,
-                sizeBytes: e.sizeBytes,
-                requestedAt: e.requestedAt.toISOString(),
-                error: e.error,
-              }))}
-            />
+            <DataExport orgId={orgId} exports={exports} />
           </CardContent>
         </Card>
       ) : null}
