@@ -36,7 +36,7 @@ export async function createAgent(
 /** A creator's own agents, newest first. */
 export async function listAgentsForOwner(db: Db, params: { ownerId: string; limit?: number }) {
   return db
-    .select({ ...summaryColumns, currentVersion: agentVersions.version })
+    .select({ ...summaryColumns, currentVersion: agentVersions.version, unlistedAt: agents.unlistedAt })
     .from(agents)
     .leftJoin(agentVersions, eq(agentVersions.id, agents.currentVersionId))
     .where(eq(agents.ownerId, params.ownerId))

@@ -39,6 +39,14 @@ export default async function StudioPage() {
               <Badge className={agent.status === "published" ? "bg-green-100 text-green-800" : undefined}>
                 {agent.status === "published" ? `v${agent.currentVersion}` : agent.status}
               </Badge>
+              {agent.unlistedAt ? (
+                <Badge
+                  className="bg-amber-100 text-amber-900"
+                  title="Unlisted by the platform's operators: open it to read why"
+                >
+                  unlisted
+                </Badge>
+              ) : null}
               <span className="text-xs text-muted-foreground">updated {formatDate(agent.updatedAt)}</span>
             </li>
           ))}

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getAddress } from "viem";
 import { Badge, Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -280,7 +281,7 @@ export default async function AgentPage({ params }: Props) {
             {chain ? <RatePanel chain={chain} rateable={rateable} signedIn={Boolean(user)} /> : null}
           </CardContent>
         </Card>
-        {user && user.id !== agent.ownerId ? (
+        {user?.id === agent.ownerId ? null : (
           <Card>
             <CardHeader>
               <CardTitle>Report</CardTitle>
@@ -289,10 +290,19 @@ export default async function AgentPage({ params }: Props) {
               </p>
             </CardHeader>
             <CardContent>
-              <ReportAgent agentId={agent.id} />
+              {user ? (
+                <ReportAgent agentId={agent.id} />
+              ) : (
+                <Link
+                  href={`/sign-in?callbackUrl=${encodeURIComponent(`/agents/${agent.slug}`)}`}
+                  className="touch-target text-sm text-primary hover:underline"
+                >
+                  Sign in to report it
+                </Link>
+              )}
             </CardContent>
           </Card>
-        ) : null}
+        )}
         {payees.length ? (
           <Card>
             <CardHeader>
