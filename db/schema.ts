@@ -681,6 +681,8 @@ export const auditLog = pgTable(
     index("audit_log_org_created_idx").on(t.orgId, t.createdAt),
     index("audit_log_actor_user_id_idx").on(t.actorUserId),
     index("audit_log_target_idx").on(t.targetType, t.targetId),
+    // The platform trail (operators): newest first across everyone.
+    index("audit_log_created_idx").on(t.createdAt),
   ],
 );
 
