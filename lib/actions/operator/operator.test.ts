@@ -313,4 +313,50 @@ describe.each(await testBackends())("operator console on $name", (backend) => {
     expect(kept).toMatchObject({ reporterId: null, details: "", reason: "misleading", status: "open" });
     await handle.db.delete(agents).where(eq(agents.id, agent.id));
   });
+
+  test("a suspended wallet account cannot sign in with its wallet (told why, on the trail); restored, it can", async () => {
+    const { generatePrivateKey, privateKeyToAccount } = await import("viem/accounts");
+    const { createSiweMessage } = await import("viem/siwe");
+    const { issueSiweNonce, SIWE_BINDING_COOKIE } = await import("@/lib/auth/siwe");
+    const { authOptions } = await import("@/lib/auth/options");
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const holder = await person();
+    await createWallet(handle.db, { userId: holder.id, address: wallet.address });
+    const provider = authOptions.providers[0] as unknown as {
+      options: {
+        authorize: (credentials: Record<string, string>, req: { headers: Record<string, string> }) => Promise<unknown>;
+      };
+    };
+    const signInWithWallet = async () => {
+      const { nonce, binding } = await issueSiweNonce(handle.db);
+      const message = createSiweMessage({
+        domain: "localhost:3000",
+        address: wallet.address,
+        uri: "http://localhost:3000",
+        version: "1",
+        chainId: env.CHAIN_ID,
+        nonce,
+        issuedAt: new Date(),
+      });
+      const signature = await wallet.signMessage({ message });
+      return provider.options.authorize(
+        { message, signature },
+        { headers: { cookie: `${SIWE_BINDING_COOKIE}=${binding}`, "x-forwarded-for": "198.51.100.23" } },
+      );
+    };
+    expect(await signInWithWallet()).toMatchObject({ id: holder.id });
+    const operator = await person({ email: operatorEmail.replace("operator-", "operator4-"), verified: true });
+    env.OPERATOR_EMAILS += `,${operator.email}`;
+    await signIn(operator);
+    expect(await suspendAccountAction({ userId: holder.id, reason: "Wash trading" })).toMatchObject({ ok: true });
+    await expect(signInWithWallet()).rejects.toThrow(/suspended by the platform's operators: Wash trading/);
+    const [failed] = rowsOf(
+      await handle.db.execute(
+        sql`select metadata from audit_log where action = 'user.sign_in_failed' and target_id = ${holder.id} order by created_at desc limit 1`,
+      ),
+    );
+    expect(failed?.metadata).toMatchObject({ method: "siwe", reason: "suspended" });
+    expect(await restoreAccountAction({ userId: holder.id })).toMatchObject({ ok: true });
+    expect(await signInWithWallet()).toMatchObject({ id: holder.id });
+  });
 });
