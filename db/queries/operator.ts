@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, ilike, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { abuseReports, agents, chainCursors, chainEventQuarantine, requestBlocks, users } from "../schema";
 import { isUuid } from "@/lib/platform/uuid";
@@ -254,6 +254,16 @@ export async function listRequestBlocks(db: Db, params: { now: Date; limit?: num
     .where(gt(requestBlocks.blockedUntil, params.now))
     .orderBy(desc(requestBlocks.createdAt))
     .limit(Math.min(params.limit ?? 100, 10_000));
+}
+
+/** Which of these sources have a block row at all (in force, ended or lifted). */
+export async function requestBlockSourcesIn(db: Db, params: { sources: string[] }): Promise<Set<string>> {
+  if (!params.sources.length) return new Set();
+  const rows = await db
+    .select({ source: requestBlocks.source })
+    .from(requestBlocks)
+    .where(inArray(requestBlocks.source, params.sources));
+  return new Set(rows.map((r) => r.source));
 }
 
 /** Ends a block now; the source, or undefined when it was not blocked. */

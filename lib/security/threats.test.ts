@@ -179,6 +179,20 @@ describe.each(await testBackends())("threat detection on $name", (backend) => {
     expect(other.retryAfter(addressSource(attacker))).toBe(0);
   });
 
+  test("a block this instance just began survives a sync that does not see its row yet; later, the database decides", async () => {
+    const source = addressSource(address());
+    const own = new ThreatDetector(thresholds);
+    own.attach(handle.db);
+    for (let i = 0; i < 5; i++) own.record(source, "refused");
+    await own.settled();
+    // As if the sync had read before the row was written.
+    await handle.db.execute(sql`delete from request_blocks where source = ${source}`);
+    await own.sync();
+    expect(own.retryAfter(source)).toBeGreaterThan(590);
+    await own.sync(new Date(Date.now() + 31_000));
+    expect(own.retryAfter(source)).toBe(0);
+  });
+
   test("scanning: probes for scanner paths block the address after THREAT_PROBES_PER_MINUTE, even when answered 200", async () => {
     const scanner = address();
     expect((await from(scanner, "/.env")).status).toBe(200);

@@ -1,7 +1,7 @@
 import { isIPv6 } from "node:net";
 import type { Db } from "@/db/client";
 import { createAuditEntry } from "@/db/queries/audit-log";
-import { blockRequestSource, listRequestBlocks } from "@/db/queries/operator";
+import { blockRequestSource, listRequestBlocks, requestBlockSourcesIn } from "@/db/queries/operator";
 import { env } from "@/lib/env";
 import { describeError } from "@/lib/log";
 
@@ -17,6 +17,8 @@ export type ThreatThresholds = Record<ThreatKind, number> & { blockSeconds: numb
 export const REFUSED_STATUSES = new Set([401, 403, 404, 422, 429]);
 
 const WINDOW_MS = 60_000;
+/** How long a block this process began is kept while its row is not in the database (its write in flight, or failed). */
+const BEGUN_KEPT_MS = 30_000;
 /** Sources counted at once; the least recently counted are forgotten first. */
 const MAX_SOURCES = 20_000;
 
@@ -55,6 +57,8 @@ type Counts = { windowStart: number } & Record<ThreatKind, number>;
 export class ThreatDetector {
   private readonly counts = new Map<string, Counts>();
   private blocks = new Map<string, number>();
+  /** Blocks this process began whose row it has not seen yet (source → when): a sync keeps them. */
+  private begun = new Map<string, number>();
   private db: Db | undefined;
   /** Blocks being written, so a test (or a shutdown) can wait for them. */
   private writes: Promise<unknown> = Promise.resolve();
@@ -96,6 +100,7 @@ export class ThreatDetector {
     if (entry[kind] < this.thresholds[kind]) return;
     const until = now + this.thresholds.blockSeconds * 1000;
     this.blocks.set(source, until);
+    this.begun.set(source, now);
     this.counts.delete(source);
     this.persist(source, kind, entry[kind], now, until);
   }
@@ -129,18 +134,31 @@ export class ThreatDetector {
       );
   }
 
-  /** Replaces this process's view of the blocks with those in force in the database. */
+  /**
+   * Replaces this process's view of the blocks with those in force in the database, keeping
+   * those it began whose row is not written yet (a row that exists, lifted or not, decides).
+   */
   async sync(now = new Date()): Promise<void> {
     if (!this.db) return;
     const rows = await listRequestBlocks(this.db, { now, limit: 10_000 });
     const blocks = new Map<string, number>();
     for (const row of rows) blocks.set(row.source, row.blockedUntil.getTime());
+    const pending = [...this.begun.keys()].filter((source) => !blocks.has(source));
+    const written = await requestBlockSourcesIn(this.db, { sources: pending });
+    for (const source of this.begun.keys()) {
+      const until = this.blocks.get(source);
+      const at = this.begun.get(source)!;
+      if (blocks.has(source) || written.has(source) || until === undefined || at < now.getTime() - BEGUN_KEPT_MS)
+        this.begun.delete(source);
+      else blocks.set(source, until);
+    }
     this.blocks = blocks;
   }
 
   /** Forgets a block in this process (an operator lifted it; other instances follow at their next sync). */
   forget(source: string) {
     this.blocks.delete(source);
+    this.begun.delete(source);
   }
 
   /** Resolves once the blocks begun so far are written. */
