@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import type { Action } from "@/lib/actions/define-action";
+import { useUiStore } from "@/lib/stores/ui-store";
 
 /**
  * An operator's action on one record: its id fields, a reason when the action needs one
@@ -30,8 +31,19 @@ export function OperatorActionForm({
 }) {
   const router = useRouter();
   const id = useId();
+  const toast = useUiStore((s) => s.toast);
   const form = useFormAction(action, {
-    onSuccess: (_, element) => {
+    onSuccess: (data, element) => {
+      // Unlisting also suspends the on-chain listing: say so, or why it could not.
+      const onChain = (data as { onChain?: string; onChainError?: string } | undefined) ?? {};
+      if (onChain.onChain === "failed")
+        toast({
+          title: "Not changed on-chain",
+          description: `${onChain.onChainError} Ask again to retry.`,
+          tone: "error",
+        });
+      else if (onChain.onChain === "suspended" || onChain.onChain === "lifted")
+        toast({ title: onChain.onChain === "suspended" ? "Listing suspended on-chain" : "On-chain suspension lifted" });
       element.reset();
       router.refresh();
     },

@@ -28,6 +28,10 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
         bool active;
         // slot 1
         address creator;
+        /// @dev Suspended by the owner: `active` is false and stays so; what the creator
+        /// last chose is kept in `activeAfterSuspension` and applies once it is lifted.
+        bool suspended;
+        bool activeAfterSuspension;
     }
 
     struct Purchase {
@@ -72,7 +76,9 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
             pricePerRun: uint80(pricePerRun),
             creator: msg.sender,
             payeeCount: uint8(payees.length),
-            active: true
+            active: true,
+            suspended: false,
+            activeAfterSuspension: false
         });
         _storePayees(listingId, payees);
         emit ListingRegistered(listingId, msg.sender, token, pricePerRun, payees);
@@ -91,7 +97,9 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
         listing.pricePerRun = uint80(pricePerRun);
         // forge-lint: disable-next-line(unsafe-typecast) -- at most MAX_PAYEES, checked by _storePayees
         listing.payeeCount = uint8(payees.length);
-        listing.active = active;
+        // While the owner suspends it, the creator's choice waits for the suspension to end.
+        if (listing.suspended) listing.activeAfterSuspension = active;
+        else listing.active = active;
         _storePayees(listingId, payees);
         emit ListingUpdated(listingId, pricePerRun, payees, active);
     }
@@ -206,6 +214,27 @@ contract AgentMarketplace is IAgentMarketplace, Ownable2Step, ReentrancyGuardTra
     function setPaused(bool newPaused) external onlyOwner {
         paused = newPaused;
         emit PausedSet(newPaused);
+    }
+
+    /// @inheritdoc IAgentMarketplace
+    function setListingSuspended(uint256 listingId, bool suspended) external onlyOwner {
+        Listing storage listing = _listings[listingId];
+        if (listing.creator == address(0)) revert ListingNotFound(listingId);
+        if (listing.suspended == suspended) return;
+        if (suspended) {
+            listing.activeAfterSuspension = listing.active;
+            listing.active = false;
+        } else {
+            listing.active = listing.activeAfterSuspension;
+            listing.activeAfterSuspension = false;
+        }
+        listing.suspended = suspended;
+        emit ListingSuspended(listingId, suspended);
+    }
+
+    /// @inheritdoc IAgentMarketplace
+    function listingSuspended(uint256 listingId) external view returns (bool) {
+        return _listings[listingId].suspended;
     }
 
     /// @notice Sets who is credited the platform fee of future purchases.

@@ -296,6 +296,55 @@ contract AgentMarketplaceTest is BaseTest {
         assertEq(market.purchaseCount(), 2, "resumed");
     }
 
+    function test_setListingSuspended_stopsPurchasesUntilLiftedAndKeepsTheCreatorsChoice() public {
+        uint256 id = _list(address(0), PRICE);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, alice));
+        market.setListingSuspended(id, true);
+        vm.prank(owner);
+        vm.expectRevert(abi.encodeWithSelector(IAgentMarketplace.ListingNotFound.selector, 99));
+        market.setListingSuspended(99, true);
+
+        vm.prank(owner);
+        vm.expectEmit(true, false, false, true);
+        emit IAgentMarketplace.ListingSuspended(id, true);
+        market.setListingSuspended(id, true);
+        assertTrue(market.listingSuspended(id), "suspended");
+        (, , , bool active, ) = market.getListing(id);
+        assertTrue(!active, "not for sale");
+        vm.prank(buyer);
+        vm.expectRevert(abi.encodeWithSelector(IAgentMarketplace.ListingInactive.selector, id));
+        market.purchase{value: PRICE}(id, 1, PRICE);
+        // The creator may change price and payees, but cannot put it back on sale.
+        vm.prank(creator);
+        market.updateListing(id, 2 * PRICE, _one(creator), true);
+        (, , uint256 price, bool stillInactive, ) = market.getListing(id);
+        assertEq(price, 2 * PRICE, "price changed");
+        assertTrue(!stillInactive, "still not for sale");
+        vm.prank(buyer);
+        vm.expectRevert(abi.encodeWithSelector(IAgentMarketplace.ListingInactive.selector, id));
+        market.purchase{value: 2 * PRICE}(id, 1, 2 * PRICE);
+
+        // Lifted: as the creator last set it (on sale).
+        vm.prank(owner);
+        market.setListingSuspended(id, false);
+        assertTrue(!market.listingSuspended(id), "lifted");
+        vm.prank(buyer);
+        market.purchase{value: 2 * PRICE}(id, 1, 2 * PRICE);
+
+        // Suspended while the creator had paused it, then the creator pauses it again: lifted, it stays paused.
+        vm.prank(creator);
+        market.updateListing(id, PRICE, _one(creator), false);
+        vm.prank(owner);
+        market.setListingSuspended(id, true);
+        vm.prank(owner);
+        market.setListingSuspended(id, true); // already: nothing changes
+        vm.prank(owner);
+        market.setListingSuspended(id, false);
+        (, , , bool pausedByCreator, ) = market.getListing(id);
+        assertTrue(!pausedByCreator, "the creator's pause stands");
+    }
+
     function test_purchase_refusesFeeOnTransferToken() public {
         FeeOnTransferToken taxed = new FeeOnTransferToken();
         uint256 id = _list(address(taxed), PRICE);

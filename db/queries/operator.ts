@@ -25,6 +25,7 @@ export async function findAgentsForOperator(db: Db, params: { query: string }) {
       status: agents.status,
       unlistedAt: agents.unlistedAt,
       unlistedReason: agents.unlistedReason,
+      listingId: agents.listingId,
       ownerId: agents.ownerId,
       ownerEmail: users.email,
       ownerName: users.name,
@@ -47,12 +48,17 @@ export async function findAgentsForOperator(db: Db, params: { query: string }) {
 
 /**
  * Unlists an agent (with the reason its creator is shown) or lists it again. Returns the
- * agent, or undefined when there is none or it already was in that state.
+ * agent and whether this changed it; undefined when there is no such agent.
  */
 export async function setAgentUnlisted(
   db: Db,
   params: { agentId: string; unlisted: boolean; reason?: string; now: Date },
 ) {
+  const [agent] = await db
+    .select({ id: agents.id, slug: agents.slug, listingId: agents.listingId, listingChainId: agents.listingChainId })
+    .from(agents)
+    .where(eq(agents.id, params.agentId));
+  if (!agent) return undefined;
   const [row] = await db
     .update(agents)
     .set(
@@ -63,8 +69,8 @@ export async function setAgentUnlisted(
     .where(
       and(eq(agents.id, params.agentId), params.unlisted ? isNull(agents.unlistedAt) : isNotNull(agents.unlistedAt)),
     )
-    .returning({ id: agents.id, slug: agents.slug, ownerId: agents.ownerId });
-  return row;
+    .returning({ id: agents.id });
+  return { ...agent, changed: Boolean(row) };
 }
 
 // ── accounts ────────────────────────────────────────────────────────────────

@@ -41,7 +41,7 @@ import {
   readStats,
 } from "./contracts";
 import { deployPlatformContracts } from "./deploy";
-import { platformSettings, setPlatformFee } from "./platform-fee";
+import { platformSettings, setListingSuspendedOnChain, setPlatformFee } from "./platform-owner";
 import { env } from "@/lib/env";
 import { anvilAccounts } from "./dev-accounts";
 import { toChainError } from "./errors";
@@ -493,4 +493,30 @@ test("the platform fee is read on-chain and set through the owner's function; pa
   }
   await setPlatformFee(config, 500);
   expect((await platformSettings(config)).feeBps).toBe(500);
+});
+
+test("an unlisted agent's listing is suspended on-chain: nobody can buy it, even calling the contract; lifted, it sells again", async () => {
+  const market = marketplaceContract(config);
+  const registered = await sendAndConfirmTransaction({
+    account: creator!,
+    transaction: prepareRegisterListing(market, {
+      token: NATIVE_TOKEN,
+      pricePerRun: PRICE,
+      payees: [{ account: creator!.address as `0x${string}`, shareBps: 10_000 }],
+    }),
+  });
+  const listingId = BigInt(registered.logs[0]!.topics[1]!);
+  const buy = () =>
+    sendAndConfirmTransaction({
+      account: buyer!,
+      transaction: preparePurchase(market, { listingId, runs: 1n, value: PRICE, maxTotal: PRICE }),
+    });
+  expect(await setListingSuspendedOnChain(config, listingId, true)).toMatchObject({
+    txHash: expect.stringMatching(/^0x[0-9a-f]{64}$/),
+  });
+  // Already suspended: nothing is sent.
+  expect(await setListingSuspendedOnChain(config, listingId, true)).toBeNull();
+  await expect(buy()).rejects.toThrow(/ListingInactive|revert/i);
+  expect(await setListingSuspendedOnChain(config, listingId, false)).not.toBeNull();
+  expect((await buy()).status).toBe("success");
 });

@@ -45,6 +45,18 @@ export function preparePurchase(
   });
 }
 
+/** Suspends a listing (no purchases whatever its creator sets) or lifts that: the contract owner's call. */
+export function prepareSetListingSuspended(
+  contract: MarketplaceContract,
+  p: { listingId: bigint; suspended: boolean },
+) {
+  return prepareContractCall({ contract, method: "setListingSuspended", params: [p.listingId, p.suspended] });
+}
+
+export async function readListingSuspended(contract: MarketplaceContract, listingId: bigint): Promise<boolean> {
+  return readContract({ contract, method: "listingSuspended", params: [listingId] });
+}
+
 /** The platform fee of future purchases (the contract owner's call). */
 export function prepareSetFeeBps(contract: MarketplaceContract, p: { feeBps: number }) {
   return prepareContractCall({ contract, method: "setFeeBps", params: [p.feeBps] });

@@ -20,7 +20,7 @@ import { setPlatformFeeAction } from "@/lib/actions/operator/platform-fee";
 import { closeReportAction } from "@/lib/actions/operator/reports";
 import { requireOperatorPage } from "@/lib/auth/operator";
 import { resolveChainConfig } from "@/lib/chain/config";
-import { platformSettings } from "@/lib/chain/platform-fee";
+import { platformSettings } from "@/lib/chain/platform-owner";
 import { formatDate } from "@/lib/format";
 import { isAppError } from "@/lib/errors";
 
@@ -134,7 +134,8 @@ export default async function OperatorPage({
           <CardTitle>Agents</CardTitle>
           <p className="text-sm text-muted-foreground">
             An unlisted agent is hidden from the marketplace, its API runs are refused (problem{" "}
-            <code>agent-unlisted</code>) and its creator sees why. Without a search, the unlisted ones.
+            <code>agent-unlisted</code>), its on-chain listing is suspended (nobody can pay for it) and its creator sees
+            why. Without a search, the unlisted ones.
           </p>
         </CardHeader>
         <CardContent className="space-y-3">
@@ -164,12 +165,23 @@ export default async function OperatorPage({
                   </p>
                 ) : null}
                 {a.unlistedAt ? (
-                  <OperatorActionForm
-                    action={relistAgentAction}
-                    fields={{ agentId: a.id }}
-                    label="List again"
-                    pendingLabel="Listing…"
-                  />
+                  <div className="flex flex-wrap gap-3">
+                    <OperatorActionForm
+                      action={relistAgentAction}
+                      fields={{ agentId: a.id }}
+                      label="List again"
+                      pendingLabel="Listing…"
+                    />
+                    {a.listingId ? (
+                      // Unlisting suspends the on-chain listing; should that have failed, this retries it.
+                      <OperatorActionForm
+                        action={unlistAgentAction}
+                        fields={{ agentId: a.id, reason: a.unlistedReason || "unlisted by the operators" }}
+                        label="Suspend on-chain again"
+                        pendingLabel="Sending…"
+                      />
+                    ) : null}
+                  </div>
                 ) : (
                   <OperatorActionForm
                     action={unlistAgentAction}

@@ -26,6 +26,8 @@ interface IAgentMarketplace {
     event FeeRecipientUpdated(address feeRecipient);
     /// @notice Purchases and listing changes stopped (true) or resumed (false); withdrawals never stop.
     event PausedSet(bool paused);
+    /// @notice The owner suspended a listing (no purchases, whatever its creator sets) or lifted that.
+    event ListingSuspended(uint256 indexed listingId, bool suspended);
 
     error InvalidPayees();
     error InvalidPrice();
@@ -63,6 +65,15 @@ interface IAgentMarketplace {
 
     /// @notice What `account` can withdraw in `token`.
     function balanceOf(address token, address account) external view returns (uint256);
+
+    /// @notice Suspends a listing (owner only), e.g. an agent the platform took down: it
+    /// cannot be bought, and its creator cannot make it available, until the suspension is
+    /// lifted; it is then as available as its creator last set it. Setting the state it is
+    /// already in does nothing.
+    function setListingSuspended(uint256 listingId, bool suspended) external;
+
+    /// @notice Whether the owner suspended a listing.
+    function listingSuspended(uint256 listingId) external view returns (bool);
 
     /// @notice The buyer and listing of a purchase (zero buyer for an unknown id).
     function purchaseOf(uint256 purchaseId) external view returns (address buyer, uint256 listingId, uint256 runs);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { createAuditEntry } from "@/db/queries/audit-log";
 import { defineOperatorAction } from "@/lib/actions/define-action";
 import { resolveChainConfig } from "@/lib/chain/config";
-import { setPlatformFee } from "@/lib/chain/platform-fee";
+import { setPlatformFee } from "@/lib/chain/platform-owner";
 import { AppError } from "@/lib/errors";
 
 /**

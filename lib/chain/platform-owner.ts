@@ -3,7 +3,7 @@ import { sendAndConfirmTransaction } from "thirdweb";
 import { privateKeyToAccount, type Account } from "thirdweb/wallets";
 import { marketplaceContract, thirdwebClient } from "./client";
 import type { ChainConfig } from "./config";
-import { prepareSetFeeBps, readPlatformSettings } from "./contracts";
+import { prepareSetFeeBps, prepareSetListingSuspended, readListingSuspended, readPlatformSettings } from "./contracts";
 import { anvilAccounts } from "./dev-accounts";
 import { toChainError } from "./errors";
 import { env } from "@/lib/env";
@@ -14,6 +14,11 @@ export function marketplaceOwnerAccount(): Account | null {
   const key = env.MARKETPLACE_OWNER_PRIVATE_KEY ?? (env.CHAIN_RPC_URL ? undefined : anvilAccounts[0].privateKey);
   return key ? privateKeyToAccount({ client: thirdwebClient(), privateKey: key }) : null;
 }
+
+/**
+ * What the platform does with the AgentMarketplace owner's key (MARKETPLACE_OWNER_PRIVATE_KEY):
+ * set the platform fee, and suspend the listing of an agent its operators unlisted.
+ */
 
 /** The on-chain platform settings, and whether this server holds the owner's key. */
 export async function platformSettings(config: ChainConfig) {
@@ -52,6 +57,31 @@ export async function setPlatformFee(config: ChainConfig, feeBps: number) {
       transaction: prepareSetFeeBps(marketplaceContract(config), { feeBps }),
     });
     return { from: before.feeBps, to: feeBps, txHash: receipt.transactionHash };
+  } catch (error) {
+    throw toChainError(error);
+  }
+}
+
+/**
+ * Suspends (or lifts the suspension of) a listing on-chain, so that nobody can buy runs of
+ * an agent the operators unlisted, even by calling the contract directly. Answers the
+ * transaction, or null when the listing already was in that state.
+ */
+export async function setListingSuspendedOnChain(config: ChainConfig, listingId: bigint, suspended: boolean) {
+  const account = marketplaceOwnerAccount();
+  if (!account)
+    throw new AppError(
+      "CHAIN_UNAVAILABLE",
+      "Set MARKETPLACE_OWNER_PRIVATE_KEY (the AgentMarketplace owner's key) to suspend listings on-chain.",
+    );
+  const contract = marketplaceContract(config);
+  try {
+    if ((await readListingSuspended(contract, listingId)) === suspended) return null;
+    const receipt = await sendAndConfirmTransaction({
+      account,
+      transaction: prepareSetListingSuspended(contract, { listingId, suspended }),
+    });
+    return { txHash: receipt.transactionHash };
   } catch (error) {
     throw toChainError(error);
   }
