@@ -127,6 +127,20 @@ export async function takeDataExportArchive(db: Db, params: { exportId: string; 
   return typeof archive === "string" ? Buffer.from(archive.replace(/^\\x/, ""), "hex") : Buffer.from(archive);
 }
 
+/** A purchase as an export shows it (an account's and an organisation's). */
+const purchaseColumns = {
+  id: purchases.id,
+  agentId: purchases.agentId,
+  orgId: purchases.orgId,
+  buyer: purchases.buyerAddress,
+  runs: purchases.runs,
+  amountWei: purchases.amountWei,
+  token: purchases.token,
+  chainId: purchases.chainId,
+  txHash: purchases.txHash,
+  createdAt: purchases.createdAt,
+};
+
 /**
  * The runs an export holds, with inputs and outputs: the newest of those `which` selects
  * (on `executions x`) whose stored inputs and outputs fit `runBytes` together. The archive
@@ -243,22 +257,7 @@ export async function collectAccountData(db: Db, params: { userId: string; runBy
     : [];
   const runRows = await newestRunsWithin(db, sql`x.user_id = ${params.userId}`, params.runBytes);
   const purchaseRows = addresses.length
-    ? await db
-        .select({
-          id: purchases.id,
-          agentId: purchases.agentId,
-          orgId: purchases.orgId,
-          buyer: purchases.buyerAddress,
-          runs: purchases.runs,
-          amountWei: purchases.amountWei,
-          token: purchases.token,
-          chainId: purchases.chainId,
-          txHash: purchases.txHash,
-          createdAt: purchases.createdAt,
-        })
-        .from(purchases)
-        .where(inArray(purchases.buyerAddress, addresses))
-        .limit(limit)
+    ? await db.select(purchaseColumns).from(purchases).where(inArray(purchases.buyerAddress, addresses)).limit(limit)
     : [];
   const ratingRows = await db
     .select({
@@ -353,21 +352,7 @@ export async function collectOrganizationData(db: Db, params: { orgId: string; r
     .from(credits)
     .where(eq(credits.orgId, orgId))
     .limit(limit);
-  const purchaseRows = await db
-    .select({
-      id: purchases.id,
-      agentId: purchases.agentId,
-      buyer: purchases.buyerAddress,
-      runs: purchases.runs,
-      amountWei: purchases.amountWei,
-      token: purchases.token,
-      chainId: purchases.chainId,
-      txHash: purchases.txHash,
-      createdAt: purchases.createdAt,
-    })
-    .from(purchases)
-    .where(eq(purchases.orgId, orgId))
-    .limit(limit);
+  const purchaseRows = await db.select(purchaseColumns).from(purchases).where(eq(purchases.orgId, orgId)).limit(limit);
   const runRows = await newestRunsWithin(db, sql`x.org_id = ${orgId}`, params.runBytes);
   const endpointRows = await db
     .select({

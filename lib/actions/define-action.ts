@@ -76,6 +76,23 @@ export function defineAction<S extends z.ZodType, T>(
     run(name, async () => handler(schema.parse(inputOf(args, options)), { db: await getDb() }));
 }
 
+/** A signed-in action: session first (UNAUTHORIZED without one), then `check`, then validation and the handler. */
+function defineSignedIn<S extends z.ZodType, T>(
+  name: string,
+  schema: S,
+  handler: Handler<S, { db: Db; user: SessionUser }, T>,
+  options: Options<S>,
+  check?: (db: Db, user: SessionUser) => Promise<void>,
+): Action<z.input<S>, T> {
+  return async (...args: unknown[]) =>
+    run(name, async () => {
+      const user = await requireUser();
+      const db = await getDb();
+      if (check) await check(db, user);
+      return handler(schema.parse(inputOf(args, options)), { db, user });
+    });
+}
+
 /**
  * A server action for signed-in users: session first (UNAUTHORIZED without one), then
  * validation, then the handler, which must scope every query by `ctx.user.id`.
@@ -86,12 +103,7 @@ export function defineAuthAction<S extends z.ZodType, T>(
   handler: Handler<S, { db: Db; user: SessionUser }, T>,
   options: Options<S> = {},
 ): Action<z.input<S>, T> {
-  return async (...args: unknown[]) =>
-    run(name, async () => {
-      const user = await requireUser();
-      const parsed = schema.parse(inputOf(args, options));
-      return handler(parsed, { db: await getDb(), user });
-    });
+  return defineSignedIn(name, schema, handler, options);
 }
 
 /**
@@ -105,11 +117,5 @@ export function defineOperatorAction<S extends z.ZodType, T>(
   handler: Handler<S, { db: Db; user: SessionUser }, T>,
   options: Options<S> = {},
 ): Action<z.input<S>, T> {
-  return async (...args: unknown[]) =>
-    run(name, async () => {
-      const user = await requireUser();
-      const db = await getDb();
-      await requireOperator(db, user.id);
-      return handler(schema.parse(inputOf(args, options)), { db, user });
-    });
+  return defineSignedIn(name, schema, handler, options, (db, user) => requireOperator(db, user.id));
 }

@@ -170,13 +170,16 @@ export class ThreatDetector {
 /** This process's detector (on globalThis: Next bundles modules more than once). */
 export function threats(): ThreatDetector {
   const slot = globalThis as { __aiNomadsThreats?: ThreatDetector };
-  const allow = new Set(
-    env.THREAT_ALLOW.split(",")
-      .map((a) => a.trim())
-      .filter(Boolean)
-      .map(addressSource),
+  slot.__aiNomadsThreats ??= new ThreatDetector(
+    thresholdsFromEnv(),
+    new Set(
+      env.THREAT_ALLOW.split(",")
+        .map((a) => a.trim())
+        .filter(Boolean)
+        .map(addressSource),
+    ),
   );
-  return (slot.__aiNomadsThreats ??= new ThreatDetector(thresholdsFromEnv(), allow));
+  return slot.__aiNomadsThreats;
 }
 
 /**

@@ -40,6 +40,27 @@ async function readPlatform() {
   }
 }
 
+/** A GET search of the console (the URL holds it), keeping the other search's query. */
+function SearchForm(props: {
+  name: string;
+  label: string;
+  placeholder: string;
+  value: string;
+  keep: Record<string, string>;
+}) {
+  return (
+    <form method="get" className="flex gap-2" role="search">
+      {Object.entries(props.keep).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <Input name={props.name} defaultValue={props.value} placeholder={props.placeholder} aria-label={props.label} />
+      <Button type="submit" variant="outline">
+        Find
+      </Button>
+    </form>
+  );
+}
+
 /**
  * The platform operators' console (OPERATOR_EMAILS / OPERATOR_WALLETS; 404 for anyone else):
  * abuse reports, agents (unlist, list again), accounts (suspend, restore), threat-detection
@@ -139,13 +160,13 @@ export default async function OperatorPage({
           </p>
         </CardHeader>
         <CardContent className="space-y-3">
-          <form method="get" className="flex gap-2" role="search">
-            <input type="hidden" name="account" value={accountQuery} />
-            <Input name="agent" defaultValue={agentQuery} placeholder="Slug, name or id" aria-label="Find agents" />
-            <Button type="submit" variant="outline">
-              Find
-            </Button>
-          </form>
+          <SearchForm
+            name="agent"
+            label="Find agents"
+            placeholder="Slug, name or id"
+            value={agentQuery}
+            keep={{ account: accountQuery }}
+          />
           <ul className="divide-y rounded-md border text-sm" aria-label="Agents">
             {agents.map((a) => (
               <li key={a.id} className="space-y-2 p-3">
@@ -208,18 +229,13 @@ export default async function OperatorPage({
           </p>
         </CardHeader>
         <CardContent className="space-y-3">
-          <form method="get" className="flex gap-2" role="search">
-            <input type="hidden" name="agent" value={agentQuery} />
-            <Input
-              name="account"
-              defaultValue={accountQuery}
-              placeholder="Email, name or id"
-              aria-label="Find accounts"
-            />
-            <Button type="submit" variant="outline">
-              Find
-            </Button>
-          </form>
+          <SearchForm
+            name="account"
+            label="Find accounts"
+            placeholder="Email, name or id"
+            value={accountQuery}
+            keep={{ agent: agentQuery }}
+          />
           <ul className="divide-y rounded-md border text-sm" aria-label="Accounts">
             {accounts.map((u) => (
               <li key={u.id} className="space-y-2 p-3">
