@@ -793,6 +793,26 @@ export const runLatencyRollups = pgTable(
 );
 
 /**
+ * run_latency_rollups summed over organisations, one row per agent, version and hour: the
+ * hour's distinct latencies ascending with how many runs took each. What a creator's and
+ * an agent's latency charts read: one row per agent-hour instead of about one per run,
+ * still exact, and a busy hour stays as small as its distinct latencies.
+ */
+export const agentLatencyRollups = pgTable(
+  "agent_latency_rollups",
+  {
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    versionId: uuid("version_id").notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    latencyMs: integer("latency_ms").array().notNull(),
+    runs: integer("runs").array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.hour, t.versionId] })],
+);
+
+/**
  * Finished runs waiting to be added to the rollups: finish_runs queues each ended run here
  * (one narrow row) and the roll-up pass (lib/dashboards/roller.ts) moves them into the
  * rollups every second, many at a time, so the run path pays one insert, not three upserts.

@@ -1,5 +1,5 @@
 -- add_run_rollups(ids): adds the given finished executions to the dashboard rollups
--- (run_rollups, agent_run_rollups, run_error_rollups, run_latency_rollups; db/schema.ts). The one formula of a
+-- (run_rollups, agent_run_rollups, run_error_rollups, run_latency_rollups, agent_latency_rollups; db/schema.ts). The one formula of a
 -- rollup: roll_up_queued_runs calls it for the runs finish_runs queued, rebuild_run_rollups
 -- for every finished run, so a rebuild reproduces what was kept current. Playground runs and
 -- runs still `running` are left out; the hour is the UTC hour of the run's end; a missing
@@ -60,6 +60,20 @@ as $fn$
       group by agent_id, version_id, org_id, hour, duration_ms
       order by agent_id, hour, version_id, org_id, duration_ms
       on conflict (agent_id, hour, version_id, org_id, latency_ms) do update set runs = r.runs + excluded.runs
+  ), agent_latencies as (
+    -- Two sorted histograms merged: the row stays as long as the hour's distinct latencies.
+    insert into agent_latency_rollups as r (agent_id, version_id, hour, latency_ms, runs)
+      select agent_id, version_id, hour, array_agg(duration_ms order by duration_ms), array_agg(n order by duration_ms)
+      from (select agent_id, version_id, hour, duration_ms, count(*)::int as n from x group by 1, 2, 3, 4) l
+      group by agent_id, version_id, hour
+      order by agent_id, hour, version_id
+      on conflict (agent_id, hour, version_id) do update set (latency_ms, runs) = (
+        select array_agg(m.v order by m.v), array_agg(m.n order by m.v)
+        from (
+          select u.v, sum(u.n)::int as n
+          from unnest(r.latency_ms || excluded.latency_ms, r.runs || excluded.runs) as u(v, n)
+          group by u.v
+        ) m)
   )
   select;
 $fn$;

@@ -10,7 +10,8 @@ declare
   last uuid := '00000000-0000-0000-0000-000000000000';
   total bigint := 0;
 begin
-  lock table run_rollups, agent_run_rollups, run_error_rollups, run_latency_rollups, run_rollup_queue
+  lock table run_rollups, agent_run_rollups, run_error_rollups, run_latency_rollups, agent_latency_rollups,
+    run_rollup_queue
     in access exclusive mode;
   -- Every finished run is added below, the queued ones too.
   delete from run_rollup_queue;
@@ -18,6 +19,7 @@ begin
   delete from agent_run_rollups;
   delete from run_error_rollups;
   delete from run_latency_rollups;
+  delete from agent_latency_rollups;
   loop
     select array_agg(id order by id) into chunk
     from (select id from executions where id > last order by id limit 10000) c;

@@ -10,7 +10,10 @@ import type { DbHandle } from "@/db/client";
 import { testBackends } from "@/db/testing";
 import { credits } from "@/db/schema";
 import { orgWithKey, publishedAgent, doublerSpec } from "@/lib/api/fixtures.testing";
+import { sql } from "drizzle-orm";
 import { createUser } from "./users";
+import { vacuumAnalyzeTables } from "./health";
+import { num, rowsOf } from "./raw-rows";
 import { createExecution } from "./executions.testing";
 import { finishRuns } from "./runs";
 import {
@@ -24,6 +27,7 @@ import {
   runSeries,
   type DashboardRange,
   type DashboardScope,
+  type LatencyBucket,
 } from "./dashboards";
 import { rawErrorCounts, rawLatencySeries, rawRunSeries, snapshotRollups } from "./dashboards.testing";
 
@@ -219,6 +223,48 @@ describe.each(await testBackends())("dashboard rollups on $name", (backend) => {
     expect(await latencySeries(handle.db, scope, hourly)).toEqual(await rawLatencySeries(handle.db, scope, hourly));
   });
 
+  test("an hour's latency histogram adds up across roll-up passes, in every scope, as the raw aggregate", async () => {
+    const third = await publishedAgent(handle.db, creator.id, doublerSpec);
+    const paid = { agentId: third.id, versionId: third.versionId, orgId: buyer.org.id, apiKeyId: buyer.key.id };
+    const range = {
+      from: new Date("2026-11-10T00:00:00Z"),
+      to: new Date("2026-11-11T00:00:00Z"),
+      bucket: "day" as const,
+      timeZone: "America/New_York",
+    };
+    // Two passes into one hour: 30 ms twice; then 30 and 5 ms again, and 90 ms bought by the rival.
+    for (const ms of [30, 30]) await run(paid, "2026-11-10T10:15:00Z", ms);
+    expect((await rollUpQueuedRuns(handle.db, { maxRuns: 1000 })).runs).toBe(2);
+    for (const ms of [30, 5]) await run(paid, "2026-11-10T10:45:00Z", ms);
+    await run({ ...paid, orgId: rival.org.id, apiKeyId: rival.key.id }, "2026-11-10T10:50:00Z", 90);
+    expect((await rollUpQueuedRuns(handle.db, { maxRuns: 1000 })).runs).toBe(3);
+
+    const row = (await snapshotRollups(handle.db)).agentLatencies.filter((r) => r.agent_id === third.id);
+    expect(row).toMatchObject([{ latency_ms: "5,30,90", runs: "1,3,1" }]);
+    const newYorkDay = new Date("2026-11-10T05:00:00Z");
+    const scopes: [DashboardScope, LatencyBucket][] = [
+      // 5, 30, 30, 30, 90: ranks 3, 5, 5.
+      [
+        { kind: "agent", agentId: third.id },
+        { bucket: newYorkDay, runs: 5, p50: 30, p95: 90, p99: 90 },
+      ],
+      [
+        { kind: "creator", ownerId: creator.id, agentId: third.id },
+        { bucket: newYorkDay, runs: 5, p50: 30, p95: 90, p99: 90 },
+      ],
+      // The buyer's own four: 5, 30, 30, 30: ranks 2, 4, 4.
+      [
+        { kind: "buyer", orgId: buyer.org.id, agentId: third.id },
+        { bucket: newYorkDay, runs: 4, p50: 30, p95: 30, p99: 30 },
+      ],
+    ];
+    for (const [scope, expected] of scopes) {
+      const series = await latencySeries(handle.db, scope, range, { andWhole: true });
+      expect(series).toEqual([expected, { ...expected, bucket: null }]);
+      expect(series.slice(0, 1)).toEqual(await rawLatencySeries(handle.db, scope, range));
+    }
+  });
+
   test("errors by code, runs per organisation, agent and key", async () => {
     const scope: DashboardScope = { kind: "creator", ownerId: creator.id };
     const errors = await errorCounts(handle.db, scope, BERLIN);
@@ -263,5 +309,19 @@ describe.each(await testBackends())("dashboard rollups on $name", (backend) => {
     expect(kept.agentRuns.length).toBeGreaterThan(0);
     expect(await rebuildRunRollups(handle.db)).toBeGreaterThanOrEqual(17);
     expect(await snapshotRollups(handle.db)).toEqual(kept);
+  });
+
+  test("the maintenance pass (PGlite has no autovacuum) leaves the planner statistics of the rollups", async () => {
+    const stats = async () =>
+      num(
+        rowsOf(
+          await handle.db.execute(
+            sql`select count(*) as n from pg_stats where schemaname = 'public' and tablename = 'agent_latency_rollups'`,
+          ),
+        )[0]?.n,
+      );
+    if (backend.name === "pglite") expect(await stats()).toBe(0);
+    expect(await vacuumAnalyzeTables(handle.db)).toBeGreaterThan(30);
+    expect(await stats()).toBeGreaterThan(0);
   });
 });

@@ -88,17 +88,24 @@ export async function rawErrorCounts(db: Db, scope: DashboardScope, range: Dashb
 
 /** Every rollup row, in key order, to compare a rebuild with what was kept current. */
 export async function snapshotRollups(db: Db) {
-  const [runs, agentRuns, errors, latencies] = await Promise.all([
+  const [runs, agentRuns, errors, latencies, agentLatencies] = await Promise.all([
     db.execute(sql`select * from run_rollups order by agent_id, hour, version_id, org_id, api_key_id`),
     db.execute(sql`select * from agent_run_rollups order by agent_id, hour, version_id`),
     db.execute(sql`select * from run_error_rollups order by agent_id, hour, version_id, org_id, error_code`),
     db.execute(sql`select * from run_latency_rollups order by agent_id, hour, version_id, org_id, latency_ms`),
+    db.execute(sql`select * from agent_latency_rollups order by agent_id, hour, version_id`),
   ]);
   const plain = (result: unknown) =>
     rowsOf(result).map((row) =>
       Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)])),
     );
-  return { runs: plain(runs), agentRuns: plain(agentRuns), errors: plain(errors), latencies: plain(latencies) };
+  return {
+    runs: plain(runs),
+    agentRuns: plain(agentRuns),
+    errors: plain(errors),
+    latencies: plain(latencies),
+    agentLatencies: plain(agentLatencies),
+  };
 }
 
 /**

@@ -33,7 +33,9 @@ function inScope(scope: DashboardScope, range: DashboardRange, options: { apiKey
     sql`r.hour < ${range.to.toISOString()}::timestamptz`,
   ];
   if (scope.kind === "creator") {
-    parts.push(sql`r.agent_id in (select a.id from agents a where a.owner_id = ${scope.ownerId})`);
+    // An array, not `in (select …)`: the planner then reads the agents' index ranges instead
+    // of scanning every creator's rows (and an empty range reads nothing).
+    parts.push(sql`r.agent_id = any(array(select a.id from agents a where a.owner_id = ${scope.ownerId}))`);
     if (scope.versionId) parts.push(sql`r.version_id = ${scope.versionId}`);
   } else if (scope.kind === "buyer") {
     parts.push(sql`r.org_id = ${scope.orgId}`);
@@ -92,8 +94,12 @@ export type LatencyBucket = { bucket: Date | null; runs: number; p50: number; p9
 
 /**
  * Exact latency percentiles (nearest rank, as Postgres' `percentile_disc`) per bucket, or
- * over the whole range with `whole`, from the per-millisecond counts. `andWhole` returns
- * both from one scan (grouping sets): the buckets, then the whole range as bucket null.
+ * over the whole range with `whole`; `andWhole` returns both, the buckets then the whole
+ * range as bucket null. Postgres sends each bucket's histogram (latencies and how many runs
+ * took each, as two aligned lists) and the ranks are found here: sorting the few thousand
+ * distinct latencies of a bucket beats a window over them in SQL (docs/performance.md).
+ * A creator's or an agent's scope reads one row per agent-hour (agent_latency_rollups), an
+ * organisation's the per-millisecond rows, which carry the organisation.
  */
 export async function latencySeries(
   db: Db,
@@ -101,39 +107,56 @@ export async function latencySeries(
   range: DashboardRange,
   options: { whole?: boolean; andWhole?: boolean } = {},
 ): Promise<LatencyBucket[]> {
-  const grouping = options.whole
-    ? sql`group by r.latency_ms`
-    : options.andWhole
-      ? sql`group by grouping sets ((hb.bucket, r.latency_ms), (r.latency_ms))`
-      : sql`group by hb.bucket, r.latency_ms`;
-  const result = await db.execute(sql`
-    with h as (
-      select ${options.whole ? sql`null::timestamptz` : sql`hb.bucket`} as bucket,
-        ${options.whole ? sql`1` : options.andWhole ? sql`grouping(hb.bucket)` : sql`0`} as whole,
-        r.latency_ms, sum(r.runs) as n
-      from run_latency_rollups r
-      ${options.whole ? sql`` : sql`join ${hourBuckets(range)} on hb.hour = r.hour`}
-      where ${inScope(scope, range)}
-      ${grouping}
-    ), c as (
-      select bucket, whole, latency_ms, sum(n) over (partition by whole, bucket order by latency_ms) as below,
-        sum(n) over (partition by whole, bucket) as total
-      from h
-    )
-    select bucket, max(total)::float8 as runs,
-      min(latency_ms) filter (where below >= 0.5 * total) as p50,
-      min(latency_ms) filter (where below >= 0.95 * total) as p95,
-      min(latency_ms) filter (where below >= 0.99 * total) as p99
-    from c
-    group by whole, bucket
-    order by whole, bucket`);
-  return rowsOf(result).map((row) => ({
-    bucket: row.bucket === null ? null : new Date(row.bucket as string),
-    runs: num(row.runs),
-    p50: num(row.p50),
-    p95: num(row.p95),
-    p99: num(row.p99),
-  }));
+  const lists =
+    scope.kind === "buyer"
+      ? sql`string_agg(r.latency_ms::text, ',') as latencies, string_agg(r.runs::text, ',') as runs
+          from run_latency_rollups r`
+      : sql`string_agg(array_to_string(r.latency_ms, ','), ',') as latencies,
+            string_agg(array_to_string(r.runs, ','), ',') as runs
+          from agent_latency_rollups r`;
+  const result = await db.execute(
+    options.whole
+      ? sql`select null as bucket, ${lists} where ${inScope(scope, range)}`
+      : sql`select hb.bucket, ${lists} join ${hourBuckets(range)} on hb.hour = r.hour
+          where ${inScope(scope, range)} group by 1 order by 1`,
+  );
+  const buckets = rowsOf(result)
+    .filter((row) => row.latencies !== null)
+    .map((row) => ({ bucket: row.bucket === null ? null : new Date(row.bucket as string), ...histogram(row) }));
+  const series = buckets.map(({ bucket, counts }) => ({ bucket, ...percentiles(counts) }));
+  if (!options.andWhole) return series;
+  const whole = new Map<number, number>();
+  for (const { counts } of buckets) for (const [ms, n] of counts) whole.set(ms, (whole.get(ms) ?? 0) + n);
+  return whole.size ? [...series, { bucket: null, ...percentiles(whole) }] : series;
+}
+
+/** A bucket's two aligned lists (one aggregate pass fills both) as runs per latency. */
+function histogram(row: Record<string, unknown>): { counts: Map<number, number> } {
+  const latencies = String(row.latencies).split(",");
+  const runs = String(row.runs).split(",");
+  if (latencies.length !== runs.length) throw new Error("latency histogram lists differ in length");
+  const counts = new Map<number, number>();
+  for (let i = 0; i < latencies.length; i++) {
+    const ms = Number(latencies[i]);
+    counts.set(ms, (counts.get(ms) ?? 0) + Number(runs[i]));
+  }
+  return { counts };
+}
+
+/** p50/p95/p99 by nearest rank: the first latency whose running count reaches ceil(p × runs), as percentile_disc. */
+function percentiles(counts: Map<number, number>) {
+  const latencies = Float64Array.from(counts.keys()).sort();
+  let runs = 0;
+  for (const n of counts.values()) runs += n;
+  const ranks = [0.5, 0.95, 0.99].map((p) => Math.max(1, Math.ceil(p * runs)));
+  const found: number[] = [];
+  let below = 0;
+  for (const ms of latencies) {
+    below += counts.get(ms)!;
+    while (found.length < ranks.length && below >= ranks[found.length]!) found.push(ms);
+    if (found.length === ranks.length) break;
+  }
+  return { runs, p50: found[0]!, p95: found[1]!, p99: found[2]! };
 }
 
 /** Failed and timed-out runs per error code over the range, most frequent first. */
@@ -316,7 +339,8 @@ export async function rebuildRunRollups(db: Db): Promise<number> {
  */
 export async function rebuildRunRollupsIfMissing(db: Db): Promise<number | null> {
   const result = await db.execute(sql`
-    select (not exists (select 1 from run_rollups) or not exists (select 1 from agent_run_rollups))
+    select (not exists (select 1 from run_rollups) or not exists (select 1 from agent_run_rollups)
+        or not exists (select 1 from agent_latency_rollups))
       and exists (select 1 from executions where status <> 'running' and source <> 'playground') as missing`);
   return rowsOf(result)[0]?.missing ? rebuildRunRollups(db) : null;
 }
