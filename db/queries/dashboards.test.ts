@@ -218,6 +218,11 @@ describe.each(await testBackends())("dashboard rollups on $name", (backend) => {
     expect(whole).toEqual(await rawLatencySeries(handle.db, scope, BERLIN, { whole: true }));
     // Both from one scan: the same buckets, then the whole range.
     expect(await latencySeries(handle.db, scope, BERLIN, { andWhole: true })).toEqual([...perDay, ...whole]);
+    // Merged in the database first, per bucket and over the range: the same.
+    expect(await latencySeries(handle.db, scope, BERLIN, { andWhole: true, pairsSentAsStored: 0 })).toEqual([
+      ...perDay,
+      ...whole,
+    ]);
     // Hourly buckets agree with the raw aggregate too.
     const hourly = { ...BERLIN, bucket: "hour" as const };
     expect(await latencySeries(handle.db, scope, hourly)).toEqual(await rawLatencySeries(handle.db, scope, hourly));
@@ -262,6 +267,11 @@ describe.each(await testBackends())("dashboard rollups on $name", (backend) => {
       const series = await latencySeries(handle.db, scope, range, { andWhole: true });
       expect(series).toEqual([expected, { ...expected, bucket: null }]);
       expect(series.slice(0, 1)).toEqual(await rawLatencySeries(handle.db, scope, range));
+      // Merged in the database first (what a range with many runs gets): the same numbers.
+      expect(await latencySeries(handle.db, scope, range, { andWhole: true, pairsSentAsStored: 0 })).toEqual(series);
+      expect(await latencySeries(handle.db, scope, range, { whole: true, pairsSentAsStored: 0 })).toEqual([
+        { ...expected, bucket: null },
+      ]);
     }
   });
 

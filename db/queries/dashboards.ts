@@ -93,33 +93,61 @@ export async function runSeries(db: Db, scope: DashboardScope, range: DashboardR
 export type LatencyBucket = { bucket: Date | null; runs: number; p50: number; p95: number; p99: number };
 
 /**
+ * Above this many (latency, runs) pairs in a query's rows, each bucket's histogram is merged
+ * in the database before it is sent (bounded by the bucket's distinct latencies, not by its
+ * hours and agents); below it, sending the rows' lists as they are is faster.
+ */
+export const LATENCY_PAIRS_SENT_AS_STORED = 1_000_000;
+
+/**
  * Exact latency percentiles (nearest rank, as Postgres' `percentile_disc`) per bucket, or
  * over the whole range with `whole`; `andWhole` returns both, the buckets then the whole
  * range as bucket null. Postgres sends each bucket's histogram (latencies and how many runs
  * took each, as two aligned lists) and the ranks are found here: sorting the few thousand
  * distinct latencies of a bucket beats a window over them in SQL (docs/performance.md).
  * A creator's or an agent's scope reads one row per agent-hour (agent_latency_rollups), an
- * organisation's the per-millisecond rows, which carry the organisation.
+ * organisation's the per-millisecond rows, which carry the organisation. Past
+ * `pairsSentAsStored` pairs in range, the database merges each bucket's lists first, so the
+ * memory a dashboard takes here does not grow with a creator's runs.
  */
 export async function latencySeries(
   db: Db,
   scope: DashboardScope,
   range: DashboardRange,
-  options: { whole?: boolean; andWhole?: boolean } = {},
+  options: { whole?: boolean; andWhole?: boolean; pairsSentAsStored?: number } = {},
 ): Promise<LatencyBucket[]> {
-  const lists =
-    scope.kind === "buyer"
-      ? sql`string_agg(r.latency_ms::text, ',') as latencies, string_agg(r.runs::text, ',') as runs
-          from run_latency_rollups r`
-      : sql`string_agg(array_to_string(r.latency_ms, ','), ',') as latencies,
-            string_agg(array_to_string(r.runs, ','), ',') as runs
-          from agent_latency_rollups r`;
-  const result = await db.execute(
-    options.whole
-      ? sql`select null as bucket, ${lists} where ${inScope(scope, range)}`
-      : sql`select hb.bucket, ${lists} join ${hourBuckets(range)} on hb.hour = r.hour
-          where ${inScope(scope, range)} group by 1 order by 1`,
-  );
+  const perOrganization = scope.kind === "buyer";
+  const table = perOrganization ? sql`run_latency_rollups` : sql`agent_latency_rollups`;
+  const bucket = options.whole ? sql`null::timestamptz` : sql`hb.bucket`;
+  const join = options.whole ? sql`` : sql`join ${hourBuckets(range)} on hb.hour = r.hour`;
+  const where = inScope(scope, range);
+  // A row's latencies (and runs) as text: one number per row, or a list per agent-hour.
+  const text = (column: SQL) => (perOrganization ? sql`${column}::text` : sql`array_to_string(${column}, ',')`);
+  const limit = options.pairsSentAsStored ?? LATENCY_PAIRS_SENT_AS_STORED;
+  // The rows' lists as stored, unless the range holds more pairs than the limit: then
+  // nothing is sent and the buckets are merged in the database instead.
+  let result = await db.execute(sql`
+    select x.bucket, case when x.pairs <= ${limit} then x.latencies end as latencies,
+      case when x.pairs <= ${limit} then x.runs end as runs, x.pairs
+    from (
+      select ${bucket} as bucket, string_agg(${text(sql`r.latency_ms`)}, ',') as latencies,
+        string_agg(${text(sql`r.runs`)}, ',') as runs,
+        sum(sum(${perOrganization ? sql`1` : sql`cardinality(r.latency_ms)`})) over ()::float8 as pairs
+      from ${table} r ${join} where ${where} group by 1
+    ) x
+    order by 1`);
+  if (rowsOf(result).some((row) => num(row.pairs) > limit)) {
+    result = await db.execute(sql`
+      select g.bucket, string_agg(g.ms::text, ',') as latencies, string_agg(g.n::text, ',') as runs
+      from (
+        select ${bucket} as bucket, u.ms, sum(u.n) as n
+        from ${table} r ${join}
+        cross join lateral ${perOrganization ? sql`(select r.latency_ms as ms, r.runs as n)` : sql`unnest(r.latency_ms, r.runs)`} as u(ms, n)
+        where ${where}
+        group by 1, 2
+      ) g
+      group by 1 order by 1`);
+  }
   const buckets = rowsOf(result)
     .filter((row) => row.latencies !== null)
     .map((row) => ({ bucket: row.bucket === null ? null : new Date(row.bucket as string), ...histogram(row) }));
