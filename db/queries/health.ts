@@ -7,16 +7,19 @@ export async function pingDatabase(db: Db): Promise<void> {
 }
 
 /**
- * Vacuums and analyzes every table of the schema, one at a time: what Postgres' autovacuum
- * does, for PGlite, which has none (without it the planner has no statistics and updated
- * rows are never reclaimed). One table per statement, so other queries run in between.
- * Returns how many tables it did.
+ * Vacuums and analyzes every table (the product's and pg-boss' queue), one at a time: what
+ * Postgres' autovacuum does, for PGlite, which has none (without it the planner has no
+ * statistics and updated rows are never reclaimed). One table per statement, so other
+ * queries run in between. Returns how many tables it did.
  */
 export async function vacuumAnalyzeTables(db: Db): Promise<number> {
   const tables = (await db.execute(sql`
-    select c.relname from pg_class c
-    where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
-    order by c.relname`)) as unknown as { rows: { relname: string }[] };
-  for (const { relname } of tables.rows) await db.execute(sql`vacuum (analyze) ${sql.identifier(relname)}`);
+    select n.nspname as schema, c.relname as name
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema')
+      and n.nspname not like 'pg\_%'
+    order by 1, 2`)) as unknown as { rows: { schema: string; name: string }[] };
+  for (const { schema, name } of tables.rows)
+    await db.execute(sql`vacuum (analyze) ${sql.identifier(schema)}.${sql.identifier(name)}`);
   return tables.rows.length;
 }
