@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, like, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { escapeLike } from "./like";
 import { auditLog, users } from "../schema";
 
 export async function createAuditEntry(
@@ -74,7 +75,7 @@ export async function listAuditTrail(
           )
         : undefined;
   const action = params.action?.endsWith(".")
-    ? like(auditLog.action, `${params.action.replace(/[\\%_]/g, "\\$&")}%`)
+    ? like(auditLog.action, `${escapeLike(params.action)}%`)
     : params.action
       ? eq(auditLog.action, params.action)
       : undefined;

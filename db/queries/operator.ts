@@ -1,15 +1,18 @@
 import { and, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { abuseReports, agents, chainCursors, chainEventQuarantine, requestBlocks, users } from "../schema";
 import { isUuid } from "@/lib/platform/uuid";
+import { escapeLike } from "./like";
 
 /**
  * What the platform's operators read and change (the operator console, /operator). Every
  * change here is called with its audit entry in the same transaction (lib/actions/operator/).
  */
 
-/** `%`, `_` and `\` match themselves in a search. */
-const likePattern = (query: string) => `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** Rows one of whose `columns` contains the query (case-insensitive), or whose `id` it is. */
+const matching = (query: string, columns: AnyPgColumn[], id: AnyPgColumn) =>
+  or(...columns.map((column) => ilike(column, `%${escapeLike(query)}%`)), isUuid(query) ? eq(id, query) : undefined);
 
 // ── agents ──────────────────────────────────────────────────────────────────
 
@@ -33,15 +36,7 @@ export async function findAgentsForOperator(db: Db, params: { query: string }) {
     })
     .from(agents)
     .innerJoin(users, eq(users.id, agents.ownerId))
-    .where(
-      query
-        ? or(
-            ilike(agents.slug, likePattern(query)),
-            ilike(agents.name, likePattern(query)),
-            isUuid(query) ? eq(agents.id, query) : undefined,
-          )
-        : isNotNull(agents.unlistedAt),
-    )
+    .where(query ? matching(query, [agents.slug, agents.name], agents.id) : isNotNull(agents.unlistedAt))
     .orderBy(desc(openReports), agents.slug)
     .limit(20);
 }
@@ -91,13 +86,7 @@ export async function findAccountsForOperator(db: Db, params: { query: string })
     .where(
       and(
         isNull(users.erasedAt),
-        query
-          ? or(
-              ilike(users.email, likePattern(query)),
-              ilike(users.name, likePattern(query)),
-              isUuid(query) ? eq(users.id, query) : undefined,
-            )
-          : isNotNull(users.suspendedAt),
+        query ? matching(query, [users.email, users.name], users.id) : isNotNull(users.suspendedAt),
       ),
     )
     .orderBy(users.email, users.id)

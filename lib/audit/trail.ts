@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { AuditFilters } from "@/db/queries/audit-log";
+import type { Db } from "@/db/client";
+import { listAuditTrail, type AuditFilters } from "@/db/queries/audit-log";
 import { toCsv } from "@/lib/csv";
 
 /** Entries a trail view shows, and a CSV export holds, at most. */
@@ -84,4 +85,22 @@ export function auditCsv(entries: Entry[]): string {
       JSON.stringify(e.metadata ?? {}),
     ]),
   );
+}
+
+/**
+ * What a trail page shows for its URL's query: the scope's entries with the filters (none
+ * while a filter is wrong), the filters as typed and their errors; spread into AuditTrail.
+ */
+export async function trailView(
+  db: Db,
+  scope: { orgId: string } | { userId: string } | { platform: true },
+  query: Query,
+) {
+  const parsed = parseAuditFilters(query);
+  return {
+    entries: parsed.ok ? await listAuditTrail(db, { ...scope, ...parsed.filters, limit: TRAIL_PAGE }) : [],
+    values: parsed.ok ? parsed.values : {},
+    errors: parsed.ok ? undefined : parsed.errors,
+    limit: TRAIL_PAGE,
+  };
 }

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTrail } from "@/components/audit/audit-trail";
-import { listAuditTrail } from "@/db/queries/audit-log";
-import { parseAuditFilters, TRAIL_PAGE } from "@/lib/audit/trail";
+import { trailView } from "@/lib/audit/trail";
 import { requireOperatorPage } from "@/lib/auth/operator";
 
 export const metadata: Metadata = { title: "Platform activity" };
@@ -17,23 +16,14 @@ export default async function PlatformActivityPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { db } = await requireOperatorPage("/operator/activity");
-  const parsed = parseAuditFilters(await searchParams);
-  const entries = parsed.ok ? await listAuditTrail(db, { platform: true, ...parsed.filters, limit: TRAIL_PAGE }) : [];
+  const trail = await trailView(db, { platform: true }, await searchParams);
   return (
     <div className="mx-auto max-w-5xl space-y-6">
       <Link href="/operator" className="touch-target text-sm text-muted-foreground hover:underline">
         ← Operator console
       </Link>
       <h1 className="text-3xl font-bold tracking-tight">Platform activity</h1>
-      <AuditTrail
-        title="Platform audit trail"
-        path="/operator/activity"
-        csvQuery="platform"
-        entries={entries}
-        values={parsed.ok ? parsed.values : {}}
-        errors={parsed.ok ? undefined : parsed.errors}
-        limit={TRAIL_PAGE}
-      />
+      <AuditTrail title="Platform audit trail" path="/operator/activity" csvQuery="platform" {...trail} />
     </div>
   );
 }

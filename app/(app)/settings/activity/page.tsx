@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTrail } from "@/components/audit/audit-trail";
-import { listAuditTrail } from "@/db/queries/audit-log";
-import { parseAuditFilters, TRAIL_PAGE } from "@/lib/audit/trail";
+import { trailView } from "@/lib/audit/trail";
 import { requirePageUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 
@@ -18,25 +17,14 @@ export default async function MyActivityPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const user = await requirePageUser("/settings/activity");
-  const parsed = parseAuditFilters(await searchParams);
-  const entries = parsed.ok
-    ? await listAuditTrail(await getDb(), { userId: user.id, ...parsed.filters, limit: TRAIL_PAGE })
-    : [];
+  const trail = await trailView(await getDb(), { userId: user.id }, await searchParams);
   return (
     <div className="mx-auto max-w-5xl space-y-6">
       <Link href="/settings" className="touch-target text-sm text-muted-foreground hover:underline">
         ← Settings
       </Link>
       <h1 className="text-3xl font-bold tracking-tight">My activity</h1>
-      <AuditTrail
-        title="Your audit trail"
-        path="/settings/activity"
-        csvQuery=""
-        entries={entries}
-        values={parsed.ok ? parsed.values : {}}
-        errors={parsed.ok ? undefined : parsed.errors}
-        limit={TRAIL_PAGE}
-      />
+      <AuditTrail title="Your audit trail" path="/settings/activity" csvQuery="" {...trail} />
     </div>
   );
 }

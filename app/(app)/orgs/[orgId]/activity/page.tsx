@@ -2,9 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AuditTrail } from "@/components/audit/audit-trail";
-import { listAuditTrail } from "@/db/queries/audit-log";
 import { listMembers } from "@/db/queries/organizations";
-import { parseAuditFilters, TRAIL_PAGE } from "@/lib/audit/trail";
+import { trailView } from "@/lib/audit/trail";
 import { requireOrgPage } from "@/lib/auth/org-page";
 
 export const metadata: Metadata = { title: "Activity" };
@@ -21,9 +20,8 @@ export default async function OrgActivityPage({
   const path = `/orgs/${orgId}/activity`;
   const { user, db, org, may } = await requireOrgPage(orgId, path);
   if (!may("audit.read")) notFound();
-  const parsed = parseAuditFilters(await searchParams);
-  const [entries, members] = await Promise.all([
-    parsed.ok ? listAuditTrail(db, { orgId, ...parsed.filters, limit: TRAIL_PAGE }) : Promise.resolve([]),
+  const [trail, members] = await Promise.all([
+    trailView(db, { orgId }, await searchParams),
     listMembers(db, { orgId, requesterId: user.id }),
   ]);
   return (
@@ -36,11 +34,8 @@ export default async function OrgActivityPage({
         title="Audit trail"
         path={path}
         csvQuery={`org=${orgId}`}
-        entries={entries}
-        values={parsed.ok ? parsed.values : {}}
-        errors={parsed.ok ? undefined : parsed.errors}
+        {...trail}
         actors={members.map((m) => ({ id: m.userId, label: m.name ?? m.email ?? m.userId }))}
-        limit={TRAIL_PAGE}
       />
     </div>
   );
